@@ -1,0 +1,92 @@
+# Railgate — plain Makefile.
+#   make            build ./railgate
+#   make run        deps, build, start on 127.0.0.1:4000 with config/railgate.yaml
+#   make test       deps, build, every test; last line "N passed, N failed"
+#   make asan       the same suite against an ASan+UBSan build
+#   make fuzz       build the libFuzzer targets (clang) and run each briefly
+#   make bench      side-by-side load benchmark (prints figures; not a test)
+
+CC      ?= cc
+B       ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS  += -std=c11 $(OPT) $(SAN) -Wall -Wextra -Wshadow -Wno-unused-parameter -fno-omit-frame-pointer
+CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
+LDFLAGS += $(SAN)
+LDLIBS  = -lh2o -luv -lcurl -ljansson -lyaml -lsqlite3 -lssl -lcrypto -lpthread
+
+LIB_SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/src/config/default_yaml.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
+MOCK    := $(B)/tests/mockup
+
+.PHONY: all run test check-deps deps unit asan fuzz bench clean
+all: railgate
+
+railgate: $(B)/src/main.o $(B)/librailgate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/librailgate.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/src/config/default_yaml.o: src/config/default_yaml.S config/railgate.yaml
+	@mkdir -p $(dir $@)
+	$(CC) -c -DRG_DEFAULT_YAML='"config/railgate.yaml"' -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/librailgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+$(MOCK): tests/mock/mockup.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lh2o -luv -lssl -lcrypto -ljansson -lpthread
+
+# Fuzz targets built with the normal compiler and a replay main: `make test`
+# runs every committed corpus file through them (see tests/fuzz/README.md).
+$(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/librailgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@bash scripts/deps.sh
+
+check-deps:
+	@bash scripts/deps.sh --check 2>/dev/null || bash scripts/deps.sh
+
+unit: $(UNIT_BIN)
+
+test: check-deps
+	@$(MAKE) --no-print-directory railgate unit $(MOCK) $(FUZZ_REPLAY)
+	@B=$(B) bash tests/run.sh
+
+asan: check-deps
+	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+		build-asan/railgate-asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		B=build-asan RAILGATE=build-asan/railgate-asan bash tests/run.sh
+
+build-asan/railgate-asan: $(B)/src/main.o $(B)/librailgate.a
+	$(MAKE) --no-print-directory B=$(B) unit $(MOCK) $(FUZZ_REPLAY)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+run: check-deps railgate
+	./railgate serve --config config/railgate.yaml
+
+fuzz: check-deps
+	@bash tests/fuzz/run.sh
+
+bench: check-deps railgate $(MOCK)
+	@bash bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz railgate
+
+-include $(shell find $(B) build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,370 @@
+#include "api/exchange.h"
+
+#include "api/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "ingest/record.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+/* The record keeps at most this much of a body; a cut never splits a UTF-8 sequence. */
+static size_t utf8_cut(const char *s, size_t len, size_t max, int *truncated)
+{
+    if (len <= max) {
+        *truncated = 0;
+        return len;
+    }
+    *truncated = 1;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+const char *rg_reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 246: return "Hook Failed";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 446: return "Hook Denied";
+    case 499: return "Client Closed Request";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+static void client_ip(h2o_req_t *req, char *out, size_t outsz)
+{
+    struct sockaddr_storage ss;
+    out[0] = '\0';
+    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)outsz);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)outsz);
+}
+
+static h2o_iovec_t path_only(h2o_req_t *req)
+{
+    h2o_iovec_t p = req->path;
+    if (req->query_at != SIZE_MAX)
+        p.len = req->query_at;
+    return p;
+}
+
+/* The request body as recorded: capped, secrets removed (only re-serialized when something was removed). */
+static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
+{
+    *owned = NULL;
+    if (ex->req->entity.base == NULL)
+        return h2o_iovec_init(NULL, 0);
+    if (ex->body != NULL) {
+        json_t *copy = json_deep_copy(ex->body);
+        if (copy && rg_redact_secrets(copy) > 0) {
+            *owned = json_dumps(copy, JSON_COMPACT);
+            json_decref(copy);
+            if (*owned)
+                return h2o_iovec_init(*owned, strlen(*owned));
+        }
+        json_decref(copy);
+        return ex->req->entity;
+    }
+    /* not parsed (invalid JSON or GET): keep it only if it cannot carry a key we would miss */
+    return ex->req->entity;
+}
+
+void rg_exchange_finalize(rg_exchange_t *ex)
+{
+    if (ex->recorded)
+        return;
+    ex->recorded = 1;
+    rg_worker_t *w = ex->w;
+    int64_t now = rg_now_us();
+    int64_t total = now - ex->t0;
+    int64_t up = 0;
+    if (ex->t_up0)
+        up = (ex->t_up1 ? ex->t_up1 : now) - ex->t_up0;
+
+    int status = ex->status;
+    const char *err = ex->err ? rg_error_table[ex->err].code : NULL;
+    if (ex->client_gone || !ex->finished) {
+        if (!ex->started && status == 0)
+            status = 499; /* nginx's "client closed request" */
+        if (!err)
+            err = "client_closed";
+    }
+
+    rg_metrics_observe(&w->metrics, ex->route, status, total);
+    if (ex->err)
+        RG_INC(w->metrics.errors[ex->err]);
+
+    h2o_iovec_t path = path_only(ex->req);
+    char ip[INET6_ADDRSTRLEN];
+    client_ip(ex->req, ip, sizeof(ip));
+    const char *model = ex->model ? ex->model->name : NULL;
+    char model_buf[128];
+    if (!model && ex->model_name.len) {
+        snprintf(model_buf, sizeof(model_buf), "%.*s", (int)(ex->model_name.len < 100 ? ex->model_name.len : 100),
+                 ex->model_name.base);
+        model = model_buf;
+    }
+
+    rg_info("req id=%s ip=%s method=%.*s path=%.*s status=%d model=%s stream=%d total_ms=%.3f upstream_ms=%.3f err=%s%s%s",
+            ex->id, ip, (int)ex->req->method.len, ex->req->method.base, (int)(path.len < 200 ? path.len : 200),
+            path.base, status, model ? model : "-", ex->stream, total / 1000.0, up / 1000.0, err ? err : "-",
+            ex->err_detail ? " detail=" : "", ex->err_detail ? ex->err_detail : "");
+
+    if (ex->route == RG_ROUTE_HEALTH || ex->route == RG_ROUTE_READINESS || ex->route == RG_ROUTE_METRICS)
+        return; /* operational endpoints are counted, not recorded */
+
+    size_t cap = ex->cfg->record_body_max;
+    char *req_owned;
+    h2o_iovec_t reqb = record_request_body(ex, &req_owned);
+    rg_record_t head = {0};
+    memcpy(head.id, ex->id, sizeof(head.id));
+    head.ts_ms = ex->ts_ms;
+    head.status = status;
+    head.stream = ex->stream;
+    head.total_us = total;
+    head.upstream_us = up;
+    head.own_us = total - up;
+    size_t reqlen = utf8_cut(reqb.base, reqb.len, cap, &head.request_truncated);
+
+    h2o_iovec_t resp = ex->streaming ? h2o_iovec_init(ex->rec.data, ex->rec.len) : ex->sent;
+    size_t resplen = utf8_cut(resp.base, resp.len, cap, &head.response_truncated);
+    head.response_truncated |= ex->rec_truncated;
+
+    char upstream[160] = "";
+    if (ex->model)
+        snprintf(upstream, sizeof(upstream), "%s/%s", ex->model->provider_name, ex->model->upstream_model);
+
+    rg_record_src_t src[RG_REC__STRINGS] = {{0}};
+    src[RG_REC_METHOD] = (rg_record_src_t){ex->req->method.base, ex->req->method.len};
+    src[RG_REC_ROUTE] = (rg_record_src_t){rg_route_label[ex->route], strlen(rg_route_label[ex->route])};
+    src[RG_REC_PATH] = (rg_record_src_t){path.base, path.len < 2048 ? path.len : 2048};
+    if (model)
+        src[RG_REC_MODEL] = (rg_record_src_t){model, strlen(model)};
+    if (*upstream)
+        src[RG_REC_UPSTREAM] = (rg_record_src_t){upstream, strlen(upstream)};
+    src[RG_REC_CLIENT_IP] = (rg_record_src_t){ip, strlen(ip)};
+    if (err)
+        src[RG_REC_ERROR] = (rg_record_src_t){err, strlen(err)};
+    if (reqb.base)
+        src[RG_REC_REQUEST_BODY] = (rg_record_src_t){reqb.base, reqlen};
+    if (resp.base)
+        src[RG_REC_RESPONSE_BODY] = (rg_record_src_t){resp.base, resplen};
+    rg_record_t *rec = rg_record_new(&head, src);
+    free(req_owned);
+    if (rec)
+        rg_ring_push(&rg_app.ring, rec);
+    else
+        atomic_fetch_add(&rg_app.ring.dropped, 1);
+}
+
+static void on_dispose(void *p)
+{
+    rg_exchange_t *ex = p;
+    if (ex->xfer) {
+        rg_transfer_cancel(ex->xfer);
+        ex->xfer = NULL;
+        if (!ex->t_up1)
+            ex->t_up1 = rg_now_us();
+    }
+    if (ex->timer) {
+        uv_timer_stop(ex->timer);
+        uv_close((uv_handle_t *)ex->timer, (uv_close_cb)free);
+        ex->timer = NULL;
+    }
+    rg_exchange_finalize(ex);
+    h2o_linklist_unlink(&ex->link);
+    json_decref(ex->body);
+    curl_slist_free_all(ex->up_headers);
+    free(ex->up_body);
+    free(ex->mock_text);
+    rg_buf_free(&ex->resp);
+    rg_buf_free(&ex->out);
+    rg_buf_free(&ex->rec);
+    if (ex->sse_ready)
+        rg_sse_free(&ex->sse);
+    rg_config_unref(ex->cfg);
+    atomic_fetch_sub(&ex->w->server->in_flight, 1);
+}
+
+static void on_stop(h2o_generator_t *gen, h2o_req_t *req)
+{
+    (void)req;
+    rg_exchange_t *ex = (rg_exchange_t *)gen;
+    if (!ex->finished) {
+        ex->client_gone = 1;
+        if (ex->streaming)
+            RG_INC(ex->w->metrics.stream_client_aborts);
+    }
+    if (ex->xfer) {
+        rg_transfer_cancel(ex->xfer);
+        ex->xfer = NULL;
+        ex->t_up1 = rg_now_us();
+    }
+}
+
+static void on_proceed(h2o_generator_t *gen, h2o_req_t *req)
+{
+    (void)req;
+    rg_exchange_t *ex = (rg_exchange_t *)gen;
+    ex->sending = 0;
+    rg_buf_reset(&ex->out);
+    rg_exchange_flush(ex);
+}
+
+rg_exchange_t *rg_exchange_new(rg_worker_t *w, h2o_req_t *req, rg_route_t route)
+{
+    rg_exchange_t *ex = h2o_mem_alloc_shared(&req->pool, sizeof(*ex), on_dispose);
+    memset(ex, 0, sizeof(*ex));
+    ex->gen.proceed = on_proceed;
+    ex->gen.stop = on_stop;
+    ex->req = req;
+    ex->w = w;
+    ex->cfg = rg_config_ref(w->cfg);
+    ex->route = route;
+    ex->t0 = rg_now_us();
+    ex->ts_ms = rg_wall_ms();
+    uint64_t a = rg_worker_rand(w), b = rg_worker_rand(w);
+    snprintf(ex->id, sizeof(ex->id), "%016lx%016lx", (unsigned long)a, (unsigned long)b);
+    rg_buf_init(&ex->resp, ex->cfg->max_response_buffered);
+    rg_buf_init(&ex->out, ex->cfg->max_response_buffered);
+    rg_buf_init(&ex->rec, ex->cfg->record_body_max);
+    h2o_linklist_insert(&w->exchanges, &ex->link);
+    atomic_fetch_add(&w->server->in_flight, 1);
+    return ex;
+}
+
+static void common_headers(rg_exchange_t *ex, const char *content_type)
+{
+    h2o_req_t *req = ex->req;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-railgate-request-id"), 0, NULL, ex->id,
+                          strlen(ex->id));
+    for (int i = 0; i < ex->n_pass; i++)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, ex->pass_name[i].base, ex->pass_name[i].len, 1, NULL,
+                              ex->pass_value[i].base, ex->pass_value[i].len);
+}
+
+void rg_exchange_send(rg_exchange_t *ex, int status, const char *content_type, h2o_iovec_t body)
+{
+    h2o_req_t *req = ex->req;
+    ex->status = status;
+    ex->sent = body;
+    ex->started = 1;
+    ex->finished = 1;
+    req->res.status = status;
+    req->res.reason = rg_reason_phrase(status);
+    common_headers(ex, content_type);
+    req->res.content_length = body.len;
+    h2o_start_response(req, &ex->gen);
+    h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+void rg_exchange_error(rg_exchange_t *ex, rg_error_t e, const char *message, const char *param)
+{
+    char tmp[1024];
+    size_t n = rg_error_format(tmp, sizeof(tmp), e, message, param);
+    ex->err = e;
+    if (message)
+        ex->err_detail = h2o_strdup(&ex->req->pool, message, strlen(message)).base;
+    if (e == RG_E_METHOD_NOT_ALLOWED) {
+        const char *allow = ex->route == RG_ROUTE_CHAT || ex->route == RG_ROUTE_COMPLETIONS ||
+                                    ex->route == RG_ROUTE_EMBEDDINGS
+                                ? "POST"
+                                : "GET, HEAD";
+        h2o_add_header(&ex->req->pool, &ex->req->res.headers, H2O_TOKEN_ALLOW, NULL, allow, strlen(allow));
+    }
+    h2o_iovec_t body = h2o_strdup(&ex->req->pool, tmp, n);
+    rg_exchange_send(ex, rg_error_table[e].status, "application/json", body);
+}
+
+void rg_exchange_start_stream(rg_exchange_t *ex)
+{
+    h2o_req_t *req = ex->req;
+    ex->status = 200;
+    ex->started = 1;
+    req->res.status = 200;
+    req->res.reason = "OK";
+    common_headers(ex, "text/event-stream");
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
+    h2o_start_response(req, &ex->gen);
+}
+
+void rg_exchange_flush(rg_exchange_t *ex)
+{
+    if (!ex->started || ex->sending || ex->finished || ex->client_gone)
+        return;
+    int final = ex->upstream_done;
+    if (ex->resp.len == 0 && !final)
+        return;
+    rg_buf_t tmp = ex->out; /* swap: resp's bytes go out, out (empty) collects the next ones */
+    ex->out = ex->resp;
+    ex->resp = tmp;
+    rg_buf_reset(&ex->resp);
+    h2o_iovec_t iov = h2o_iovec_init(ex->out.data, ex->out.len);
+    ex->sending = 1;
+    if (final)
+        ex->finished = 1;
+    h2o_send(ex->req, &iov, iov.len ? 1 : 0, final ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
+    if (!final && ex->paused && ex->xfer) {
+        ex->paused = 0;
+        rg_transfer_resume(ex->xfer); /* may call on_data right away; flush then sees sending=1 */
+    }
+}
+
+/* keys whose values are credentials; matched case-insensitively at any depth */
+static int secret_key(const char *k)
+{
+    static const char *const names[] = {"api_key",       "apikey",        "api-key",  "x-api-key",
+                                        "authorization", "proxy-authorization", "openai_api_key", "client_secret",
+                                        "password",      "access_token",  "refresh_token", "secret_key"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcasecmp(k, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int rg_redact_secrets(json_t *v)
+{
+    int n = 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x)
+        {
+            if (secret_key(k) && !json_is_null(x)) {
+                json_object_set_new(v, k, json_string("[REDACTED]"));
+                n++;
+            } else {
+                n += rg_redact_secrets(x);
+            }
+        }
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) n += rg_redact_secrets(x);
+    }
+    return n;
+}

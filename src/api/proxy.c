@@ -1,0 +1,263 @@
+/*
+ * proxy.c — the `openai` provider: forward to any OpenAI-compatible base URL.
+ *
+ * Non-streamed answers are buffered (capped by max_response_buffered),
+ * checked to be JSON, and passed on with the upstream's status. Streamed
+ * answers are parsed as SSE while they pass: each complete event is checked
+ * and forwarded as soon as it is whole, the transfer is paused while the
+ * client is slower than the upstream, and cancelled when the client leaves.
+ */
+#include "api/exchange.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/version.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* pause the upstream when this much is waiting for a slow client */
+#define STREAM_HIGH_WATER (256u * 1024)
+#define SSE_EVENT_MAX (1u << 20)
+
+static const char *route_suffix(rg_route_t r)
+{
+    return r == RG_ROUTE_CHAT ? "/chat/completions" : r == RG_ROUTE_COMPLETIONS ? "/completions" : "/embeddings";
+}
+
+static int pass_header(const char *name, size_t len)
+{
+    return (len == 12 && !strncasecmp(name, "x-request-id", 12)) || (len == 11 && !strncasecmp(name, "retry-after", 11)) ||
+           (len > 7 && !strncasecmp(name, "openai-", 7)) || (len > 12 && !strncasecmp(name, "x-ratelimit-", 12));
+}
+
+static void on_header(void *ctx, const char *line, size_t len)
+{
+    rg_exchange_t *ex = ctx;
+    if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new header block (e.g. after 100 Continue) */
+        ex->n_pass = 0;
+        return;
+    }
+    const char *colon = memchr(line, ':', len);
+    if (colon == NULL || ex->n_pass == RG_PASS_HEADERS_MAX || !pass_header(line, (size_t)(colon - line)))
+        return;
+    const char *v = colon + 1, *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    h2o_iovec_t name = h2o_strdup(&ex->req->pool, line, (size_t)(colon - line));
+    h2o_strtolower(name.base, name.len);
+    ex->pass_name[ex->n_pass] = name;
+    ex->pass_value[ex->n_pass] = h2o_strdup(&ex->req->pool, v, (size_t)(end - v));
+    ex->n_pass++;
+}
+
+static void stream_error_event(rg_exchange_t *ex, rg_error_t e, const char *detail)
+{
+    char tmp[768];
+    size_t n = rg_error_format(tmp, sizeof(tmp), e, detail, NULL);
+    ex->resp.max += 1024; /* always room for the closing error event */
+    rg_sse_frame(&ex->resp, tmp, n);
+    rg_buf_append_some(&ex->rec, "data: ", 6);
+    rg_buf_append_some(&ex->rec, tmp, n);
+    rg_buf_append_some(&ex->rec, "\n\n", 2);
+    ex->err = e;
+    if (detail && !ex->err_detail)
+        ex->err_detail = h2o_strdup(&ex->req->pool, detail, strlen(detail)).base;
+}
+
+/* One complete SSE event from the upstream. Returns non-zero to stop the stream. */
+static int on_event(void *arg, const rg_sse_event_t *ev)
+{
+    rg_exchange_t *ex = arg;
+    if (ev->has_data && !(ev->data_len == 6 && memcmp(ev->data, "[DONE]", 6) == 0)) {
+        json_error_t jerr;
+        json_t *j = json_loadb(ev->data, ev->data_len, 0, &jerr);
+        if (j == NULL)
+            goto garbage;
+        json_decref(j);
+    } else if (!ev->has_data && ev->unknown) {
+        goto garbage;
+    }
+    if (rg_buf_append(&ex->resp, ev->raw, ev->raw_len) != RG_BUF_OK) {
+        ex->err = RG_E_UPSTREAM_TOO_LARGE;
+        return 1;
+    }
+    if (rg_buf_append_some(&ex->rec, ev->raw, ev->raw_len) < ev->raw_len)
+        ex->rec_truncated = 1;
+    if (!ex->started)
+        rg_exchange_start_stream(ex);
+    return 0;
+garbage:
+    ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
+    ex->err_detail = "upstream sent an event that is not OpenAI-style SSE";
+    return 1;
+}
+
+static size_t on_data(void *ctx, const char *p, size_t n)
+{
+    rg_exchange_t *ex = ctx;
+    if (!ex->decided) {
+        ex->decided = 1;
+        ex->up_status = (int)rg_transfer_status(ex->xfer);
+        const char *ct = rg_transfer_content_type(ex->xfer);
+        ex->streaming = ex->stream && ex->up_status == 200 && ct && !strncasecmp(ct, "text/event-stream", 17);
+        if (ex->streaming) {
+            rg_sse_init(&ex->sse, SSE_EVENT_MAX);
+            ex->sse_ready = 1;
+            ex->resp.max = STREAM_HIGH_WATER + SSE_EVENT_MAX + 65536;
+        }
+    }
+    if (!ex->streaming) {
+        if (rg_buf_append(&ex->resp, p, n) != RG_BUF_OK) {
+            ex->err = RG_E_UPSTREAM_TOO_LARGE;
+            return RG_XFER_ABORT;
+        }
+        return n;
+    }
+    if (ex->resp.len >= STREAM_HIGH_WATER) {
+        ex->paused = 1; /* curl hands these bytes again on resume */
+        return RG_XFER_PAUSE;
+    }
+    if (rg_sse_feed(&ex->sse, p, n, on_event, ex) != RG_SSE_OK) {
+        if (!ex->err) {
+            ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
+            ex->err_detail = "upstream SSE event exceeds the size limit";
+        }
+        return RG_XFER_ABORT;
+    }
+    rg_exchange_flush(ex);
+    return n;
+}
+
+static rg_error_t curl_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return RG_E_UPSTREAM_TIMEOUT;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return RG_E_UPSTREAM_UNREACHABLE;
+    default:
+        return RG_E_UPSTREAM_BAD_RESPONSE;
+    }
+}
+
+static void on_done(void *ctx, CURLcode rc, const char *errmsg)
+{
+    rg_exchange_t *ex = ctx;
+    ex->t_up1 = rg_now_us();
+    if (!ex->decided && ex->xfer) {
+        ex->up_status = (int)rg_transfer_status(ex->xfer);
+    }
+    ex->xfer = NULL; /* released by the upstream module after this returns */
+    if (!ex->err && rc != CURLE_OK) {
+        ex->err = curl_error(rc);
+        ex->err_detail = h2o_strdup(&ex->req->pool, errmsg && *errmsg ? errmsg : curl_easy_strerror(rc), SIZE_MAX).base;
+    }
+
+    if (ex->streaming) {
+        if (!ex->err && rg_sse_pending(&ex->sse) > 0) {
+            ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
+            ex->err_detail = "upstream stream ended inside an event";
+        }
+        if (ex->err && !ex->started) {
+            rg_exchange_error(ex, ex->err, ex->err_detail, NULL);
+            return;
+        }
+        if (!ex->started)
+            rg_exchange_start_stream(ex); /* an empty but well-formed stream */
+        if (ex->err) {
+            rg_error_t e = ex->err;
+            ex->err = RG_OK;
+            stream_error_event(ex, e, ex->err_detail);
+        }
+        ex->upstream_done = 1;
+        rg_exchange_flush(ex);
+        return;
+    }
+
+    if (ex->err) {
+        rg_exchange_error(ex, ex->err, ex->err_detail, NULL);
+        return;
+    }
+    json_error_t jerr;
+    json_t *j = json_loadb(ex->resp.data ? ex->resp.data : "", ex->resp.len, 0, &jerr);
+    if (j == NULL) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "upstream answered HTTP %d with a body that is not JSON", ex->up_status);
+        rg_exchange_error(ex, RG_E_UPSTREAM_BAD_RESPONSE, msg, NULL);
+        return;
+    }
+    json_decref(j);
+    rg_exchange_send(ex, ex->up_status, "application/json", h2o_iovec_init(ex->resp.data, ex->resp.len));
+}
+
+static struct curl_slist *add(struct curl_slist *l, const char *h)
+{
+    struct curl_slist *n = curl_slist_append(l, h);
+    return n ? n : l;
+}
+
+void rg_proxy_start(rg_exchange_t *ex)
+{
+    const rg_model_t *m = ex->model;
+    const rg_config_t *cfg = ex->cfg;
+    h2o_req_t *req = ex->req;
+    char line[4096];
+
+    const char *body = req->entity.base;
+    size_t body_len = req->entity.len;
+    if (strlen(m->upstream_model) != ex->model_name.len ||
+        memcmp(m->upstream_model, ex->model_name.base, ex->model_name.len) != 0) {
+        json_object_set_new(ex->body, "model", json_string(m->upstream_model));
+        ex->model_name = h2o_iovec_init(m->name, strlen(m->name)); /* body no longer holds the old string */
+        ex->up_body = json_dumps(ex->body, JSON_COMPACT);
+        if (ex->up_body == NULL) {
+            rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
+            return;
+        }
+        body = ex->up_body;
+        body_len = strlen(ex->up_body);
+    }
+
+    struct curl_slist *h = NULL;
+    h = add(h, "Content-Type: application/json");
+    h = add(h, "Expect:");
+    h = add(h, "User-Agent: railgate/" RG_VERSION);
+    if (ex->stream)
+        h = add(h, "Accept: text/event-stream");
+    if (m->api_key) {
+        snprintf(line, sizeof(line), "Authorization: Bearer %s", m->api_key);
+        h = add(h, line);
+    }
+    for (size_t i = 0; i < m->n_extra_headers; i++) {
+        snprintf(line, sizeof(line), "%s: %s", m->extra_headers[i].name, m->extra_headers[i].value);
+        h = add(h, line);
+    }
+    ex->up_headers = h;
+
+    char url[2048];
+    snprintf(url, sizeof(url), "%s%s", m->api_base, route_suffix(ex->route));
+    rg_transfer_opts_t o = {
+        .url = url,
+        .headers = h,
+        .body = body,
+        .body_len = body_len,
+        .connect_timeout_ms = cfg->upstream_connect_timeout_ms,
+        .total_timeout_ms = m->timeout_ms ? m->timeout_ms : cfg->upstream_timeout_ms,
+        .idle_timeout_ms = cfg->upstream_read_timeout_ms,
+    };
+    static const rg_transfer_cbs_t cbs = {on_header, on_data, on_done};
+    ex->t_up0 = rg_now_us();
+    RG_INC(ex->w->metrics.upstream_requests);
+    ex->xfer = rg_transfer_start(ex->w->upstream, &o, &cbs, ex);
+    if (ex->xfer == NULL)
+        rg_exchange_error(ex, RG_E_INTERNAL, "cannot start the upstream request", NULL);
+}

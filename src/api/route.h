@@ -1,0 +1,29 @@
+/* route.h — the routes Railgate serves; one table feeds routing, metrics labels and records. */
+#ifndef RG_ROUTE_H
+#define RG_ROUTE_H
+
+#include <stddef.h>
+
+#define RG_ROUTES(X)                                 \
+    X(CHAT, "chat_completions", "/chat/completions") \
+    X(COMPLETIONS, "completions", "/completions")    \
+    X(EMBEDDINGS, "embeddings", "/embeddings")       \
+    X(MODELS, "models", "/models")                   \
+    X(HEALTH, "health", "/health")                   \
+    X(READINESS, "readiness", "/health/readiness")   \
+    X(METRICS, "metrics", "/metrics")                \
+    X(OTHER, "other", "")
+
+typedef enum rg_route {
+#define X(id, label, path) RG_ROUTE_##id,
+    RG_ROUTES(X)
+#undef X
+        RG_ROUTE__COUNT
+} rg_route_t;
+
+extern const char *const rg_route_label[RG_ROUTE__COUNT];
+
+/* Maps a path (with or without the /v1 prefix, query ignored) to a route. */
+rg_route_t rg_route_match(const char *path, size_t len);
+
+#endif

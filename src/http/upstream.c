@@ -1,0 +1,251 @@
+#include "http/upstream.h"
+
+#include "core/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FREE_EASY_MAX 64
+
+struct rg_upstream {
+    uv_loop_t *loop;
+    CURLM *multi;
+    uv_timer_t timer;
+    CURL *free_easy[FREE_EASY_MAX];
+    int n_free;
+};
+
+struct rg_transfer {
+    rg_upstream_t *up;
+    CURL *easy;
+    rg_transfer_cbs_t cbs;
+    void *ctx;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+typedef struct sock {
+    uv_poll_t poll;
+    curl_socket_t fd;
+    rg_upstream_t *up;
+} sock_t;
+
+static void check_done(rg_upstream_t *up)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(up->multi, &left)) != NULL) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        rg_transfer_t *t = NULL;
+        CURLcode rc = msg->data.result;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        /* the owner may free t in on_done; the handle stays ours until then */
+        t->cbs.on_done(t->ctx, rc, t->errbuf);
+        rg_transfer_cancel(t);
+    }
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+    sock_t *s = h->data;
+    int flags = 0, running;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    if (events & UV_READABLE)
+        flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE)
+        flags |= CURL_CSELECT_OUT;
+    rg_upstream_t *up = s->up;
+    curl_multi_socket_action(up->multi, s->fd, flags, &running);
+    check_done(up);
+}
+
+static void on_sock_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    (void)easy;
+    rg_upstream_t *up = userp;
+    sock_t *s = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            uv_poll_stop(&s->poll);
+            curl_multi_assign(up->multi, fd, NULL);
+            uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+        }
+        return 0;
+    }
+    if (s == NULL) {
+        s = calloc(1, sizeof(*s));
+        if (s == NULL)
+            return -1;
+        s->fd = fd;
+        s->up = up;
+        if (uv_poll_init_socket(up->loop, &s->poll, fd) != 0) {
+            free(s);
+            return -1;
+        }
+        s->poll.data = s;
+        curl_multi_assign(up->multi, fd, s);
+    }
+    int ev = ((what & CURL_POLL_IN) ? UV_READABLE : 0) | ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
+    uv_poll_start(&s->poll, ev, on_poll);
+    return 0;
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    rg_upstream_t *up = t->data;
+    int running;
+    curl_multi_socket_action(up->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(up);
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+    (void)multi;
+    rg_upstream_t *up = userp;
+    if (timeout_ms < 0)
+        uv_timer_stop(&up->timer);
+    else
+        uv_timer_start(&up->timer, on_timer, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+rg_upstream_t *rg_upstream_new(uv_loop_t *loop)
+{
+    rg_upstream_t *up = calloc(1, sizeof(*up));
+    if (up == NULL)
+        return NULL;
+    up->loop = loop;
+    if ((up->multi = curl_multi_init()) == NULL) {
+        free(up);
+        return NULL;
+    }
+    uv_timer_init(loop, &up->timer);
+    up->timer.data = up;
+    curl_multi_setopt(up->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+    curl_multi_setopt(up->multi, CURLMOPT_SOCKETDATA, up);
+    curl_multi_setopt(up->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(up->multi, CURLMOPT_TIMERDATA, up);
+    curl_multi_setopt(up->multi, CURLMOPT_MAXCONNECTS, 256L);
+    return up;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void rg_upstream_free(rg_upstream_t *up)
+{
+    for (int i = 0; i < up->n_free; i++)
+        curl_easy_cleanup(up->free_easy[i]);
+    curl_multi_cleanup(up->multi);
+    uv_close((uv_handle_t *)&up->timer, on_timer_closed);
+}
+
+static size_t write_cb(char *p, size_t size, size_t nmemb, void *userp)
+{
+    rg_transfer_t *t = userp;
+    size_t n = size * nmemb;
+    size_t r = t->cbs.on_data(t->ctx, p, n);
+    if (r == RG_XFER_PAUSE)
+        return CURL_WRITEFUNC_PAUSE;
+    if (r == RG_XFER_ABORT)
+        return 0;
+    return n;
+}
+
+static size_t header_cb(char *p, size_t size, size_t nmemb, void *userp)
+{
+    rg_transfer_t *t = userp;
+    if (t->cbs.on_header)
+        t->cbs.on_header(t->ctx, p, size * nmemb);
+    return size * nmemb;
+}
+
+rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o, const rg_transfer_cbs_t *cbs,
+                                 void *ctx)
+{
+    rg_transfer_t *t = calloc(1, sizeof(*t));
+    if (t == NULL)
+        return NULL;
+    t->up = up;
+    t->cbs = *cbs;
+    t->ctx = ctx;
+    if (up->n_free > 0) {
+        t->easy = up->free_easy[--up->n_free];
+        curl_easy_reset(t->easy);
+    } else if ((t->easy = curl_easy_init()) == NULL) {
+        free(t);
+        return NULL;
+    }
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, o->url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, o->body);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, o->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL); /* bodies are scanned: no compression negotiated */
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
+    if (o->total_timeout_ms)
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->total_timeout_ms);
+    if (o->idle_timeout_ms) {
+        /* less than 1 byte/s for the idle period = stalled */
+        long secs = (long)((o->idle_timeout_ms + 999) / 1000);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, secs);
+    }
+    if (curl_multi_add_handle(up->multi, e) != CURLM_OK) {
+        curl_easy_cleanup(e);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+long rg_transfer_status(rg_transfer_t *t)
+{
+    long code = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    return code;
+}
+
+const char *rg_transfer_content_type(rg_transfer_t *t)
+{
+    char *ct = NULL;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+    return ct;
+}
+
+void rg_transfer_resume(rg_transfer_t *t)
+{
+    curl_easy_pause(t->easy, CURLPAUSE_CONT);
+}
+
+void rg_transfer_cancel(rg_transfer_t *t)
+{
+    if (t == NULL)
+        return;
+    rg_upstream_t *up = t->up;
+    curl_multi_remove_handle(up->multi, t->easy);
+    if (up->n_free < FREE_EASY_MAX)
+        up->free_easy[up->n_free++] = t->easy;
+    else
+        curl_easy_cleanup(t->easy);
+    free(t);
+}

@@ -1,0 +1,59 @@
+#include "ingest/writer.h"
+
+#include "core/log.h"
+
+#include <stdio.h>
+
+#define BATCH 512
+
+static void *run(void *arg)
+{
+    rg_writer_t *w = arg;
+    rg_record_t *batch[BATCH];
+    for (;;) {
+        int closed = 0;
+        size_t n = rg_ring_pop(w->ring, batch, BATCH, 200, &closed);
+        if (n > 0) {
+            size_t ok = w->ops->write(w->sink, batch, n);
+            atomic_fetch_add(&w->written, ok);
+            if (ok < n) {
+                atomic_fetch_add(&w->failed, n - ok);
+                atomic_store(&w->healthy, 0);
+            } else {
+                atomic_store(&w->healthy, 1);
+            }
+            for (size_t i = 0; i < n; i++)
+                rg_record_free(batch[i]);
+        }
+        if (closed)
+            break;
+    }
+    return NULL;
+}
+
+int rg_writer_start(rg_writer_t *w, rg_ring_t *ring, const rg_sink_ops_t *ops, const char *target, char *err,
+                    size_t errsz)
+{
+    w->ring = ring;
+    w->ops = ops;
+    atomic_init(&w->written, 0);
+    atomic_init(&w->failed, 0);
+    atomic_init(&w->healthy, 1);
+    if ((w->sink = ops->open(target, err, errsz)) == NULL)
+        return -1;
+    if (pthread_create(&w->thread, NULL, run, w) != 0) {
+        ops->close(w->sink);
+        snprintf(err, errsz, "cannot start the writer thread");
+        return -1;
+    }
+    return 0;
+}
+
+void rg_writer_stop(rg_writer_t *w)
+{
+    rg_ring_close(w->ring);
+    pthread_join(w->thread, NULL);
+    w->ops->close(w->sink);
+    rg_info("records: %lu written, %lu dropped, %lu failed", (unsigned long)atomic_load(&w->written),
+            (unsigned long)atomic_load(&w->ring->dropped), (unsigned long)atomic_load(&w->failed));
+}
