@@ -9,7 +9,7 @@ PKGS=(
   libh2o-dev libuv1-dev libssl-dev libcurl4-openssl-dev
   libjansson-dev libyaml-dev libsqlite3-dev libpcre2-dev
   libcmocka-dev
-  curl sqlite3 openssl ca-certificates
+  curl sqlite3 openssl ca-certificates python3
   nginx-light wrk
 )
 # node + npm run the OpenAI SDK client test; the machine image may already

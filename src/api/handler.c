@@ -5,6 +5,7 @@
 #include "api/app.h"
 #include "api/exchange.h"
 #include "api/info.h"
+#include "api/request.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -47,89 +48,23 @@ static int authorized(rg_exchange_t *ex)
     return 1;
 }
 
-/* Checks the parsed body for the route; answers 400 and returns 0 when it is not acceptable. */
-static int valid_body(rg_exchange_t *ex)
-{
-    char msg[256];
-    json_t *b = ex->body;
-    if (!json_is_object(b)) {
-        rg_exchange_error(ex, RG_E_INVALID_REQUEST, "request body must be a JSON object", NULL);
-        return 0;
-    }
-    json_t *model = json_object_get(b, "model");
-    if (model == NULL || !json_is_string(model) || json_string_length(model) == 0) {
-        rg_exchange_error(ex, RG_E_INVALID_REQUEST,
-                          model ? "'model' must be a non-empty string" : "missing required parameter: 'model'",
-                          "model");
-        return 0;
-    }
-    ex->model_name = h2o_iovec_init(json_string_value(model), json_string_length(model));
-    json_t *stream = json_object_get(b, "stream");
-    if (stream && !json_is_boolean(stream) && !json_is_null(stream)) {
-        rg_exchange_error(ex, RG_E_INVALID_REQUEST, "'stream' must be a boolean", "stream");
-        return 0;
-    }
-    ex->stream = json_is_true(stream) && ex->route != RG_ROUTE_EMBEDDINGS;
-    const char *field = ex->route == RG_ROUTE_CHAT ? "messages" : ex->route == RG_ROUTE_COMPLETIONS ? "prompt" : "input";
-    json_t *f = json_object_get(b, field);
-    if (f == NULL) {
-        snprintf(msg, sizeof(msg), "missing required parameter: '%s'", field);
-        rg_exchange_error(ex, RG_E_INVALID_REQUEST, msg, field);
-        return 0;
-    }
-    if (ex->route == RG_ROUTE_CHAT) {
-        if (!json_is_array(f) || json_array_size(f) == 0) {
-            rg_exchange_error(ex, RG_E_INVALID_REQUEST, "'messages' must be a non-empty array", "messages");
-            return 0;
-        }
-        size_t i;
-        json_t *m;
-        json_array_foreach(f, i, m)
-        {
-            if (!json_is_object(m) || !json_is_string(json_object_get(m, "role"))) {
-                snprintf(msg, sizeof(msg), "messages[%zu] must be an object with a string 'role'", i);
-                rg_exchange_error(ex, RG_E_INVALID_REQUEST, msg, "messages");
-                return 0;
-            }
-        }
-    } else if (!json_is_string(f) && !json_is_array(f)) {
-        snprintf(msg, sizeof(msg), "'%s' must be a string or an array", field);
-        rg_exchange_error(ex, RG_E_INVALID_REQUEST, msg, field);
-        return 0;
-    }
-    return 1;
-}
-
 static void model_call(rg_exchange_t *ex)
 {
     h2o_req_t *req = ex->req;
-    if (req->entity.base == NULL || req->entity.len == 0) {
-        rg_exchange_error(ex, RG_E_INVALID_JSON, "request body is empty: expected a JSON object", NULL);
+    rg_request_info_t info;
+    rg_error_t e = rg_request_parse(ex->route, req->entity.base, req->entity.len, ex->cfg->max_request_body, &info);
+    if (e != RG_OK) {
+        rg_exchange_error(ex, e, info.message, info.param);
         return;
     }
-    if (req->entity.len > ex->cfg->max_request_body) {
-        char msg[128];
-        snprintf(msg, sizeof(msg), "request body is %zu bytes; the limit is %zu", req->entity.len,
-                 ex->cfg->max_request_body);
-        rg_exchange_error(ex, RG_E_BODY_TOO_LARGE, msg, NULL);
-        return;
-    }
-    json_error_t jerr;
-    ex->body = json_loadb(req->entity.base, req->entity.len, 0, &jerr);
-    if (ex->body == NULL) {
-        char msg[256];
-        snprintf(msg, sizeof(msg), "request body is not valid JSON: %s at line %d column %d", jerr.text, jerr.line,
-                 jerr.column);
-        rg_exchange_error(ex, RG_E_INVALID_JSON, msg, NULL);
-        return;
-    }
-    if (!valid_body(ex))
-        return;
-    ex->model = rg_config_find_model(ex->cfg, ex->model_name.base, ex->model_name.len);
+    ex->body = info.body;
+    ex->stream = info.stream;
+    ex->model_name = h2o_iovec_init(info.model, info.model_len);
+    ex->model = rg_config_find_model(ex->cfg, info.model, info.model_len);
     if (ex->model == NULL) {
         char msg[256];
         snprintf(msg, sizeof(msg), "The model '%.*s' does not exist or is not configured on this gateway",
-                 (int)(ex->model_name.len < 128 ? ex->model_name.len : 128), ex->model_name.base);
+                 (int)(info.model_len < 128 ? info.model_len : 128), info.model);
         rg_exchange_error(ex, RG_E_MODEL_NOT_FOUND, msg, "model");
         return;
     }

@@ -17,10 +17,8 @@
  *   control: GET /_last, GET /_count, POST /_reset
  */
 #include <errno.h>
-#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
