@@ -23,10 +23,12 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
 MOCK    := $(B)/tests/mockup
 
-.PHONY: all run test check-deps deps unit asan fuzz bench clean
-all: railgate
+.PHONY: all run test check-deps deps unit asan fuzz bench clean build-tests
+all: $(BIN)
 
-railgate: $(B)/src/main.o $(B)/librailgate.a
+BIN     ?= railgate
+
+$(BIN): $(B)/src/main.o $(B)/librailgate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/librailgate.a: $(LIB_OBJ)
@@ -63,19 +65,19 @@ check-deps:
 
 unit: $(UNIT_BIN)
 
+build-tests: $(BIN) unit $(MOCK) $(FUZZ_REPLAY)
+
 test: check-deps
-	@$(MAKE) --no-print-directory railgate unit $(MOCK) $(FUZZ_REPLAY)
-	@B=$(B) bash tests/run.sh
+	@$(MAKE) --no-print-directory build-tests
+	@B=$(B) RAILGATE=$(BIN) bash tests/run.sh
+
+ASAN_FLAGS = B=build-asan BIN=build-asan/railgate OPT="-O1 -g" \
+	SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 asan: check-deps
-	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-		build-asan/railgate-asan
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		B=build-asan RAILGATE=build-asan/railgate-asan bash tests/run.sh
-
-build-asan/railgate-asan: $(B)/src/main.o $(B)/librailgate.a
-	$(MAKE) --no-print-directory B=$(B) unit $(MOCK) $(FUZZ_REPLAY)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(MAKE) --no-print-directory $(ASAN_FLAGS) build-tests
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		B=build-asan RAILGATE=build-asan/railgate bash tests/run.sh
 
 run: check-deps railgate
 	./railgate serve --config config/railgate.yaml

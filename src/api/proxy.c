@@ -163,6 +163,8 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
     }
 
     if (ex->streaming) {
+        if (!ex->err && rc == CURLE_OK && rg_sse_finish(&ex->sse, on_event, ex) != RG_SSE_OK && !ex->err)
+            ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
         if (!ex->err && rg_sse_pending(&ex->sse) > 0) {
             ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
             ex->err_detail = "upstream stream ended inside an event";

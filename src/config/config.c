@@ -240,6 +240,15 @@ static int each_pair(walk_t *w, yaml_node_t *map, const char *what, pair_fn fn, 
             bad(w, k, "%s: keys must be plain strings", what);
             continue;
         }
+        int dup = 0;
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p && !dup; q++) {
+            yaml_node_t *qk = node(w, q->key);
+            dup = qk && qk->type == YAML_SCALAR_NODE && !strcmp((char *)qk->data.scalar.value, (char *)k->data.scalar.value);
+        }
+        if (dup) {
+            bad(w, k, "%s: key '%s' appears twice", what, (char *)k->data.scalar.value);
+            continue;
+        }
         fn(w, (const char *)k->data.scalar.value, k, v, arg);
     }
     return 0;

@@ -16,14 +16,22 @@ size_t rg_error_format(char *out, size_t outsz, rg_error_t e, const char *messag
     const rg_error_info_t *info = &rg_error_table[e];
     json_t *err = json_pack("{s:{s:s, s:s, s:o, s:s}}", "error", "message", message ? message : info->message, "type",
                             info->type, "param", param ? json_string(param) : json_null(), "code", info->code);
-    size_t n = err ? json_dumpb(err, out, outsz ? outsz - 1 : 0, JSON_COMPACT) : 0;
+    /* json_dumpb returns the size it needed; a NULL pack means the message (or
+     * param) was not valid UTF-8. Either way: never hand out cut JSON. */
+    size_t n = err && outsz ? json_dumpb(err, out, outsz - 1, JSON_COMPACT) : 0;
     json_decref(err);
-    /* json_dumpb returns the size it needed: never send cut JSON. A NULL pack
-     * means the message was not valid UTF-8. */
-    if (err == NULL || n == 0 || n >= outsz)
-        n = (size_t)snprintf(out, outsz, "{\"error\":{\"message\":\"error\",\"type\":\"%s\",\"param\":null,\"code\":\"%s\"}}",
-                             info->type, info->code);
-    if (outsz)
-        out[n < outsz ? n : outsz - 1] = '\0';
-    return n < outsz ? n : outsz - 1;
+    if (n > 0 && n < outsz) {
+        out[n] = '\0';
+        return n;
+    }
+    int m = snprintf(NULL, 0, "{\"error\":{\"message\":\"%s\",\"type\":\"%s\",\"param\":null,\"code\":\"%s\"}}",
+                     info->message, info->type, info->code);
+    if (m < 0 || (size_t)m >= outsz) {
+        if (outsz)
+            out[0] = '\0';
+        return 0;
+    }
+    /* the table's own strings are plain ASCII without quotes */
+    return (size_t)snprintf(out, outsz, "{\"error\":{\"message\":\"%s\",\"type\":\"%s\",\"param\":null,\"code\":\"%s\"}}",
+                            info->message, info->type, info->code);
 }

@@ -2,10 +2,12 @@
 
 #include <string.h>
 
+#define SLICE 65536
+
 void rg_sse_init(rg_sse_parser_t *p, size_t max_event)
 {
     memset(p, 0, sizeof(*p));
-    rg_buf_init(&p->raw, max_event + 65536); /* one network read may straddle two events */
+    rg_buf_init(&p->raw, max_event + SLICE); /* an unfinished event plus one slice of input */
     rg_buf_init(&p->data, max_event);
     rg_buf_init(&p->event, 256);
 }
@@ -67,17 +69,9 @@ static int dispatch(rg_sse_parser_t *p, size_t end, rg_sse_cb cb, void *arg)
     return rc;
 }
 
-int rg_sse_feed(rg_sse_parser_t *p, const char *buf, size_t n, rg_sse_cb cb, void *arg)
+/* Processes complete lines of raw from p->scan; `eof` lets a final \r end its line. */
+static int scan(rg_sse_parser_t *p, int eof, rg_sse_cb cb, void *arg)
 {
-    if (n && p->skip_lf) {
-        p->skip_lf = 0;
-        if (buf[0] == '\n') /* completes the \r\n whose \r already ended a line */
-            buf++, n--;
-    }
-    if (n == 0)
-        return RG_SSE_OK;
-    if (rg_buf_append(&p->raw, buf, n))
-        return RG_SSE_TOOBIG;
     int rc = RG_SSE_OK;
     char *d = p->raw.data;
     size_t len = p->raw.len;
@@ -87,11 +81,10 @@ int rg_sse_feed(rg_sse_parser_t *p, const char *buf, size_t n, rg_sse_cb cb, voi
         if (c != '\n' && c != '\r')
             continue;
         size_t eol = i;
-        p->skip_lf = 0;
         if (c == '\r') {
-            if (i + 1 == len)
-                p->skip_lf = 1; /* the \n of a \r\n may come in the next piece */
-            else if (d[i + 1] == '\n')
+            if (i + 1 == len && !eof)
+                break; /* a \n may follow in the next piece: decide then, so raw bytes never depend on the split */
+            if (i + 1 < len && d[i + 1] == '\n')
                 i++;
         }
         if (eol == line)
@@ -100,16 +93,35 @@ int rg_sse_feed(rg_sse_parser_t *p, const char *buf, size_t n, rg_sse_cb cb, voi
             rc = field(p, d + line, eol - line);
         line = i + 1;
         if (rc != 0)
-            break;
+            return rc;
     }
     /* keep only the unfinished event */
-    if (rc == RG_SSE_OK) {
-        size_t keep_from = p->ev_start;
-        p->scan = line - keep_from;
-        rg_buf_consume(&p->raw, keep_from);
-        p->ev_start = 0;
-    }
+    p->scan = line - p->ev_start;
+    rg_buf_consume(&p->raw, p->ev_start);
+    p->ev_start = 0;
     return rc;
+}
+
+int rg_sse_feed(rg_sse_parser_t *p, const char *buf, size_t n, rg_sse_cb cb, void *arg)
+{
+    /* in slices, so one large read of many small events never counts as one big event */
+    while (n > 0) {
+        size_t k = n < SLICE ? n : SLICE;
+        if (rg_buf_append(&p->raw, buf, k))
+            return RG_SSE_TOOBIG;
+        int rc = scan(p, 0, cb, arg);
+        if (rc != RG_SSE_OK)
+            return rc;
+        buf += k, n -= k;
+    }
+    return RG_SSE_OK;
+}
+
+int rg_sse_finish(rg_sse_parser_t *p, rg_sse_cb cb, void *arg)
+{
+    if (p->raw.len == 0)
+        return RG_SSE_OK;
+    return scan(p, 1, cb, arg);
 }
 
 int rg_sse_frame(rg_buf_t *out, const char *payload, size_t len)

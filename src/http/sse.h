@@ -34,7 +34,6 @@ typedef struct rg_sse_parser {
     size_t ev_start;
     int has_data;
     int unknown;
-    int skip_lf; /* the last byte seen was \r: a following \n belongs to it */
     size_t events;
 } rg_sse_parser_t;
 
@@ -45,6 +44,8 @@ typedef int (*rg_sse_cb)(void *arg, const rg_sse_event_t *ev);
 
 void rg_sse_init(rg_sse_parser_t *p, size_t max_event);
 int rg_sse_feed(rg_sse_parser_t *p, const char *buf, size_t n, rg_sse_cb cb, void *arg);
+/* At end of stream: lets a final bare \r end its line (feed holds it back, since a \n may follow). */
+int rg_sse_finish(rg_sse_parser_t *p, rg_sse_cb cb, void *arg);
 /* Bytes of an unfinished event still held (at end of stream: a truncated event). */
 size_t rg_sse_pending(const rg_sse_parser_t *p);
 void rg_sse_free(rg_sse_parser_t *p);

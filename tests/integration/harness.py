@@ -24,13 +24,24 @@ class Fail(AssertionError):
 _live = []  # processes started by the current test; the runner stops them afterwards
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "WARNING: ThreadSanitizer")
+
+
 def cleanup():
+    """Stops what the test left running; returns problems found (sanitizer reports, hung exits)."""
+    problems = []
     while _live:
         p = _live.pop()
         try:
             p.stop()
-        except Exception:
-            pass
+        except Exception as e:  # noqa: BLE001
+            problems.append(str(e))
+    problems.extend(_sanitizer_reports)
+    _sanitizer_reports.clear()
+    return problems
+
+
+_sanitizer_reports = []
 
 
 def check(cond, msg="check failed"):
@@ -139,7 +150,14 @@ class Railgate:
                 self.proc.kill()
                 self.proc.wait()
                 raise Fail("railgate did not exit within the shutdown deadline")
-        self.log.close()
+        if not self.log.closed:
+            self.log.close()
+            log = self.read_log()
+            for mark in SANITIZER_MARKS:
+                if mark in log:
+                    i = log.index(mark)
+                    _sanitizer_reports.append(f"sanitizer report in {self.logpath}: {log[max(0, i - 200):i + 1500]}")
+                    break
         return self.proc.returncode
 
     def rows(self, where="1=1", args=()):

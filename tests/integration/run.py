@@ -47,7 +47,9 @@ def main():
                 ok, why = False, f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"
             finally:
                 signal.alarm(0)
-                harness.cleanup()
+                problems = harness.cleanup()
+            if ok and problems:
+                ok, why = False, "\n".join(problems)
             dt = time.time() - t0
             if ok:
                 passed += 1
