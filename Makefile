@@ -76,7 +76,7 @@ ASAN_FLAGS = B=build-asan BIN=build-asan/railgate OPT="-O1 -g" \
 
 asan: check-deps
 	@$(MAKE) --no-print-directory $(ASAN_FLAGS) build-tests
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
 		B=build-asan RAILGATE=build-asan/railgate bash tests/run.sh
 
 run: check-deps railgate

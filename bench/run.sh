@@ -124,8 +124,8 @@ make_body() {
     text+="Rolling back the adapter at 09:41 UTC stopped the errors; no payments were lost, but about 1900 customers saw a retry page. "
     local filler="Additional context: the team also discussed alert thresholds, dashboards, and the runbook for the proxy. "
     while [ $(( ${#head} + ${#text} + ${#tail} )) -lt 1024 ]; do text+=$filler; done
-    text=${text:0:$((1024 - ${#head} - ${#tail}))}
-    text="${text% }." # do not end on a half word boundary with a trailing space
+    text=${text:0:$((1023 - ${#head} - ${#tail}))}
+    text="${text% }."
     printf '%s%s%s' "$head" "$text" "$tail"
 }
 BODY=$(make_body)
@@ -255,8 +255,8 @@ stop_portkey() { stop_pid "$PK_PID"; forget_pid "$PK_PID"; PK_PID=; }
 
 # ---------------------------------------------------------------- measuring
 
-RESULTS=$OUT/results.tsv # target conns round rps p50_us p99_us non2xx sockerr requests mock_seen
-printf 'target\tconns\tround\trps\tp50_us\tp99_us\tnon2xx\tsockerr\trequests\tmock_seen\n' > "$RESULTS"
+RESULTS=$OUT/results.tsv
+printf 'target\tconns\tround\trps\tp50_us\tp99_us\tnon2xx\tsockerr\trequests\tmock_seen\tserver_cpu_us_per_req\tothers_cpu_pct\n' > "$RESULTS"
 declare -A URL LUA LABEL
 TARGETS=()
 FLAGS=()
@@ -288,16 +288,40 @@ warm() { # warm TARGET
     timeout -k 5 "$WRK_TIMEOUT" wrk -t2 -c16 -d"${WARMUP}s" -s "${LUA[$t]}" "${URL[$t]}" > "$OUT/warmup-$t.txt" 2>&1 || true
 }
 
+# CPU accounting, to put a number on the noise. /proc/stat's user+nice+system over
+# the run, minus what the benchmark's own processes used (mock, the target server and
+# its children, wrk), is CPU taken by everything else on the machine ("others").
+HZ=$(getconf CLK_TCK)
+cpu_busy() { awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat; }
+pid_ticks() { # utime+stime of the given pids and their direct children (nginx's worker)
+    local p c s=0 v
+    for p in "$@"; do
+        for c in "$p" $(pgrep -P "$p" 2>/dev/null || true); do
+            v=$(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true)
+            s=$((s + ${v:-0}))
+        done
+    done
+    echo "$s"
+}
+child_secs() { # user+sys of this shell's reaped children (wrk runs as one), in seconds
+    times > "$TMP/times"
+    awk 'NR == 2 {t = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2]} printf "%.3f", t}' "$TMP/times"
+}
+now_s() { date +%s.%N; }
+
 # measure TARGET CONNS ROUND
 measure() {
     local t=$1 c=$2 r=$3 th=2 f before after rps p50 p99 non2xx sockerr reqs
+    local b0 b1 s0 s1 m0 m1 w0 w1 t0 t1 srv_us others
     [ "$c" = 1 ] && th=1
     f=$OUT/wrk-$t-c$c-r$r.txt
     before=$(mock_count)
+    b0=$(cpu_busy) s0=$(pid_ticks "$SERVER_PID") m0=$(pid_ticks "$MOCK_PID") w0=$(child_secs) t0=$(now_s)
     {
         echo "# wrk -t$th -c$c -d${DURATION}s --latency -s ${LUA[$t]##*/} ${URL[$t]}"
         timeout -k 5 "$WRK_TIMEOUT" wrk -t"$th" -c"$c" -d"${DURATION}s" --timeout 5s --latency -s "${LUA[$t]}" "${URL[$t]}" 2>&1 || true
     } > "$f"
+    b1=$(cpu_busy) s1=$(pid_ticks "$SERVER_PID") m1=$(pid_ticks "$MOCK_PID") w1=$(child_secs) t1=$(now_s)
     sleep 0.3 # let in-flight upstream requests land before counting
     after=$(mock_count)
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
@@ -313,18 +337,27 @@ measure() {
         p50=$(to_us "$p50") p99=$(to_us "$p99")
     fi
     non2xx=${non2xx:-0} sockerr=${sockerr:-0} reqs=${reqs:-0}
+    # server CPU per request (µs) and the others' CPU as % of one core
+    srv_us=$(awk -v d=$((s1 - s0)) -v hz="$HZ" -v n="$reqs" 'BEGIN {if (n > 0) printf "%.1f", d / hz * 1e6 / n; else print 0}')
+    local ours=$((s1 - s0)); [ "$SERVER_PID" = "$MOCK_PID" ] || ours=$((ours + m1 - m0))
+    others=$(awk -v busy=$((b1 - b0)) -v ours="$ours" -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN {print b - a}')" \
+        -v hz="$HZ" -v el="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" \
+        'BEGIN {o = (busy - ours) / hz - w; if (o < 0) o = 0; printf "%.0f", 100 * o / el}')
     local seen=$(( ${after:-0} - ${before:-0} ))
     [ "$non2xx" != 0 ] && FLAGS+=("$t c$c round $r: $non2xx non-2xx responses")
     [ "$sockerr" != 0 ] && FLAGS+=("$t c$c round $r: $sockerr socket errors")
     # a gateway must not answer more requests than the upstream saw
     [ "$reqs" -gt $((seen + c)) ] && FLAGS+=("$t c$c round $r: wrk counted $reqs responses but the mock saw $seen requests")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$sockerr" "$reqs" "$seen" >> "$RESULTS"
-    printf '  %-12s c=%-3s round %s: %10s req/s  p50 %6s us  p99 %6s us  non-2xx %s\n' "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$sockerr" "$reqs" "$seen" \
+        "$srv_us" "$others" >> "$RESULTS"
+    printf '  %-12s c=%-3s round %s: %10s req/s  p50 %6s us  p99 %6s us  non-2xx %s  server %s us CPU/req  others %s%% CPU\n' \
+        "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$srv_us" "$others" >&2
 }
 
 # run_target TARGET ROUND: start what the target needs, warm it up, measure 1 and 64 connections, stop it
 run_target() {
     local t=$1 r=$2
+    SERVER_PID=
     case $t in
     direct) URL[$t]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions" ;;
     nginx) start_nginx; URL[$t]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
@@ -335,6 +368,12 @@ run_target() {
             FLAGS+=("portkey: did not start (see bench/out/$STAMP/portkey.log)"); return 0
         fi
         URL[$t]="http://127.0.0.1:$PK_PORT/v1/chat/completions" ;;
+    esac
+    case $t in
+    direct) SERVER_PID=$MOCK_PID ;;
+    nginx) SERVER_PID=$NGINX_PID ;;
+    railgate-*) SERVER_PID=$RG_PID ;;
+    portkey) SERVER_PID=$PK_PID ;;
     esac
     [ "$t" = portkey ] && LUA[$t]=$OUT/portkey.lua || LUA[$t]=$OUT/chat.lua
     [ "$r" = 1 ] && check_target "$t"
@@ -358,6 +397,8 @@ cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo "tools:    $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'), railgate $("$RAILGATE" version 2>/dev/null | head -n1)"
     echo "load:     ${DURATION}s per run after a ${WARMUP}s warm-up (wrk -t2 -c16); -t1 -c1 and -t2 -c64; ${ROUNDS} round(s), median shown"
     echo "body:     ${#BODY} bytes of JSON (bench/out/$STAMP/body.json)"
+    echo "loadavg:  $(cut -d' ' -f1-3 /proc/loadavg) at start; busiest processes now:"
+    top -b -n2 -d 0.5 -o %CPU 2>/dev/null | awk '/^top -/ {n++} n == 2 && /^ *[0-9]+ / && c++ < 4 {print "          " $0}'
 } | tee "$OUT/meta.txt"
 echo
 
@@ -386,14 +427,14 @@ sum_col() { awk -F'\t' -v t="$1" -v c="$2" -v k="$3" 'NR > 1 && $1 == t && $2 ==
 
 REPORT=$OUT/report.md
 {
-    echo "| target | conns | req/s | p50 (µs) | p99 (µs) | non-2xx |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| target | conns | req/s | p50 (µs) | p99 (µs) | non-2xx | server CPU µs/req | others' CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${TARGETS[@]}"; do
         for c in 1 64; do
             rps=$(med "$t" "$c" 4)
             [ -n "$rps" ] || continue
-            printf '| %s | %s | %.0f | %s | %s | %s |\n' "${LABEL[$t]}" "$c" "$rps" "$(med "$t" "$c" 5)" "$(med "$t" "$c" 6)" \
-                "$(sum_col "$t" "$c" 7)"
+            printf '| %s | %s | %.0f | %s | %s | %s | %s | %s%% |\n' "${LABEL[$t]}" "$c" "$rps" "$(med "$t" "$c" 5)" "$(med "$t" "$c" 6)" \
+                "$(sum_col "$t" "$c" 7)" "$(med "$t" "$c" 11)" "$(med "$t" "$c" 12)"
         done
     done
     echo
@@ -418,6 +459,9 @@ REPORT=$OUT/report.md
         echo "| railgate w1 / portkey req/s, 1 conn | $(ratio "$(med railgate-w1 1 4)" "$(med portkey 1 4)") | (info) |"
         echo "| portkey added p99 / p50 over direct, 1 conn | $(diff_us "$(med portkey 1 6)" "$(med direct 1 6)") / $(diff_us "$(med portkey 1 5)" "$(med direct 1 5)") µs | (reference) |"
     fi
+    echo
+    echo "server CPU µs/req: CPU time of the target process (mock for direct, else the proxy; nginx includes its worker) per response."
+    echo "others' CPU: CPU used during the run by processes outside the benchmark, % of one core (the machine has $(nproc) cores = $(( $(nproc) * 100 ))%)."
     echo
     if [ ${#FLAGS[@]} -eq 0 ]; then
         echo "No non-2xx responses, socket errors or sanity-check failures."

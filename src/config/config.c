@@ -372,6 +372,7 @@ static void model_entry(walk_t *w, yaml_node_t *entry, rg_model_t *m, size_t idx
 {
     char what[64];
     snprintf(what, sizeof(what), "model_list[%zu]", idx);
+    memset(m, 0, sizeof(*m)); /* the slot may hold a rejected earlier entry */
     m->provider = RG_PROVIDER_OPENAI;
     if (each_pair(w, entry, what, model_pair, m) != 0)
         return;

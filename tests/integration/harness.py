@@ -234,6 +234,8 @@ def sse_events(body):
 
 def config(models="", general="", settings=""):
     """A config with the mock provider plus the given model entries (YAML text, 2-space indented under model_list)."""
+    if "shutdown_timeout" not in settings:
+        settings = "  shutdown_timeout: 10s\n" + settings
     return f"""model_list:
   - model_name: mock
     litellm_params:
@@ -243,7 +245,6 @@ general_settings:
   database_path: ./unused.db
 {general}
 railgate_settings:
-  shutdown_timeout: 10s
 {settings}
 """
 
