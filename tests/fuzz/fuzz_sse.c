@@ -7,10 +7,11 @@
  * pieces and single bytes, so every \r|\n boundary gets hit), and once whole.
  * sse.h promises that the split does not matter, so both runs must produce
  * the same events — compared as a running hash over each event's raw bytes,
- * data, event name and flags — and the same count of pending bytes at the
- * end. A mismatch aborts (unless either run hit RG_SSE_TOOBIG, where the
- * point of failure legitimately depends on the split). The callback reads
- * every byte it is given, so ASan sees any pointer past its buffer.
+ * data, event name and flags — and the same count of pending bytes after
+ * rg_sse_finish. A mismatch aborts, unless either run hit RG_SSE_TOOBIG
+ * (where the point of failure legitimately depends on the split). The
+ * callback reads every byte it is given, so ASan sees any pointer past its
+ * buffer.
  */
 #include "http/sse.h"
 
@@ -110,6 +111,8 @@ static int feed_split(const char *s, size_t n, uint8_t seed, run_t *r, size_t *p
             break;
         off += piece;
     }
+    if (rc == RG_SSE_OK)
+        rc = rg_sse_finish(&p, on_event, r); /* end of stream: a final bare \r ends its line */
     *pending = rg_sse_pending(&p);
     rg_sse_free(&p);
     return rc;
@@ -120,6 +123,8 @@ static int feed_whole(const char *s, size_t n, run_t *r, size_t *pending)
     rg_sse_parser_t p;
     rg_sse_init(&p, FUZZ_SSE_CAP);
     int rc = rg_sse_feed(&p, s, n, on_event, r);
+    if (rc == RG_SSE_OK)
+        rc = rg_sse_finish(&p, on_event, r);
     *pending = rg_sse_pending(&p);
     rg_sse_free(&p);
     return rc;

@@ -480,15 +480,21 @@ static void test_bad_sizes_and_durations(void **state)
     check_bad_setting("header_timeout", "ms");
 }
 
-static void test_nan_and_inf_refused(void **state)
+static void test_nan_and_inf_size_refused(void **state)
 {
     (void)state;
-    /* strtod reads these; they are not sizes or durations (and casting NaN to an integer is UB) */
-    check_bad_setting("max_request_body", "nan");
+    /* strtod reads these, but they are not sizes (and casting NaN to an integer is UB) */
     check_bad_setting("max_request_body", "inf");
+    check_bad_setting("max_request_body", "nan");
+    check_bad_setting("record_body_max", "-nan");
+}
+
+static void test_nan_and_inf_duration_refused(void **state)
+{
+    (void)state;
+    check_bad_setting("body_timeout", "inf");
     check_bad_setting("body_timeout", "nan");
     check_bad_setting("body_timeout", "nanms");
-    check_bad_setting("body_timeout", "inf");
     rg_errors_t errs;
     expect_refused("model_list:\n  - {model_name: a, litellm_params: {model: mock/a, timeout: nan}}\n", 1, &errs);
     want_error(&errs, SRC, 2, "timeout", NULL);
@@ -1155,7 +1161,8 @@ int main(void)
         cmocka_unit_test(test_unknown_tls_key),
         cmocka_unit_test(test_bad_port_and_workers),
         cmocka_unit_test(test_bad_sizes_and_durations),
-        cmocka_unit_test(test_nan_and_inf_refused),
+        cmocka_unit_test(test_nan_and_inf_size_refused),
+        cmocka_unit_test(test_nan_and_inf_duration_refused),
         cmocka_unit_test(test_zero_body_limit_refused),
         cmocka_unit_test(test_unknown_provider),
         cmocka_unit_test(test_bad_api_base),
