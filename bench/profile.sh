@@ -84,8 +84,8 @@ railgate_settings:
 EOF
 RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate.db" --workers 1)
 if [ "$TOOL" = callgrind ]; then
-    # collection is switched on only for the load (not for startup/shutdown)
-    LOG_LEVEL=warn valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
+    # instrumentation is switched on only for the load (not for startup/shutdown)
+    LOG_LEVEL=warn valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
         "${RG[@]}" > "$TMP/railgate.out.log" 2> "$TMP/railgate.log" &
 else
     LOG_LEVEL=warn "${RG[@]}" > "$TMP/railgate.out.log" 2> "$TMP/railgate.log" &
@@ -110,7 +110,7 @@ if [ "$TOOL" = callgrind ]; then
     echo "requests profiled: $N (wrk -t1 -c$CONNS -d${SECS}s under valgrind)" | tee "$OUT/summary.txt"
     callgrind_annotate --inclusive=no "$OUT/callgrind.out" > "$OUT/self.txt" 2>/dev/null || true
     callgrind_annotate --inclusive=yes "$OUT/callgrind.out" > "$OUT/inclusive.txt" 2>/dev/null || true
-    total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}' "$OUT/self.txt")
+    total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1 + 0; exit}' "$OUT/self.txt"); total=${total:-0}
     echo "instructions: $total total, $((total / (N > 0 ? N : 1))) per request" | tee -a "$OUT/summary.txt"
     for kind in self inclusive; do
         echo

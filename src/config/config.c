@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,7 +187,7 @@ static int get_size(walk_t *w, yaml_node_t *n, const char *what, size_t *out)
         mul = 1024.0 * 1024 * 1024;
     else
         mul = -1;
-    if (errno || end == v || mul < 0 || x < 0 || x * mul > (double)(1ULL << 40)) {
+    if (errno || end == v || mul < 0 || !isfinite(x) || x < 0 || x * mul > (double)(1ULL << 40)) {
         bad(w, n, "%s: expected a size such as 1048576, 512kb or 10mb, got '%s'", what, v);
         return -1;
     }
@@ -214,7 +215,7 @@ static int get_duration_ms(walk_t *w, yaml_node_t *n, const char *what, uint32_t
         mul = 60000;
     else
         mul = -1;
-    if (errno || end == v || mul < 0 || x < 0 || x * mul > 86400000.0) {
+    if (errno || end == v || mul < 0 || !isfinite(x) || x < 0 || x * mul > 86400000.0) {
         bad(w, n, "%s: expected a duration such as 30 (seconds), 250ms or 2m, got '%s'", what, v);
         return -1;
     }
@@ -314,8 +315,9 @@ static void params_pair(walk_t *w, const char *key, yaml_node_t *k, yaml_node_t 
         char *b = get_string(w, v, what);
         if (b == NULL)
             return;
-        if (strncmp(b, "http://", 7) && strncmp(b, "https://", 8)) {
-            bad(w, v, "%s: expected an http:// or https:// URL, got '%s'", what, b);
+        const char *host = !strncmp(b, "http://", 7) ? b + 7 : !strncmp(b, "https://", 8) ? b + 8 : NULL;
+        if (host == NULL || *host == '\0' || *host == '/' || *host == ':' || strpbrk(host, " \t\r\n")) {
+            bad(w, v, "%s: expected an http:// or https:// URL with a host, got '%s'", what, b);
             return;
         }
         size_t n = strlen(b);
@@ -374,6 +376,10 @@ static void model_entry(walk_t *w, yaml_node_t *entry, rg_model_t *m, size_t idx
     snprintf(what, sizeof(what), "model_list[%zu]", idx);
     memset(m, 0, sizeof(*m)); /* the slot may hold a rejected earlier entry */
     m->provider = RG_PROVIDER_OPENAI;
+    if (is_null_scalar(entry)) {
+        bad(w, entry, "%s: empty entry (expected model_name and litellm_params)", what);
+        return;
+    }
     if (each_pair(w, entry, what, model_pair, m) != 0)
         return;
     if (m->name == NULL || !*m->name) {
@@ -391,6 +397,10 @@ static void model_entry(walk_t *w, yaml_node_t *entry, rg_model_t *m, size_t idx
         return;
     }
     size_t before = w->errs->n;
+    if (is_null_scalar(params)) {
+        bad(w, params, "model '%s': litellm_params is empty (it needs at least model: provider/name)", m->name);
+        return;
+    }
     if (each_pair(w, params, "litellm_params", params_pair, m) != 0)
         return;
     if (m->upstream_model == NULL) {
@@ -535,7 +545,7 @@ static void set_defaults(rg_config_t *c)
     c->shutdown_timeout_ms = 10000;
 }
 
-static void finish(rg_config_t *c, const rg_overrides_t *ov, rg_errors_t *errs)
+static void finish(rg_config_t *c, const rg_overrides_t *ov, rg_errors_t *errs, size_t before)
 {
     if (ov) {
         if (ov->host)
@@ -563,7 +573,7 @@ static void finish(rg_config_t *c, const rg_overrides_t *ov, rg_errors_t *errs)
         rg_errors_add(errs, "%s: railgate_settings.tls needs both cert_file and key_file", c->source);
     if (c->max_request_body == 0 || c->max_response_buffered == 0)
         rg_errors_add(errs, "%s: railgate_settings: body limits must be greater than 0", c->source);
-    if (c->n_models == 0 && errs->n == 0)
+    if (c->n_models == 0 && errs->n == before)
         rg_errors_add(errs, "%s: model_list is empty: at least one model is needed", c->source);
 }
 
@@ -606,7 +616,7 @@ rg_config_t *rg_config_parse(const char *source, const char *yaml, size_t len, c
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
 
-    finish(c, ov, errs);
+    finish(c, ov, errs, before);
     if (errs->n > before) {
         config_free(c);
         return NULL;

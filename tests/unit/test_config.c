@@ -552,6 +552,33 @@ static void test_bad_api_base(void **state)
     }
 }
 
+static void test_api_base_without_host(void **state)
+{
+    (void)state;
+    /* "http://" passes a prefix check but names no server; with the trailing slash stripped it is "http:" */
+    const char *bases[] = {"http://", "https:///"};
+    for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+        char yaml[512];
+        snprintf(yaml, sizeof(yaml),
+                 "model_list:\n"
+                 "  - model_name: a\n"
+                 "    litellm_params:\n"
+                 "      model: openai/a\n"
+                 "      api_base: \"%s\"\n",
+                 bases[i]);
+        rg_errors_t errs;
+        rg_config_t *c = parse(yaml, &errs);
+        if (c != NULL) {
+            char got[64];
+            snprintf(got, sizeof(got), "%s", c->models[0].api_base);
+            rg_config_unref(c);
+            fail_msg("api_base '%s' accepted (stored as '%s')", bases[i], got);
+        }
+        want_error(&errs, SRC, 5, "api_base", NULL);
+        rg_errors_free(&errs);
+    }
+}
+
 static void test_duplicate_model_name(void **state)
 {
     (void)state;
@@ -1008,6 +1035,32 @@ static void test_load_file_errors_name_the_file(void **state)
     free(path);
 }
 
+static void test_generation_owns_its_strings(void **state)
+{
+    (void)state;
+    /* the YAML text and the source name may be freed once parsed (ASan checks the reads below) */
+    char *yaml = strdup("model_list:\n"
+                        "  - model_name: owned\n"
+                        "    litellm_params:\n"
+                        "      model: openai/up\n"
+                        "      api_key: sk-owned\n"
+                        "      extra_headers: {X-H: v}\n");
+    char *source = strdup("owned.yaml");
+    rg_errors_t errs = {0};
+    rg_config_t *c = rg_config_parse(source, yaml, strlen(yaml), NULL, &errs);
+    assert_non_null(c);
+    memset(yaml, 'Z', strlen(yaml));
+    free(yaml);
+    memset(source, 'Z', strlen(source));
+    free(source);
+    assert_string_equal(c->source, "owned.yaml");
+    const rg_model_t *m = model(c, "owned");
+    assert_string_equal(m->upstream_model, "up");
+    assert_string_equal(m->api_key, "sk-owned");
+    assert_string_equal(header(m, "X-H"), "v");
+    rg_config_unref(c);
+}
+
 static void test_load_missing_file(void **state)
 {
     (void)state;
@@ -1166,6 +1219,7 @@ int main(void)
         cmocka_unit_test(test_zero_body_limit_refused),
         cmocka_unit_test(test_unknown_provider),
         cmocka_unit_test(test_bad_api_base),
+        cmocka_unit_test(test_api_base_without_host),
         cmocka_unit_test(test_duplicate_model_name),
         cmocka_unit_test(test_empty_model_list),
         cmocka_unit_test(test_model_missing_parts),
@@ -1186,13 +1240,14 @@ int main(void)
         cmocka_unit_test(test_find_model),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_load_file_errors_name_the_file),
+        cmocka_unit_test(test_generation_owns_its_strings),
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_embedded_default_loads),
         cmocka_unit_test(test_refcount),
         cmocka_unit_test(test_refcount_threads),
-        cmocka_unit_test(test_log_level_env),
         cmocka_unit_test(test_tls_needs_both),
         cmocka_unit_test(test_empty_master_key_refused),
+        cmocka_unit_test(test_log_level_env), /* last: it sets LOG_LEVEL */
     };
     return cmocka_run_group_tests(tests, setup_env, NULL);
 }

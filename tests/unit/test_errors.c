@@ -225,6 +225,11 @@ static void test_tiny_buffers_never_cut_json(void **state)
     check_never_cut(RG_E_INVALID_REQUEST, "missing required parameter: 'messages'", "messages");
     check_never_cut(RG_E_UPSTREAM_TIMEOUT, NULL, NULL);
     check_never_cut(RG_E_BODY_TOO_LARGE, "body is \"huge\"\n", NULL);
+    /* every error's fallback, including when the message is not valid UTF-8 */
+    for (int e = 1; e < RG_E__COUNT; e++) {
+        check_never_cut((rg_error_t)e, "a long enough message to force the fallback path when space is short", "p");
+        check_never_cut((rg_error_t)e, "bad \xff utf-8", NULL);
+    }
 }
 
 int main(void)

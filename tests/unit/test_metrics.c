@@ -109,6 +109,8 @@ typedef struct fx {
 static int setup(void **state)
 {
     fx_t *f = calloc(1, sizeof(*f));
+    if (f == NULL)
+        return -1;
     f->w[0] = calloc(1, sizeof(rg_metrics_t));
     f->w[1] = calloc(1, sizeof(rg_metrics_t));
     if (!f->w[0] || !f->w[1])

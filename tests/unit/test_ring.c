@@ -376,6 +376,7 @@ static void run_many_producers(int n_producers, size_t cap)
     pthread_join(cth, NULL);
 
     long attempts = (long)n_producers * N_PER_PRODUCER;
+    print_message("    %d producers, ring of %zu: %ld queued, %ld dropped\n", n_producers, cap, ok, dropped);
     assert_int_equal(ok + dropped, attempts);
     assert_int_equal(c.popped + (long)atomic_load(&r.dropped), attempts);
     assert_int_equal((long)atomic_load(&r.pushed), c.popped);

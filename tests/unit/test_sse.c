@@ -282,6 +282,7 @@ static void test_event_too_big_whole(void **state)
     size_t cap = 1024;
     size_t n = 3000;
     char *s = malloc(n + 16);
+    assert_non_null(s);
     memcpy(s, "data: ", 6);
     memset(s + 6, 'a', n);
     memcpy(s + 6 + n, "\n\n", 3);
@@ -352,6 +353,7 @@ static void test_one_large_read_of_small_events(void **state)
     size_t cap = 1024;
     size_t total = 200 * 1024;
     char *s = malloc(total + 64);
+    assert_non_null(s);
     size_t n = 0;
     int count = 0;
     while (n < total)
@@ -391,6 +393,50 @@ static void test_pending(void **state)
     assert_int_equal(rg_sse_pending(&p), 0);
     rg_sse_free(&p);
     evlist_free(&l);
+}
+
+static void test_finish(void **state)
+{
+    (void)state;
+    rg_sse_parser_t p;
+    evlist_t l = {0};
+
+    /* a stream whose last line end is a bare \r: the event is only complete at end of stream */
+    rg_sse_init(&p, 4096);
+    assert_int_equal(rg_sse_feed(&p, "data: x\r\r", 9, collect, &l), RG_SSE_OK);
+    assert_int_equal(rg_sse_finish(&p, collect, &l), RG_SSE_OK);
+    assert_int_equal(n_data_events(&l), 1);
+    assert_string_equal(data_event(&l, 0)->data, "x");
+    assert_string_equal(data_event(&l, 0)->raw, "data: x\r\r");
+    assert_int_equal(rg_sse_pending(&p), 0);
+    rg_sse_free(&p);
+    evlist_free(&l);
+
+    /* a truncated event is not dispatched by finish, and stays pending (the caller reports it) */
+    rg_sse_init(&p, 4096);
+    assert_int_equal(rg_sse_feed(&p, "data: ok\n\ndata: trunc", 21, collect, &l), RG_SSE_OK);
+    assert_int_equal(rg_sse_finish(&p, collect, &l), RG_SSE_OK);
+    assert_int_equal(n_data_events(&l), 1);
+    assert_string_equal(data_event(&l, 0)->data, "ok");
+    assert_int_equal(rg_sse_pending(&p), strlen("data: trunc"));
+    rg_sse_free(&p);
+    evlist_free(&l);
+
+    /* fields without the closing blank line are not an event either */
+    rg_sse_init(&p, 4096);
+    assert_int_equal(rg_sse_feed(&p, "data: half\n", 11, collect, &l), RG_SSE_OK);
+    assert_int_equal(rg_sse_finish(&p, collect, &l), RG_SSE_OK);
+    assert_int_equal(n_data_events(&l), 0);
+    assert_true(rg_sse_pending(&p) > 0);
+    rg_sse_free(&p);
+    evlist_free(&l);
+
+    /* nothing fed: nothing happens */
+    rg_sse_init(&p, 4096);
+    assert_int_equal(rg_sse_finish(&p, collect, &l), RG_SSE_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(rg_sse_pending(&p), 0);
+    rg_sse_free(&p);
 }
 
 static void test_callback_stops_parsing(void **state)
@@ -476,6 +522,7 @@ static char *build_stream(const char *eol, size_t *len)
 {
     size_t n = 0, cap = 8192;
     char *s = malloc(cap);
+    assert_non_null(s);
     for (size_t i = 0; i < sizeof(openai_lines) / sizeof(openai_lines[0]); i++) {
         size_t a = strlen(openai_lines[i]), b = strlen(eol);
         assert_true(n + a + b < cap);
@@ -606,6 +653,7 @@ static void check_split_invariance(const char *eol, const char *name)
     /* every byte on its own */
     {
         size_t *cuts = malloc(n * sizeof(size_t));
+        assert_non_null(cuts);
         for (size_t i = 0; i < n; i++)
             cuts[i] = i;
         evlist_t got = {0};
@@ -696,6 +744,7 @@ int main(void)
         cmocka_unit_test(test_many_small_events_not_too_big),
         cmocka_unit_test(test_one_large_read_of_small_events),
         cmocka_unit_test(test_pending),
+        cmocka_unit_test(test_finish),
         cmocka_unit_test(test_callback_stops_parsing),
         cmocka_unit_test(test_frame),
         cmocka_unit_test(test_split_anywhere_lf),
