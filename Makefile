@@ -8,6 +8,7 @@
 
 CC      ?= cc
 B       ?= build
+BIN     ?= railgate
 OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS  += -std=c11 $(OPT) $(SAN) -Wall -Wextra -Wshadow -Wno-unused-parameter -fno-omit-frame-pointer
@@ -26,10 +27,8 @@ MOCK    := $(B)/tests/mockup
 .PHONY: all run test check-deps deps unit asan fuzz bench clean build-tests
 all: $(BIN)
 
-BIN     ?= railgate
-
 $(BIN): $(B)/src/main.o $(B)/librailgate.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(B)/src/main.o $(B)/librailgate.a $(LDLIBS)
 
 $(B)/librailgate.a: $(LIB_OBJ)
 	@rm -f $@
@@ -45,7 +44,7 @@ $(B)/src/config/default_yaml.o: src/config/default_yaml.S config/railgate.yaml
 
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/librailgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/librailgate.a -lcmocka $(LDLIBS)
 
 $(MOCK): tests/mock/mockup.c
 	@mkdir -p $(dir $@)
@@ -55,7 +54,7 @@ $(MOCK): tests/mock/mockup.c
 # runs every committed corpus file through them (see tests/fuzz/README.md).
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(B)/librailgate.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay_main.c $(B)/librailgate.a $(LDLIBS)
 
 deps:
 	@bash scripts/deps.sh

@@ -10,6 +10,8 @@
 #
 # Env: PROFILE_SECONDS (default 15 for callgrind, 10 for perf), PROFILE_CONNS (default 8),
 #      RAILGATE, MOCKUP as in run.sh.
+#      PROFILE_LIBPATH: prepended to railgate's LD_LIBRARY_PATH, e.g. the lib/ dir of a jansson
+#      2.14 built with -O2 -g (Debian ships it stripped, so its static functions show as ???:0x...).
 # Everything is on 127.0.0.1; every process started here is killed on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -82,6 +84,7 @@ general_settings:
 railgate_settings:
   log_level: warn
 EOF
+[ -n "${PROFILE_LIBPATH:-}" ] && export LD_LIBRARY_PATH="$PROFILE_LIBPATH${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate.db" --workers 1)
 if [ "$TOOL" = callgrind ]; then
     # instrumentation is switched on only for the load (not for startup/shutdown)

@@ -169,7 +169,8 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "railgate: records: %s\n", err);
         return 1;
     }
-    if (rg_server_start(&rg_app.server, g.cfg, rg_api_on_req, rg_api_on_worker_stop, err, sizeof(err)) != 0) {
+    if (rg_server_start(&rg_app.server, g.cfg, rg_api_on_req, rg_api_on_worker_start, rg_api_on_worker_stop, err,
+                        sizeof(err)) != 0) {
         fprintf(stderr, "railgate: %s\n", err);
         return 1;
     }

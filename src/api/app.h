@@ -24,6 +24,7 @@ extern rg_app_t rg_app;
 
 /* The worker entry points handed to rg_server_start. */
 int rg_api_on_req(rg_worker_t *w, h2o_req_t *req);
+void rg_api_on_worker_start(rg_worker_t *w);
 void rg_api_on_worker_stop(rg_worker_t *w);
 
 #endif

@@ -77,7 +77,7 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
     *owned = NULL;
     if (ex->req->entity.base == NULL)
         return h2o_iovec_init(NULL, 0);
-    if (ex->body != NULL) {
+    if (ex->body != NULL && rg_count_secrets(ex->body) > 0) {
         json_t *copy = json_deep_copy(ex->body);
         if (copy && rg_redact_secrets(copy) > 0) {
             *owned = json_dumps(copy, JSON_COMPACT);
@@ -225,6 +225,22 @@ static void on_stop(h2o_generator_t *gen, h2o_req_t *req)
     }
 }
 
+void rg_exchange_abandon(rg_exchange_t *ex)
+{
+    if (ex->xfer) {
+        rg_transfer_cancel(ex->xfer);
+        ex->xfer = NULL;
+        ex->t_up1 = rg_now_us();
+    }
+    if (ex->timer)
+        uv_timer_stop(ex->timer);
+    ex->client_gone = 1;
+    ex->req->http1_is_persistent = 0;
+    /* nobody reads this; sending it is what makes h2o close and dispose */
+    static const char body[] = "{\"error\":{\"message\":\"client closed request\",\"type\":\"client_error\",\"param\":null,\"code\":\"client_closed\"}}";
+    rg_exchange_send(ex, 499, "application/json", h2o_iovec_init(body, sizeof(body) - 1));
+}
+
 static void on_proceed(h2o_generator_t *gen, h2o_req_t *req)
 {
     (void)req;
@@ -344,6 +360,21 @@ static int secret_key(const char *k)
         if (strcasecmp(k, names[i]) == 0)
             return 1;
     return 0;
+}
+
+int rg_count_secrets(const json_t *v)
+{
+    int n = 0;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) n += (secret_key(k) && !json_is_null(x)) ? 1 : rg_count_secrets(x);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) n += rg_count_secrets(x);
+    }
+    return n;
 }
 
 int rg_redact_secrets(json_t *v)

@@ -91,6 +91,8 @@ void rg_exchange_error(rg_exchange_t *ex, rg_error_t e, const char *message, con
 void rg_exchange_start_stream(rg_exchange_t *ex);
 /* Streams: hands pending bytes (ex->resp) to h2o when it is ready; ends after upstream_done. */
 void rg_exchange_flush(rg_exchange_t *ex);
+/* The client left before any response: stop upstream work and let h2o free the request (recorded as 499). */
+void rg_exchange_abandon(rg_exchange_t *ex);
 /* Writes the record and the log line now (idempotent); used by dispose and at shutdown. */
 void rg_exchange_finalize(rg_exchange_t *ex);
 
@@ -100,6 +102,8 @@ const char *rg_reason_phrase(int status);
 void rg_proxy_start(rg_exchange_t *ex);
 void rg_mock_start(rg_exchange_t *ex);
 
+/* Counts credential-named keys (api_key, authorization, ...) with non-null values, without changing v. */
+int rg_count_secrets(const json_t *v);
 /* Removes secret-bearing keys (api_key, authorization, ...) in place; returns how many. */
 int rg_redact_secrets(json_t *v);
 

@@ -7,7 +7,9 @@
 #include "api/info.h"
 #include "api/request.h"
 
+#include <errno.h>
 #include <openssl/crypto.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -110,6 +112,44 @@ int rg_api_on_req(rg_worker_t *w, h2o_req_t *req)
     else
         model_call(ex);
     return 0;
+}
+
+/*
+ * h2o 2.2 stops reading an HTTP/1 connection once it has the whole request,
+ * so a client that leaves while we wait on a slow upstream goes unnoticed
+ * until the response is written. Every 250 ms, peek at the sockets of
+ * requests that have no response yet: end-of-file or an error means the
+ * client is gone, so cancel the upstream work and answer 499, which makes
+ * h2o close the connection and free the request (and so write its record).
+ * HTTP/2 needs none of this: h2o keeps reading and resets the stream.
+ */
+static void on_client_watch(uv_timer_t *t)
+{
+    rg_worker_t *w = t->data;
+    h2o_linklist_t *node, *next;
+    for (node = w->exchanges.next; node != &w->exchanges; node = next) {
+        next = node->next;
+        rg_exchange_t *ex = H2O_STRUCT_FROM_MEMBER(rg_exchange_t, link, node);
+        if (ex->started || ex->finished || ex->req->version >= 0x200)
+            continue;
+        h2o_socket_t *sock = ex->req->conn->callbacks->get_socket(ex->req->conn);
+        int fd = sock ? h2o_socket_get_fd(sock) : -1;
+        if (fd < 0)
+            continue;
+        char c;
+        ssize_t r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))
+            continue;
+        rg_exchange_abandon(ex);
+    }
+}
+
+void rg_api_on_worker_start(rg_worker_t *w)
+{
+    uv_timer_init(&w->loop, &w->client_watch);
+    w->client_watch.data = w;
+    uv_timer_start(&w->client_watch, on_client_watch, 250, 250);
+    uv_unref((uv_handle_t *)&w->client_watch);
 }
 
 void rg_api_on_worker_stop(rg_worker_t *w)

@@ -15,6 +15,8 @@ static rg_error_t fail(rg_request_info_t *in, rg_error_t e, const char *param, c
     in->param = param;
     json_decref(in->body);
     in->body = NULL;
+    in->model = NULL; /* pointed into the body */
+    in->model_len = 0;
     return e;
 }
 

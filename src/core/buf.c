@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,9 @@ static int reserve(rg_buf_t *b, size_t need)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    if (cap > b->max + 1)
-        cap = b->max + 1; /* +1 keeps room for a terminating NUL */
+    size_t limit = b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX; /* +1 keeps room for a terminating NUL */
+    if (cap > limit)
+        cap = limit;
     char *p = realloc(b->data, cap);
     if (p == NULL)
         return RG_BUF_NOMEM;

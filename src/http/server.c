@@ -136,6 +136,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 static void *worker_main(void *arg)
 {
     rg_worker_t *w = arg;
+    if (w->server->on_start)
+        w->server->on_start(w);
     uv_run(&w->loop, UV_RUN_DEFAULT);
     return NULL;
 }
@@ -162,10 +164,11 @@ fail:;
     return NULL;
 }
 
-int rg_server_start(rg_server_t *s, rg_config_t *cfg, rg_on_req_t on_req_cb, rg_on_worker_stop_t on_stop, char *err,
-                    size_t errsz)
+int rg_server_start(rg_server_t *s, rg_config_t *cfg, rg_on_req_t on_req_cb, rg_on_worker_start_t on_start,
+                    rg_on_worker_stop_t on_stop, char *err, size_t errsz)
 {
     s->on_req = on_req_cb;
+    s->on_start = on_start;
     s->on_stop = on_stop;
     atomic_init(&s->in_flight, 0);
     atomic_init(&s->shutting_down, 0);

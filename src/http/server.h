@@ -45,11 +45,14 @@ typedef struct rg_worker {
     rg_upstream_t *upstream;
     rg_metrics_t metrics;
     h2o_linklist_t exchanges; /* requests in flight on this worker */
+    uv_timer_t client_watch;  /* api layer: notices HTTP/1 clients that left before the response */
     uint64_t rng[2];
 } rg_worker_t;
 
 /* The per-request entry point the API layer provides. */
 typedef int (*rg_on_req_t)(rg_worker_t *w, h2o_req_t *req);
+/* Called on each worker's thread before its loop runs. */
+typedef void (*rg_on_worker_start_t)(rg_worker_t *w);
 /* Called on a worker's thread when it stops: finish whatever is still in flight. */
 typedef void (*rg_on_worker_stop_t)(rg_worker_t *w);
 
@@ -59,14 +62,15 @@ struct rg_server {
     int n_workers;
     SSL_CTX *ssl_ctx;
     rg_on_req_t on_req;
+    rg_on_worker_start_t on_start;
     rg_on_worker_stop_t on_stop;
     atomic_long in_flight;
     atomic_int shutting_down;
 };
 
 /* Binds all listeners (so a busy port fails here, on the main thread) and starts the workers. */
-int rg_server_start(rg_server_t *s, rg_config_t *cfg, rg_on_req_t on_req, rg_on_worker_stop_t on_stop, char *err,
-                    size_t errsz);
+int rg_server_start(rg_server_t *s, rg_config_t *cfg, rg_on_req_t on_req, rg_on_worker_start_t on_start,
+                    rg_on_worker_stop_t on_stop, char *err, size_t errsz);
 /* Hands a new generation to every worker (each takes its own reference). */
 void rg_server_publish(rg_server_t *s, rg_config_t *cfg);
 /* Stops accepting new connections and asks h2o to close idle keep-alive ones. */

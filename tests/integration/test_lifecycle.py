@@ -384,3 +384,21 @@ def test_tls_and_http2():
     p = subprocess.run(["curl", "-sk", "--http1.1", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
                         f"https://127.0.0.1:{rg.port}/health"], capture_output=True, text=True, timeout=10)
     eq(p.stdout, "1.1 200", "HTTP/1.1 over TLS")
+
+
+def test_client_leaving_a_pending_request_is_noticed():
+    """A client that disconnects while the upstream has not answered: upstream call cancelled, 499 recorded."""
+    m = Mock()
+    rg = Railgate(config(upstream_model("gpt", m.base("hang"), extra="      timeout: 30\n")))
+    sock = socket.create_connection(("127.0.0.1", rg.port))
+    body = json.dumps({"model": "gpt", "messages": [{"role": "user", "content": "x"}]})
+    sock.sendall(f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+    time.sleep(0.3)
+    eq(rg.metrics()["railgate_in_flight"], 1)
+    sock.close()
+    rows = rg.wait_rows(1, "model = 'gpt'", timeout=3)
+    eq(len(rows), 1, "recorded soon after the client left, not at the 30 s timeout")
+    eq(rows[0]["status"], 499)
+    eq(rows[0]["error"], "client_closed")
+    eq(rg.metrics()["railgate_in_flight"], 0)

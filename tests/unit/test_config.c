@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1122,8 +1123,6 @@ static void test_refcount(void **state)
 }
 
 /* Many threads taking and dropping references to one generation. */
-#include <pthread.h>
-
 static void *ref_worker(void *arg)
 {
     rg_config_t *c = arg;

@@ -280,17 +280,14 @@ static void test_event_too_big_whole(void **state)
 {
     (void)state;
     size_t cap = 1024;
-    size_t n = 3000;
-    char *s = malloc(n + 16);
-    assert_non_null(s);
+    static char s[6 + 3000 + 3];
     memcpy(s, "data: ", 6);
-    memset(s + 6, 'a', n);
-    memcpy(s + 6 + n, "\n\n", 3);
+    memset(s + 6, 'a', 3000);
+    memcpy(s + 6 + 3000, "\n\n", 3);
     evlist_t l = {0};
     assert_int_equal(feed_all(s, strlen(s), cap, &l, NULL), RG_SSE_TOOBIG);
     assert_int_equal(l.n, 0);
     evlist_free(&l);
-    free(s);
 }
 
 static void test_event_too_big_in_pieces(void **state)

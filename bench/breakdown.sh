@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/breakdown.sh — split Railgate's CPU cost per request by varying one thing at a time,
+# using only configuration (no code changes):
+#
+#   proxy                 the bench/run.sh setup: openai provider → mockup, records in SQLite on $TMPDIR
+#   proxy, db on tmpfs    the same with the SQLite file on /dev/shm: no filesystem/journal cost
+#   mock provider         model answered in-process (provider mock): no libcurl, no upstream socket
+#   proxy, 150 B body     the proxy with a small request body: how cost scales with JSON size
+#
+# For each: railgate --workers 1, wrk -t1 -c8 for BREAKDOWN_SECONDS (default 8) after a 1 s warm-up,
+# then req/s and CPU µs per request of the whole process, of the worker thread and of the records
+# writer thread (from /proc/PID/task/*/stat). CPU per request is much less sensitive to other load
+# on the machine than req/s is. Output: bench/out/breakdown-<stamp>/.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SECS=${BREAKDOWN_SECONDS:-8}
+RAILGATE=${RAILGATE:-$ROOT/railgate}
+MOCKUP=${MOCKUP:-$ROOT/build/tests/mockup}
+OUT=$ROOT/bench/out/breakdown-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/railgate-breakdown.XXXXXX)
+SHM=$(mktemp -d /dev/shm/railgate-breakdown.XXXXXX)
+HZ=$(getconf CLK_TCK)
+PIDS=()
+stop_pid() {
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local rc=$? i
+    trap - EXIT INT TERM
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
+    rm -rf "$TMP" "$SHM"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+wait_line() {
+    local file=$1 expr=$2 pid=$3 secs=$4 i v
+    for i in $(seq 1 $((secs * 20))); do
+        v=$(sed -n "$expr" "$file" 2>/dev/null | head -n1)
+        [ -n "$v" ] && { echo "$v"; return 0; }
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.05
+    done
+    return 1
+}
+eval "$(sed -n '/^make_body() {/,/^}/p' "$ROOT/bench/run.sh")"
+lua() { # lua FILE BODY
+    { echo 'wrk.method = "POST"'; printf 'wrk.body = [==[%s]==]\n' "$2"; echo 'wrk.headers["Content-Type"] = "application/json"'; } > "$1"
+}
+lua "$OUT/big.lua" "$(make_body)"
+lua "$OUT/small.lua" '{"model":"gpt-bench","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France?"}],"max_tokens":64}'
+
+"$MOCKUP" --port 0 --threads 1 > "$TMP/mockup.log" 2>&1 &
+MOCK_PID=$!
+PIDS+=("$MOCK_PID")
+MOCK_PORT=$(wait_line "$TMP/mockup.log" 's/^port=\([0-9][0-9]*\)$/\1/p' "$MOCK_PID" 10) || { echo "mockup did not start" >&2; exit 1; }
+
+task_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$2/stat" 2>/dev/null || echo 0; }
+
+# variant NAME PROVIDER(openai|mock) DBDIR LUA
+variant() {
+    local name=$1 prov=$2 dbdir=$3 script=$4 params
+    if [ "$prov" = mock ]; then
+        params="      model: mock/gpt-bench
+      mock_response: \"Hello from mockup. The answer is 42.\""
+    else
+        params="      model: openai/gpt-bench
+      api_base: http://127.0.0.1:$MOCK_PORT/v1
+      api_key: sk-bench"
+    fi
+    printf 'model_list:\n  - model_name: gpt-bench\n    litellm_params:\n%s\ngeneral_settings:\n  database_path: %s/rg.db\nrailgate_settings:\n  log_level: warn\n' \
+        "$params" "$dbdir" > "$TMP/rg.yaml"
+    rm -f "$dbdir"/rg.db*
+    LOG_LEVEL=warn "$RAILGATE" serve --config "$TMP/rg.yaml" --port 0 --db "$dbdir/rg.db" --workers 1 > "$TMP/rg.out" 2> "$TMP/rg.err" &
+    local pid=$!
+    PIDS+=("$pid")
+    local port
+    port=$(wait_line "$TMP/rg.out" 's#^listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$pid" 15) ||
+        { echo "railgate did not start" >&2; cat "$TMP/rg.err" >&2; exit 1; }
+    local url=http://127.0.0.1:$port/v1/chat/completions
+    sleep 0.3
+    # which thread is which: at idle the worker (and main) sit in epoll_wait, the writer in futex
+    local tid writer= worker=
+    for tid in $(ls "/proc/$pid/task"); do
+        [ "$tid" = "$pid" ] && continue
+        case $(cut -d' ' -f1 "/proc/$pid/task/$tid/syscall" 2>/dev/null) in
+        202) [ -z "$writer" ] && writer=$tid ;;
+        232 | 281) worker=$tid ;;
+        esac
+    done
+    timeout -k 5 30 wrk -t1 -c8 -d1s -s "$script" "$url" > /dev/null 2>&1 || true
+    local p0 w0 r0 p1 w1 r1
+    p0=$(awk '{print $14 + $15}' "/proc/$pid/stat") w0=$(task_ticks "$pid" "$worker") r0=$(task_ticks "$pid" "$writer")
+    timeout -k 5 $((SECS + 30)) wrk -t1 -c8 -d"${SECS}s" --latency -s "$script" "$url" > "$OUT/wrk-${name// /_}.txt" 2>&1 || true
+    p1=$(awk '{print $14 + $15}' "/proc/$pid/stat") w1=$(task_ticks "$pid" "$worker") r1=$(task_ticks "$pid" "$writer")
+    local reqs rps non2xx
+    reqs=$(awk '/requests in/ {print $1; exit}' "$OUT/wrk-${name// /_}.txt")
+    rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$OUT/wrk-${name// /_}.txt")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-${name// /_}.txt")
+    awk -v n="${reqs:-0}" -v hz="$HZ" -v p=$((p1 - p0)) -v w=$((w1 - w0)) -v r=$((r1 - r0)) -v name="$name" -v rps="${rps:-0}" -v bad="${non2xx:-0}" \
+        'BEGIN {f = 1e6 / hz / (n > 0 ? n : 1); printf "| %s | %s | %.1f | %.1f | %.1f | %s |\n", name, rps, p * f, w * f, r * f, bad}' | tee -a "$OUT/table.md"
+    stop_pid "$pid"
+}
+
+{
+    echo "| variant (railgate --workers 1, wrk -t1 -c8) | req/s | CPU µs/req (process) | worker thread | records writer | non-2xx |"
+    echo "|---|---:|---:|---:|---:|---:|"
+} | tee "$OUT/table.md"
+variant "proxy, 1 KB body, db on disk" openai "$TMP" "$OUT/big.lua"
+variant "proxy, 1 KB body, db on tmpfs" openai "$SHM" "$OUT/big.lua"
+variant "mock provider, 1 KB body, db on disk" mock "$TMP" "$OUT/big.lua"
+variant "proxy, 150 B body, db on disk" openai "$TMP" "$OUT/small.lua"
+echo
+echo "output: ${OUT#$ROOT/}/"
