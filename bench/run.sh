@@ -394,6 +394,7 @@ cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo "date:     $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "commit:   $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
     echo "machine:  nproc=$(nproc), $cpu_model, $(uname -sr)"
+    echo "binary:   $RAILGATE sha256 $(sha256sum "$RAILGATE" | cut -c1-12), built $(date -u -r "$RAILGATE" '+%Y-%m-%d %H:%M:%S UTC')"
     echo "tools:    $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'), railgate $("$RAILGATE" version 2>/dev/null | head -n1)"
     echo "load:     ${DURATION}s per run after a ${WARMUP}s warm-up (wrk -t2 -c16); -t1 -c1 and -t2 -c64; ${ROUNDS} round(s), median shown"
     echo "body:     ${#BODY} bytes of JSON (bench/out/$STAMP/body.json)"

@@ -75,8 +75,9 @@ static int scan(rg_sse_parser_t *p, int eof, rg_sse_cb cb, void *arg)
     int rc = RG_SSE_OK;
     char *d = p->raw.data;
     size_t len = p->raw.len;
-    size_t line = p->scan;
-    for (size_t i = p->scan; i < len; i++) {
+    size_t line = p->scan; /* start of the unfinished line */
+    size_t i = p->pos;     /* bytes before this were already looked at: no rescans */
+    for (; i < len; i++) {
         char c = d[i];
         if (c != '\n' && c != '\r')
             continue;
@@ -97,6 +98,7 @@ static int scan(rg_sse_parser_t *p, int eof, rg_sse_cb cb, void *arg)
     }
     /* keep only the unfinished event */
     p->scan = line - p->ev_start;
+    p->pos = i - p->ev_start;
     rg_buf_consume(&p->raw, p->ev_start);
     p->ev_start = 0;
     return rc;

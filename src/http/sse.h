@@ -30,7 +30,8 @@ typedef struct rg_sse_parser {
     rg_buf_t raw;   /* bytes of events not yet dispatched */
     rg_buf_t data;  /* data field of the event being built */
     rg_buf_t event; /* event field */
-    size_t scan;    /* position in raw up to which lines were processed */
+    size_t scan;    /* start of the line being read, in raw */
+    size_t pos;     /* how far raw has been scanned */
     size_t ev_start;
     int has_data;
     int unknown;

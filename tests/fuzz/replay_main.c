@@ -4,18 +4,53 @@
  * Linked with one fuzz_<name>.c and the library (see the Makefile's
  * $(B)/replay/fuzz_% rule), it calls LLVMFuzzerTestOneInput once per input:
  * each argument is a file, or a directory whose regular files are replayed in
- * name order (not recursively). A crash or abort fails the run; otherwise it
- * prints "replayed N inputs" and exits 0. An unreadable path exits 2.
+ * name order (not recursively). A crash or abort fails the run (after naming
+ * the input on stderr); otherwise it prints "replayed N inputs" and exits 0.
+ * An unreadable path exits 2.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Present in ASan/UBSan builds (gcc or clang): called after a sanitizer report. */
+void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+
+static const char *current; /* the input being replayed, for the crash note */
+
+static void say_current(void)
+{
+    if (current == NULL)
+        return;
+    static const char pre[] = "replay: crashed on input ";
+    ssize_t r = write(2, pre, sizeof(pre) - 1);
+    r = write(2, current, strlen(current));
+    r = write(2, "\n", 1);
+    (void)r;
+}
+
+static void on_signal(int sig)
+{
+    say_current();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_crash_note(void)
+{
+    static const int sigs[] = {SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        signal(sigs[i], on_signal);
+    if (__sanitizer_set_death_callback != NULL)
+        __sanitizer_set_death_callback(say_current);
+}
 
 static int replay_file(const char *path)
 {
@@ -57,7 +92,9 @@ static int replay_file(const char *path)
     if (len)
         memcpy(in, buf, len);
     free(buf);
+    current = path;
     LLVMFuzzerTestOneInput(in, len);
+    current = NULL;
     free(in);
     return 0;
 }
@@ -123,6 +160,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s FILE|DIR...\n", argv[0]);
         return 2;
     }
+    install_crash_note();
     long total = 0;
     for (int i = 1; i < argc; i++) {
         struct stat st;
