@@ -14,6 +14,9 @@
 #                   the table shows the median of each column (default 1)
 #   BENCH_PORTKEY=1 also measure the Portkey gateway (needs ../shared/peers/portkey.sh
 #                   install; PEER_DIR default ~/.cache/railgate-peers/portkey)
+#   BENCH_QUIET_WAIT  before each measured run, wait up to this many seconds for the
+#                   machine to be idle (< 15% of a core busy outside the benchmark);
+#                   0 = do not wait (default 30). The others' CPU column shows what was left.
 #   RAILGATE, MOCKUP  binaries (default ./railgate, build/tests/mockup)
 #
 # Everything listens on 127.0.0.1 only. Every process started here is killed on exit
@@ -303,11 +306,25 @@ pid_ticks() { # utime+stime of the given pids and their direct children (nginx's
     done
     echo "$s"
 }
-child_secs() { # user+sys of this shell's reaped children (wrk runs as one), in seconds
+# CHILD_SECS := user+sys of this shell's reaped children (wrk runs as one), in seconds.
+# `times` must run in this shell, not in a $(...) subshell, or it sees no children.
+child_secs() {
     times > "$TMP/times"
-    awk 'NR == 2 {t = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2]} printf "%.3f", t}' "$TMP/times"
+    CHILD_SECS=$(awk 'NR == 2 {t = 0; for (i = 1; i <= 2; i++) {split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2]} printf "%.3f", t}' "$TMP/times")
 }
 now_s() { date +%s.%N; }
+QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
+# wait_quiet: between runs our own processes are idle, so whatever keeps the CPUs busy is
+# someone else's; wait (bounded) until less than 15% of one core is in use
+wait_quiet() {
+    local deadline=$((SECONDS + QUIET_WAIT)) a b
+    while :; do
+        a=$(cpu_busy); sleep 1; b=$(cpu_busy)
+        [ $(((b - a) * 100 / HZ)) -lt 15 ] && return 0
+        [ "$SECONDS" -ge "$deadline" ] && { echo "  (machine still busy: $(((b - a) * 100 / HZ))% of a core in use by others; measuring anyway)" >&2; return 0; }
+        sleep 1
+    done
+}
 
 # measure TARGET CONNS ROUND
 measure() {
@@ -315,13 +332,16 @@ measure() {
     local b0 b1 s0 s1 m0 m1 w0 w1 t0 t1 srv_us others
     [ "$c" = 1 ] && th=1
     f=$OUT/wrk-$t-c$c-r$r.txt
+    [ "$QUIET_WAIT" -gt 0 ] && wait_quiet
     before=$(mock_count)
-    b0=$(cpu_busy) s0=$(pid_ticks "$SERVER_PID") m0=$(pid_ticks "$MOCK_PID") w0=$(child_secs) t0=$(now_s)
+    b0=$(cpu_busy) s0=$(pid_ticks "$SERVER_PID") m0=$(pid_ticks "$MOCK_PID") t0=$(now_s)
+    child_secs; w0=$CHILD_SECS
     {
         echo "# wrk -t$th -c$c -d${DURATION}s --latency -s ${LUA[$t]##*/} ${URL[$t]}"
         timeout -k 5 "$WRK_TIMEOUT" wrk -t"$th" -c"$c" -d"${DURATION}s" --timeout 5s --latency -s "${LUA[$t]}" "${URL[$t]}" 2>&1 || true
     } > "$f"
-    b1=$(cpu_busy) s1=$(pid_ticks "$SERVER_PID") m1=$(pid_ticks "$MOCK_PID") w1=$(child_secs) t1=$(now_s)
+    b1=$(cpu_busy) s1=$(pid_ticks "$SERVER_PID") m1=$(pid_ticks "$MOCK_PID") t1=$(now_s)
+    child_secs; w1=$CHILD_SECS
     sleep 0.3 # let in-flight upstream requests land before counting
     after=$(mock_count)
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")

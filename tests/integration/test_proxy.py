@@ -136,3 +136,48 @@ def test_keepalive_many_requests_one_connection():
         eq(r.status, 200)
         r.read()
     conn.close()
+
+
+def _rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_stream_backpressure_bounds_memory_and_loses_nothing():
+    """A fast upstream and a client that does not read: Railgate pauses the upstream instead of buffering
+    the whole stream, and when the client reads, every event arrives in order."""
+    import socket
+    import time
+    m = Mock()
+    repeat = 8000  # 8000 x the mock's 7 words: about 56,000 events, 14 MB
+    extra = f"      extra_headers:\n        x-mock-repeat: {repeat}\n"
+    rg = Railgate(config(upstream_model("gpt", m.base("sse"), extra=extra) + upstream_model("gpt1", m.base("sse"))),
+                  workers=1)
+    words = len(sse_events(rg.chat("gpt1", stream=True)[2])) - 2  # minus the finish event and [DONE]
+    rss0 = _rss_kb(rg.proc.pid)
+    body = json.dumps({"model": "gpt", "stream": True, "messages": [{"role": "user", "content": "x"}]})
+    sock = socket.create_connection(("127.0.0.1", rg.port), timeout=20)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    sock.sendall(f"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
+    time.sleep(2.0)  # without back-pressure the whole stream would now sit in Railgate's memory
+    grown = _rss_kb(rg.proc.pid) - rss0
+    check(grown < 2500, f"Railgate buffered {grown} KB for a client that is not reading")
+    data = bytearray()
+    while not data.endswith(b"0\r\n\r\n"):
+        chunk = sock.recv(1 << 20)
+        check(chunk, "connection closed before the end")
+        data += chunk
+    sock.close()
+    text = data.decode(errors="replace")
+    n_events = text.count("data: {")
+    eq(n_events, repeat * words + 1, "every event arrived")
+    check("data: [DONE]" in text)
+    rows = rg.wait_rows(1, "model = 'gpt'")
+    eq(len(rows), 1)
+    eq(rows[0]["status"], 200)
+    eq(rows[0]["error"], None)
+    eq(rows[0]["response_truncated"], 1, "a 9 MB stream is cut in the record")

@@ -586,6 +586,7 @@ struct job {
     enum mode mode;
     struct body_info info;
     uint64_t chunk_delay_ms;
+    uint64_t repeat; /* x-mock-repeat: the word events are sent this many times (big streams) */
     h2o_iovec_t *events;
     size_t num_events, next_event;
 };
@@ -668,14 +669,17 @@ static void build_events(struct job *job)
     h2o_mem_pool_t *pool = &job->req->pool;
     h2o_iovec_t model = job->info.model;
     size_t n = 0, i;
-    job->events = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (num_words + 3));
+    size_t rep = job->repeat ? (size_t)job->repeat : 1, r;
+    job->events = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (num_words * rep + 3));
     if (job->route == ROUTE_CHAT) {
         static const char fmt[] = "data: {\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":" MOCK_CREATED
                                   ",\"model\":\"%.*s\",\"choices\":[{\"index\":0,\"delta\":{%s%s%.*s%s},\"logprobs\":null,"
                                   "\"finish_reason\":%s}]}\n\n";
-        for (i = 0; i != num_words; ++i)
-            job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, i == 0 ? "\"role\":\"assistant\"," : "",
-                                           "\"content\":\"", (int)words[i].len, words[i].base, "\"", "null");
+        for (r = 0; r != rep; ++r)
+            for (i = 0; i != num_words; ++i)
+                job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base,
+                                               i == 0 && r == 0 ? "\"role\":\"assistant\"," : "", "\"content\":\"",
+                                               (int)words[i].len, words[i].base, "\"", "null");
         job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, "", "", 0, "", "", "\"stop\"");
         if (job->info.include_usage)
             job->events[n++] = pool_printf(pool,
@@ -886,6 +890,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             struct job *job = job_create(req, route, MODE_SSE, &info);
             job->info.stream = 1;
             job->chunk_delay_ms = param_ms(req, "x-mock-chunk-delay-ms", "chunk_delay_ms", 0);
+            job->repeat = param_ms(req, "x-mock-repeat", "repeat", 1);
+            if (job->repeat == 0 || job->repeat > 100000)
+                job->repeat = 1;
             job_start_stream(job);
         } else {
             respond_normal(req, route, info.model);
