@@ -1,0 +1,237 @@
+#include "core/json_valid.h"
+
+#include <stdint.h>
+
+static const char *skip_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static int hex4(const char *p, const char *e, unsigned *out)
+{
+    if (e - p < 4)
+        return 0;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+/* One UTF-8 sequence starting at p (first byte >= 0x80); returns its end or NULL. */
+static const char *utf8_seq(const char *p, const char *e)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t left = (size_t)(e - p);
+    unsigned c = u[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return left >= 2 && (u[1] & 0xC0) == 0x80 ? p + 2 : NULL;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (left < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+            return NULL;
+        if (c == 0xE0 && u[1] < 0xA0) /* overlong */
+            return NULL;
+        if (c == 0xED && u[1] >= 0xA0) /* UTF-16 surrogates */
+            return NULL;
+        return p + 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (left < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80)
+            return NULL;
+        if (c == 0xF0 && u[1] < 0x90) /* overlong */
+            return NULL;
+        if (c == 0xF4 && u[1] >= 0x90) /* above U+10FFFF */
+            return NULL;
+        return p + 4;
+    }
+    return NULL;
+}
+
+/* p at the opening quote; returns the position after the closing quote, or NULL. */
+static const char *string(const char *p, const char *e)
+{
+    p++;
+    while (p < e) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            return p + 1;
+        if (c < 0x20)
+            return NULL;
+        if (c < 0x80 && c != '\\') {
+            p++;
+            continue;
+        }
+        if (c >= 0x80) {
+            if ((p = utf8_seq(p, e)) == NULL)
+                return NULL;
+            continue;
+        }
+        /* escape */
+        if (++p >= e)
+            return NULL;
+        switch (*p) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            p++;
+            break;
+        case 'u': {
+            unsigned cp;
+            if (!hex4(p + 1, e, &cp))
+                return NULL;
+            p += 5;
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                return NULL; /* a low surrogate alone */
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned lo;
+                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return NULL;
+                p += 6;
+            }
+            break;
+        }
+        default:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+static const char *number(const char *p, const char *e)
+{
+    if (p < e && *p == '-')
+        p++;
+    if (p >= e)
+        return NULL;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    else
+        return NULL;
+    if (p < e && *p == '.') {
+        p++;
+        if (p >= e || *p < '0' || *p > '9')
+            return NULL;
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= e || *p < '0' || *p > '9')
+            return NULL;
+        while (p < e && *p >= '0' && *p <= '9')
+            p++;
+    }
+    return p;
+}
+
+static const char *literal(const char *p, const char *e, const char *word, size_t len)
+{
+    if ((size_t)(e - p) < len)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != word[i])
+            return NULL;
+    return p + len;
+}
+
+int rg_json_valid(const char *s, size_t n, unsigned max_depth)
+{
+    /* one bit per open container: 1 = object, 0 = array */
+    uint64_t stack[RG_JSON_MAX_DEPTH / 64];
+    unsigned depth = 0;
+    if (max_depth > RG_JSON_MAX_DEPTH)
+        max_depth = RG_JSON_MAX_DEPTH;
+    const char *p = s, *e = s + n;
+    if (s == NULL)
+        return 0;
+    p = skip_ws(p, e);
+
+value:
+    if (p >= e)
+        return 0;
+    switch (*p) {
+    case '{':
+    case '[': {
+        int obj = *p == '{';
+        if (depth >= max_depth)
+            return 0;
+        if (obj)
+            stack[depth / 64] |= (uint64_t)1 << (depth % 64);
+        else
+            stack[depth / 64] &= ~((uint64_t)1 << (depth % 64));
+        depth++;
+        p = skip_ws(p + 1, e);
+        if (p < e && *p == (obj ? '}' : ']')) {
+            p++;
+            depth--;
+            goto after;
+        }
+        if (obj)
+            goto key;
+        goto value;
+    }
+    case '"':
+        p = string(p, e);
+        break;
+    case 't':
+        p = literal(p, e, "true", 4);
+        break;
+    case 'f':
+        p = literal(p, e, "false", 5);
+        break;
+    case 'n':
+        p = literal(p, e, "null", 4);
+        break;
+    default:
+        p = number(p, e);
+        break;
+    }
+    if (p == NULL)
+        return 0;
+
+after:
+    p = skip_ws(p, e);
+    if (depth == 0)
+        return p == e;
+    if (p >= e)
+        return 0;
+    {
+        int obj = (stack[(depth - 1) / 64] >> ((depth - 1) % 64)) & 1;
+        if (*p == ',') {
+            p = skip_ws(p + 1, e);
+            if (obj)
+                goto key;
+            goto value;
+        }
+        if (*p == (obj ? '}' : ']')) {
+            p++;
+            depth--;
+            goto after;
+        }
+        return 0;
+    }
+
+key:
+    if (p >= e || *p != '"' || (p = string(p, e)) == NULL)
+        return 0;
+    p = skip_ws(p, e);
+    if (p >= e || *p != ':')
+        return 0;
+    p = skip_ws(p + 1, e);
+    goto value;
+}

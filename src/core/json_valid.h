@@ -1,0 +1,26 @@
+/*
+ * json_valid.h — a strict, allocation-free JSON validator (RFC 8259).
+ *
+ * For bytes Railgate only needs to *check* and pass on unchanged (upstream
+ * answers, SSE event payloads), building a jansson tree just to throw it
+ * away was the largest cost on the proxy path (see docs/PERFORMANCE.md).
+ * This validator accepts exactly the texts jansson's json_loadb accepts
+ * with JSON_DECODE_ANY, except that it does not reject numbers too large
+ * for a C double/long long or the escape \u0000, both of which RFC 8259
+ * allows; and it rejects a NUL byte after the value, where jansson's lexer
+ * stops reading. Strings must be valid UTF-8 (no overlongs, no surrogates), and
+ * \u escapes must pair surrogates correctly. Nesting deeper than
+ * `max_depth` (at most RG_JSON_MAX_DEPTH) is refused.
+ * Differential-fuzzed against jansson (tests/fuzz/fuzz_json_valid.c).
+ */
+#ifndef RG_JSON_VALID_H
+#define RG_JSON_VALID_H
+
+#include <stddef.h>
+
+#define RG_JSON_MAX_DEPTH 2048
+
+/* 1 when p[0..n) is one JSON value surrounded by optional whitespace, else 0. */
+int rg_json_valid(const char *p, size_t n, unsigned max_depth);
+
+#endif
