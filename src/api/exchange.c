@@ -245,6 +245,7 @@ static void on_proceed(h2o_generator_t *gen, h2o_req_t *req)
 {
     (void)req;
     rg_exchange_t *ex = (rg_exchange_t *)gen;
+    rg_debug("stream %s: proceed (%zu waiting, paused=%d, done=%d)", ex->id, ex->resp.len, ex->paused, ex->upstream_done);
     ex->sending = 0;
     rg_buf_reset(&ex->out);
     rg_exchange_flush(ex);

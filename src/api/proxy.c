@@ -119,6 +119,7 @@ static size_t on_data(void *ctx, const char *p, size_t n)
         return n;
     }
     if (ex->resp.len >= STREAM_HIGH_WATER) {
+        rg_debug("stream %s: pause upstream (%zu bytes waiting, sending=%d)", ex->id, ex->resp.len, ex->sending);
         ex->paused = 1; /* curl hands these bytes again on resume */
         return RG_XFER_PAUSE;
     }

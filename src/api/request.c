@@ -1,5 +1,7 @@
 #include "api/request.h"
 
+#include "core/json_load.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,8 +29,8 @@ rg_error_t rg_request_parse(rg_route_t route, const char *data, size_t len, size
         return fail(in, RG_E_INVALID_JSON, NULL, "request body is empty: expected a JSON object");
     if (len > max_len)
         return fail(in, RG_E_BODY_TOO_LARGE, NULL, "request body is %zu bytes; the limit is %zu", len, max_len);
-    json_error_t jerr;
-    in->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    rg_json_error_t jerr;
+    in->body = rg_json_loadb(data, len, 0, &jerr);
     if (in->body == NULL)
         return fail(in, RG_E_INVALID_JSON, NULL, "request body is not valid JSON: %s at line %d column %d", jerr.text,
                     jerr.line, jerr.column);

@@ -181,3 +181,8 @@ def test_stream_backpressure_bounds_memory_and_loses_nothing():
     eq(rows[0]["status"], 200)
     eq(rows[0]["error"], None)
     eq(rows[0]["response_truncated"], 1, "a 9 MB stream is cut in the record")
+
+
+# Usually 2 s. Under heavy machine load a paused-and-resumed stream was once seen
+# taking 70 s (an open issue in docs/internals/api.md), so this test gets more time.
+test_stream_backpressure_bounds_memory_and_loses_nothing.timeout = 150
