@@ -263,8 +263,11 @@ rg_exchange_t *rg_exchange_new(rg_worker_t *w, h2o_req_t *req, rg_route_t route)
     ex->route = route;
     ex->t0 = rg_now_us();
     ex->ts_ms = rg_wall_ms();
+    /* time-ordered ids (48 bits of milliseconds, 80 random): sort by time, and
+     * the records index grows at its end instead of at random pages */
     uint64_t a = rg_worker_rand(w), b = rg_worker_rand(w);
-    snprintf(ex->id, sizeof(ex->id), "%016lx%016lx", (unsigned long)a, (unsigned long)b);
+    snprintf(ex->id, sizeof(ex->id), "%012lx%04lx%016lx", (unsigned long)ex->ts_ms & 0xffffffffffffUL,
+             (unsigned long)(a & 0xffff), (unsigned long)b);
     rg_buf_init(&ex->resp, ex->cfg->max_response_buffered);
     rg_buf_init(&ex->out, ex->cfg->max_response_buffered);
     rg_buf_init(&ex->rec, ex->cfg->record_body_max);

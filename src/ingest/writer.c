@@ -3,8 +3,12 @@
 #include "core/log.h"
 
 #include <stdio.h>
+#include <time.h>
 
 #define BATCH 512
+/* After the first record of a batch, wait this long for more: at low load this
+ * turns one SQLite transaction per request into one per few milliseconds. */
+#define LINGER_NS (5 * 1000 * 1000)
 
 static void *run(void *arg)
 {
@@ -12,7 +16,14 @@ static void *run(void *arg)
     rg_record_t *batch[BATCH];
     for (;;) {
         int closed = 0;
-        size_t n = rg_ring_pop(w->ring, batch, BATCH, 200, &closed);
+        size_t n = rg_ring_pop(w->ring, batch, 1, 200, &closed);
+        if (n == 1 && !closed) {
+            struct timespec ts = {0, LINGER_NS};
+            nanosleep(&ts, NULL);
+            n += rg_ring_pop(w->ring, batch + 1, BATCH - 1, 0, &closed);
+        } else if (n == 1) {
+            n += rg_ring_pop(w->ring, batch + 1, BATCH - 1, 0, &closed);
+        }
         if (n > 0) {
             size_t ok = w->ops->write(w->sink, batch, n);
             atomic_fetch_add(&w->written, ok);
