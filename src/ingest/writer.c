@@ -3,6 +3,7 @@
 #include "core/log.h"
 
 #include <stdio.h>
+#include <sched.h>
 #include <time.h>
 
 #define BATCH 512
@@ -10,12 +11,34 @@
  * turns one SQLite transaction per request into one per few milliseconds. */
 #define LINGER_NS (5 * 1000 * 1000)
 
+/* Returns the new state: 1 = SCHED_IDLE. */
+static int set_idle(int on)
+{
+    struct sched_param sp = {0};
+    if (sched_setscheduler(0, on ? SCHED_IDLE : SCHED_OTHER, &sp) != 0)
+        return !on; /* unchanged */
+    return on;
+}
+
 static void *run(void *arg)
 {
     rg_writer_t *w = arg;
+    int idle = 0;
     rg_record_t *batch[BATCH];
     for (;;) {
         int closed = 0;
+        /*
+         * Priority follows the queue. While it is short the writer runs as
+         * SCHED_IDLE, only on a core nobody else wants, so its SQLite bursts
+         * never delay a request (on 2 cores they were the whole 1 ms p99, see
+         * PERFORMANCE.md). When records pile up it returns to normal priority
+         * so the queue drains and records are not dropped.
+         */
+        size_t depth = rg_ring_depth(w->ring);
+        if (!idle && depth < w->ring->cap / 16)
+            idle = set_idle(1);
+        else if (idle && depth > w->ring->cap / 4)
+            idle = set_idle(0);
         size_t n = rg_ring_pop(w->ring, batch, 1, 200, &closed);
         if (n == 1 && !closed) {
             struct timespec ts = {0, LINGER_NS};
