@@ -197,7 +197,6 @@ static void on_dispose(void *p)
     rg_exchange_finalize(ex);
     h2o_linklist_unlink(&ex->link);
     json_decref(ex->body);
-    curl_slist_free_all(ex->up_headers);
     free(ex->up_body);
     free(ex->mock_text);
     rg_buf_free(&ex->resp);

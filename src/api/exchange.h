@@ -51,7 +51,6 @@ typedef struct rg_exchange {
 
     /* upstream */
     rg_transfer_t *xfer;
-    struct curl_slist *up_headers;
     char *up_body; /* malloc'd when rewritten, else NULL (the entity is sent) */
     int up_status;
     h2o_iovec_t pass_name[RG_PASS_HEADERS_MAX], pass_value[RG_PASS_HEADERS_MAX];

@@ -199,18 +199,11 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
     rg_exchange_send(ex, ex->up_status, "application/json", h2o_iovec_init(ex->resp.data, ex->resp.len));
 }
 
-static struct curl_slist *add(struct curl_slist *l, const char *h)
-{
-    struct curl_slist *n = curl_slist_append(l, h);
-    return n ? n : l;
-}
-
 void rg_proxy_start(rg_exchange_t *ex)
 {
     const rg_model_t *m = ex->model;
     const rg_config_t *cfg = ex->cfg;
     h2o_req_t *req = ex->req;
-    char line[4096];
 
     const char *body = req->entity.base;
     size_t body_len = req->entity.len;
@@ -227,22 +220,7 @@ void rg_proxy_start(rg_exchange_t *ex)
         body_len = strlen(ex->up_body);
     }
 
-    struct curl_slist *h = NULL;
-    h = add(h, "Content-Type: application/json");
-    h = add(h, "Expect:");
-    h = add(h, "User-Agent: railgate/" RG_VERSION);
-    if (ex->stream)
-        h = add(h, "Accept: text/event-stream");
-    if (m->api_key) {
-        snprintf(line, sizeof(line), "Authorization: Bearer %s", m->api_key);
-        h = add(h, line);
-    }
-    for (size_t i = 0; i < m->n_extra_headers; i++) {
-        snprintf(line, sizeof(line), "%s: %s", m->extra_headers[i].name, m->extra_headers[i].value);
-        h = add(h, line);
-    }
-    ex->up_headers = h;
-
+    struct curl_slist *h = m->up_headers[ex->stream ? 1 : 0]; /* owned by the config generation */
     char url[2048];
     snprintf(url, sizeof(url), "%s%s", m->api_base, route_suffix(ex->route));
     rg_transfer_opts_t o = {

@@ -1,6 +1,9 @@
 #include "config/config.h"
 
 #include "core/log.h"
+#include "core/version.h"
+
+#include <curl/curl.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -67,6 +70,10 @@ static char *own_strdup(rg_config_t *c, const char *s)
 
 static void config_free(rg_config_t *c)
 {
+    for (size_t i = 0; i < c->n_models; i++) {
+        curl_slist_free_all(c->models[i].up_headers[0]);
+        curl_slist_free_all(c->models[i].up_headers[1]);
+    }
     for (size_t i = 0; i < c->n_allocs; i++)
         free(c->allocs[i]);
     free(c->allocs);
@@ -415,6 +422,41 @@ static void model_entry(walk_t *w, yaml_node_t *entry, rg_model_t *m, size_t idx
         m->mock_chunks = 4;
 }
 
+/* The headers every upstream request of this model carries; NULL list on OOM is reported by the caller. */
+static int build_headers(rg_model_t *m)
+{
+    char line[4096];
+    for (int stream = 0; stream < 2; stream++) {
+        struct curl_slist *h = NULL, *n;
+#define ADD(str)                                                                                                        \
+    do {                                                                                                                \
+        if ((n = curl_slist_append(h, (str))) == NULL)                                                                  \
+            goto oom;                                                                                                   \
+        h = n;                                                                                                          \
+    } while (0)
+        ADD("Content-Type: application/json");
+        ADD("Expect:"); /* no 100-continue round trip for large bodies */
+        ADD("User-Agent: railgate/" RG_VERSION);
+        if (stream)
+            ADD("Accept: text/event-stream");
+        if (m->api_key) {
+            snprintf(line, sizeof(line), "Authorization: Bearer %s", m->api_key);
+            ADD(line);
+        }
+        for (size_t i = 0; i < m->n_extra_headers; i++) {
+            snprintf(line, sizeof(line), "%s: %s", m->extra_headers[i].name, m->extra_headers[i].value);
+            ADD(line);
+        }
+#undef ADD
+        m->up_headers[stream] = h;
+        continue;
+    oom:
+        curl_slist_free_all(h);
+        return -1;
+    }
+    return 0;
+}
+
 static void general_pair(walk_t *w, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
     (void)arg;
@@ -515,6 +557,10 @@ static void top_pair(walk_t *w, const char *key, yaml_node_t *k, yaml_node_t *v,
                     dup = 1;
             if (dup) {
                 bad(w, e, "model_list: model_name '%s' appears twice (load balancing is not supported yet)", m->name);
+                continue;
+            }
+            if (m->provider == RG_PROVIDER_OPENAI && build_headers(m) != 0) {
+                bad(w, e, "model '%s': out of memory", m->name);
                 continue;
             }
             c->n_models++;

@@ -24,6 +24,8 @@ typedef struct rg_kv {
     char *value;
 } rg_kv_t;
 
+struct curl_slist;
+
 typedef struct rg_model {
     char *name;           /* model_name: what clients ask for */
     rg_provider_t provider;
@@ -34,6 +36,8 @@ typedef struct rg_model {
     uint32_t timeout_ms;  /* whole upstream request; 0 = railgate_settings default */
     rg_kv_t *extra_headers;
     size_t n_extra_headers;
+    /* upstream request headers, built once per generation: [0] plain, [1] streaming */
+    struct curl_slist *up_headers[2];
     /* mock provider */
     char *mock_response;
     uint32_t mock_delay_ms;

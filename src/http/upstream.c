@@ -177,39 +177,41 @@ rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o,
     t->up = up;
     t->cbs = *cbs;
     t->ctx = ctx;
+    int fresh = 0;
     if (up->n_free > 0) {
         t->easy = up->free_easy[--up->n_free];
-        curl_easy_reset(t->easy);
     } else if ((t->easy = curl_easy_init()) == NULL) {
         free(t);
         return NULL;
+    } else {
+        fresh = 1;
     }
     CURL *e = t->easy;
+    if (fresh) {
+        /* options that are the same for every transfer: set once per handle (handles are recycled) */
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
+        curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL); /* bodies are scanned: no compression negotiated */
+        curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    }
+    /* per transfer: every option that can differ is set each time, so nothing leaks between uses */
     curl_easy_setopt(e, CURLOPT_URL, o->url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, o->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, o->headers);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL); /* bodies are scanned: no compression negotiated */
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
-    if (o->total_timeout_ms)
-        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->total_timeout_ms);
-    if (o->idle_timeout_ms) {
-        /* less than 1 byte/s for the idle period = stalled */
-        long secs = (long)((o->idle_timeout_ms + 999) / 1000);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, secs);
-    }
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)o->total_timeout_ms); /* 0 = none */
+    /* idle: less than 1 byte/s for this long = stalled (0 disables) */
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (long)((o->idle_timeout_ms + 999) / 1000));
     if (curl_multi_add_handle(up->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         free(t);
