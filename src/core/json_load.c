@@ -103,6 +103,7 @@ static int string(loader_t *L, const char **out, size_t *len)
     const char *start = L->p + 1, *q = start, *e = L->e;
     int escapes = 0;
     for (;;) {
+        q += rg_json_plain_run(q, e);
         if (q >= e)
             return fail(L, q, "premature end of input in a string"), 0;
         unsigned char c = (unsigned char)*q;

@@ -2,6 +2,33 @@
 
 #include <stdint.h>
 
+#include <string.h>
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+size_t rg_json_plain_run(const char *p, const char *e)
+{
+    const char *start = p;
+    while (e - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t quote = v ^ (ONES * '"'), bslash = v ^ (ONES * '\\');
+        /* a byte is special if it is 0 after the xor (quote, backslash), below 0x20, or has its high bit set */
+        uint64_t special = ((quote - ONES) & ~quote) | ((bslash - ONES) & ~bslash) | ((v - ONES * 0x20) & ~v) | v;
+        if (special & HIGHS)
+            break;
+        p += 8;
+    }
+    while (p < e) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+        p++;
+    }
+    return (size_t)(p - start);
+}
+
 static const char *skip_ws(const char *p, const char *e)
 {
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
@@ -64,6 +91,9 @@ static const char *string(const char *p, const char *e)
 {
     p++;
     while (p < e) {
+        p += rg_json_plain_run(p, e);
+        if (p >= e)
+            break;
         unsigned char c = (unsigned char)*p;
         if (c == '"')
             return p + 1;

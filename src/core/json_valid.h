@@ -20,6 +20,10 @@
 
 #define RG_JSON_MAX_DEPTH 2048
 
+/* Number of leading bytes of [p, e) that are plain string bytes: ASCII 0x20..0x7F
+ * other than '"' and '\\' (8 bytes per step). Shared by the validator and the loader. */
+size_t rg_json_plain_run(const char *p, const char *e);
+
 /* 1 when p[0..n) is one JSON value surrounded by optional whitespace, else 0. */
 int rg_json_valid(const char *p, size_t n, unsigned max_depth);
 
