@@ -1,5 +1,6 @@
 """Completions through the openai provider and the built-in mock, streamed and not."""
 import json
+import os
 
 from harness import Mock, Railgate, check, config, eq, request, sse_events, upstream_model
 
@@ -165,7 +166,10 @@ def test_stream_backpressure_bounds_memory_and_loses_nothing():
                  f"Content-Length: {len(body)}\r\n\r\n{body}".encode())
     time.sleep(2.0)  # without back-pressure the whole stream would now sit in Railgate's memory
     grown = _rss_kb(rg.proc.pid) - rss0
-    check(grown < 2500, f"Railgate buffered {grown} KB for a client that is not reading")
+    # without back-pressure this grows by the whole stream (13 MB measured); ASan's redzones and
+    # quarantine of freed buffers add a few MB of their own
+    limit = 8000 if "asan" in os.environ.get("B", "") else 2500
+    check(grown < limit, f"Railgate buffered {grown} KB for a client that is not reading")
     data = bytearray()
     while not data.endswith(b"0\r\n\r\n"):
         chunk = sock.recv(1 << 20)
