@@ -34,46 +34,6 @@ static void ws(loader_t *L)
     L->p = p;
 }
 
-static int hexval(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return 0;
-    }
-    *out = v;
-    return 1;
-}
-
-/* Length of a valid UTF-8 sequence at p (first byte >= 0x80), or 0. */
-static size_t utf8_len(const unsigned char *u, size_t left)
-{
-    unsigned c = u[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return left >= 2 && (u[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (left < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (c == 0xE0 && u[1] < 0xA0) ||
-            (c == 0xED && u[1] >= 0xA0))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (left < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80 ||
-            (c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 static char *put_utf8(char *o, unsigned cp)
 {
     if (cp < 0x80) {
@@ -127,7 +87,7 @@ static int string(loader_t *L, const char **out, size_t *len)
             q++;
             continue;
         }
-        size_t n = utf8_len((const unsigned char *)q, (size_t)(e - q));
+        size_t n = rg_json_utf8_len((const unsigned char *)q, (size_t)(e - q));
         if (n == 0)
             return fail(L, q, "invalid UTF-8 in a string"), 0;
         q += n;
@@ -165,7 +125,7 @@ static int string(loader_t *L, const char **out, size_t *len)
         case 't': *o++ = '\t'; break;
         case 'u': {
             unsigned cp, lo;
-            if (!hexval(r, &cp))
+            if (!rg_json_hex4(r, &cp))
                 return fail(L, r, "invalid \\u escape"), 0;
             r += 4;
             if (cp == 0)
@@ -173,7 +133,7 @@ static int string(loader_t *L, const char **out, size_t *len)
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return fail(L, r, "invalid Unicode low surrogate"), 0;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (q - r < 6 || r[0] != '\\' || r[1] != 'u' || !hexval(r + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                if (q - r < 6 || r[0] != '\\' || r[1] != 'u' || !rg_json_hex4(r + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
                     return fail(L, r, "invalid Unicode surrogate pair"), 0;
                 r += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);

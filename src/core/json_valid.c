@@ -36,10 +36,8 @@ static const char *skip_ws(const char *p, const char *e)
     return p;
 }
 
-static int hex4(const char *p, const char *e, unsigned *out)
+int rg_json_hex4(const char *p, unsigned *out)
 {
-    if (e - p < 4)
-        return 0;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
@@ -57,33 +55,26 @@ static int hex4(const char *p, const char *e, unsigned *out)
     return 1;
 }
 
-/* One UTF-8 sequence starting at p (first byte >= 0x80); returns its end or NULL. */
-static const char *utf8_seq(const char *p, const char *e)
+size_t rg_json_utf8_len(const unsigned char *u, size_t left)
 {
-    const unsigned char *u = (const unsigned char *)p;
-    size_t left = (size_t)(e - p);
     unsigned c = u[0];
     if (c >= 0xC2 && c <= 0xDF)
-        return left >= 2 && (u[1] & 0xC0) == 0x80 ? p + 2 : NULL;
+        return left >= 2 && (u[1] & 0xC0) == 0x80 ? 2 : 0;
     if (c >= 0xE0 && c <= 0xEF) {
         if (left < 3 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
-            return NULL;
-        if (c == 0xE0 && u[1] < 0xA0) /* overlong */
-            return NULL;
-        if (c == 0xED && u[1] >= 0xA0) /* UTF-16 surrogates */
-            return NULL;
-        return p + 3;
+            return 0;
+        if ((c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] >= 0xA0)) /* overlong; UTF-16 surrogates */
+            return 0;
+        return 3;
     }
     if (c >= 0xF0 && c <= 0xF4) {
         if (left < 4 || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80)
-            return NULL;
-        if (c == 0xF0 && u[1] < 0x90) /* overlong */
-            return NULL;
-        if (c == 0xF4 && u[1] >= 0x90) /* above U+10FFFF */
-            return NULL;
-        return p + 4;
+            return 0;
+        if ((c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] >= 0x90)) /* overlong; above U+10FFFF */
+            return 0;
+        return 4;
     }
-    return NULL;
+    return 0;
 }
 
 /* p at the opening quote; returns the position after the closing quote, or NULL. */
@@ -104,8 +95,10 @@ static const char *string(const char *p, const char *e)
             continue;
         }
         if (c >= 0x80) {
-            if ((p = utf8_seq(p, e)) == NULL)
+            size_t n = rg_json_utf8_len((const unsigned char *)p, (size_t)(e - p));
+            if (n == 0)
                 return NULL;
+            p += n;
             continue;
         }
         /* escape */
@@ -117,14 +110,14 @@ static const char *string(const char *p, const char *e)
             break;
         case 'u': {
             unsigned cp;
-            if (!hex4(p + 1, e, &cp))
+            if (e - p < 5 || !rg_json_hex4(p + 1, &cp))
                 return NULL;
             p += 5;
             if (cp >= 0xDC00 && cp <= 0xDFFF)
                 return NULL; /* a low surrogate alone */
             if (cp >= 0xD800 && cp <= 0xDBFF) {
                 unsigned lo;
-                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !hex4(p + 2, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || !rg_json_hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
                     return NULL;
                 p += 6;
             }

@@ -24,6 +24,11 @@
  * other than '"' and '\\' (8 bytes per step). Shared by the validator and the loader. */
 size_t rg_json_plain_run(const char *p, const char *e);
 
+/* The 4 hex digits at p (the caller checked they are there) → *out; 0 if not hex. */
+int rg_json_hex4(const char *p, unsigned *out);
+/* Length of the valid UTF-8 sequence at u (first byte >= 0x80, `left` bytes available), or 0. */
+size_t rg_json_utf8_len(const unsigned char *u, size_t left);
+
 /* 1 when p[0..n) is one JSON value surrounded by optional whitespace, else 0. */
 int rg_json_valid(const char *p, size_t n, unsigned max_depth);
 
