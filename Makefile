@@ -14,7 +14,7 @@ SAN     ?=
 CFLAGS  += -std=c11 $(OPT) $(SAN) -Wall -Wextra -Wshadow -Wno-unused-parameter -fno-omit-frame-pointer
 CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
 LDFLAGS += $(SAN)
-LDLIBS  = -lh2o -luv -lcurl -ljansson -lyaml -lsqlite3 -lssl -lcrypto -lpthread -lm
+LDLIBS  = -lh2o -luv -lcurl -ljansson -lyaml -lsqlite3 -lpcre2-8 -lssl -lcrypto -lpthread -lm
 
 LIB_SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/src/config/default_yaml.o

@@ -1,0 +1,56 @@
+#include "guard/check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rg_check_fail(rg_check_result_t *res, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->error, sizeof(res->error), fmt, ap);
+    va_end(ap);
+    if (res->error_name == NULL)
+        res->error_name = "Error";
+    res->verdict = 0;
+}
+
+void rg_check_result_clear(rg_check_result_t *res, size_t n_parts)
+{
+    json_decref(res->data);
+    json_decref(res->request_json);
+    json_decref(res->response_json);
+    if (res->parts) {
+        for (size_t i = 0; i < n_parts; i++)
+            free(res->parts[i]);
+        free(res->parts);
+    }
+    free(res->part_lens);
+    memset(res, 0, sizeof(*res));
+}
+
+json_t *rg_check_excerpt(const char *text, size_t len)
+{
+    /* JavaScript's text.slice(0, 100): 100 UTF-16 code units; a character
+     * outside the BMP counts 2 and is kept whole here */
+    size_t units = 0, i = 0;
+    while (i < len && units < 100) {
+        unsigned char c = (unsigned char)text[i];
+        size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (i + n > len)
+            break;
+        units += n == 4 ? 2 : 1;
+        i += n;
+    }
+    if (i >= len)
+        return json_stringn(text, len);
+    char *s = malloc(i + 4);
+    if (s == NULL)
+        return NULL;
+    memcpy(s, text, i);
+    memcpy(s + i, "...", 4);
+    json_t *j = json_stringn(s, i + 3);
+    free(s);
+    return j;
+}
