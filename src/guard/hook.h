@@ -1,0 +1,87 @@
+/*
+ * hook.h — hooks: groups of checks with Portkey's semantics, and running them.
+ *
+ * A hook (Portkey's model) has an id, a type (guardrail | mutator), deny,
+ * async, sequential, on_success / on_fail feedback, and checks, each with
+ * is_enabled and parameters (failOnError and scope are read here, the rest
+ * by the check's compile()). Hooks come from Portkey's config JSON
+ * (before_request_hooks / after_request_hooks and the input_/output_
+ * guardrails and mutators shorthand) and, in later changes, from the YAML
+ * `guardrails:` list; both compile into rg_hook_t.
+ *
+ * Running a phase (rg_hooks_run) evaluates every hook against the body,
+ * applies transforms, and returns Portkey's `hook_results` entries:
+ *   hook verdict = every check passed, or errored without failOnError;
+ *   result.deny  = hook.deny && !verdict;
+ *   non-sequential guardrails: every check sees the same text, transforms are
+ *   applied afterwards in array order; sequential hooks and mutators feed each
+ *   check the previous one's output; disabled checks are left out;
+ *   a hook without a known type runs no checks and passes (Portkey does this
+ *   silently; Railgate logs a warning when compiling it).
+ * Hooks of a phase run in order, each on the body as earlier hooks left it
+ * (Portkey runs them concurrently on the original; the order makes Railgate
+ * deterministic).
+ */
+#ifndef RG_GUARD_HOOK_H
+#define RG_GUARD_HOOK_H
+
+#include "guard/check.h"
+
+#include <jansson.h>
+
+typedef enum rg_hook_type { RG_HOOK_UNTYPED = 0, RG_HOOK_GUARDRAIL, RG_HOOK_MUTATOR } rg_hook_type_t;
+
+typedef struct rg_hook_check {
+    char *id;
+    const rg_check_ops_t *ops; /* NULL: no such check */
+    void *compiled;            /* NULL when compile failed: see error */
+    char error[RG_CHECK_ERROR_MAX];
+    int enabled;
+    int fail_on_error;
+    int scope_all;
+} rg_hook_check_t;
+
+typedef struct rg_hook {
+    char *id;
+    rg_hook_type_t type;
+    int deny, async, sequential;
+    json_t *on_success; /* feedback objects {value, weight, metadata} or NULL */
+    json_t *on_fail;
+    rg_hook_check_t *checks;
+    size_t n_checks;
+} rg_hook_t;
+
+typedef struct rg_hook_list {
+    rg_hook_t *hooks;
+    size_t n;
+} rg_hook_list_t;
+
+/*
+ * Compiles a Portkey config object's hooks into before/after lists (appended).
+ * Returns 0; on a malformed config (wrong types) -1 with err set. Check
+ * parameter problems are not errors here: they become the check's error
+ * result when it runs, as in Portkey. `strict` (operator config): check
+ * parameter problems and unknown checks are errors too.
+ */
+int rg_hooks_from_portkey(json_t *config, int strict, rg_hook_list_t *before, rg_hook_list_t *after, char *err,
+                          size_t errsz);
+void rg_hook_list_free(rg_hook_list_t *l);
+
+typedef struct rg_phase_outcome {
+    int verdict;     /* every hook passed */
+    int deny;        /* some failed hook has deny */
+    int transformed; /* the body was changed */
+} rg_phase_outcome_t;
+
+/*
+ * Runs the hooks of one phase (async ones only when `async` is set) against
+ * *body, which may be replaced or changed in place by transforms. request is
+ * the request JSON (for response-phase checks), may equal *body in the
+ * request phase. Returns the array of hook results (new reference), never NULL
+ * unless out of memory.
+ */
+json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
+                     json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
+                     void *header_ctx, rg_phase_outcome_t *out);
+
+#endif
