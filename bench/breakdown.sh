@@ -18,6 +18,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/bench/lib.sh"
 SECS=${BREAKDOWN_SECONDS:-8}
 CONNS=${BREAKDOWN_CONNS:-8}
 RAILGATE=${RAILGATE:-$ROOT/railgate}
@@ -26,61 +27,15 @@ OUT=$ROOT/bench/out/breakdown-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/railgate-breakdown.XXXXXX)
 SHM=$(mktemp -d /dev/shm/railgate-breakdown.XXXXXX)
-HZ=$(getconf CLK_TCK)
-PIDS=()
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$? i
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
-    rm -rf "$TMP" "$SHM"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-wait_line() {
-    local file=$1 expr=$2 pid=$3 secs=$4 i v
-    for i in $(seq 1 $((secs * 20))); do
-        v=$(sed -n "$expr" "$file" 2>/dev/null | head -n1)
-        [ -n "$v" ] && { echo "$v"; return 0; }
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-eval "$(sed -n '/^make_body() {/,/^}/p' "$ROOT/bench/run.sh")"
-lua() { # lua FILE BODY (done() prints finer percentiles than --latency: "pct p90=.. p95=.. p99=.. p99.9=..")
-    {
-        echo 'wrk.method = "POST"'
-        printf 'wrk.body = [==[%s]==]\n' "$2"
-        echo 'wrk.headers["Content-Type"] = "application/json"'
-        echo 'done = function(s, lat, r) io.write("pct") for _, p in ipairs({50, 90, 95, 99, 99.9}) do io.write(string.format(" p%g=%d", p, lat:percentile(p))) end io.write("\n") end'
-    } > "$1"
-}
-lua "$OUT/big.lua" "$(make_body)"
-lua "$OUT/small.lua" '{"model":"gpt-bench","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France?"}],"max_tokens":64}'
+trap_cleanup "$TMP" "$SHM"
 
-"$MOCKUP" --port 0 --threads 1 > "$TMP/mockup.log" 2>&1 &
-MOCK_PID=$!
-PIDS+=("$MOCK_PID")
-MOCK_PORT=$(wait_line "$TMP/mockup.log" 's/^port=\([0-9][0-9]*\)$/\1/p' "$MOCK_PID" 10) || { echo "mockup did not start" >&2; exit 1; }
+# done() prints finer percentiles than --latency: "pct p50=.. p90=.. p95=.. p99=.. p99.9=.."
+PCT='done = function(s, lat, r) io.write("pct") for _, p in ipairs({50, 90, 95, 99, 99.9}) do io.write(string.format(" p%g=%d", p, lat:percentile(p))) end io.write("\n") end'
+write_lua "$OUT/big.lua" "$(make_body)" "$PCT"
+write_lua "$OUT/small.lua" '{"model":"gpt-bench","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France?"}],"max_tokens":64}' "$PCT"
 
-cpu_busy() { awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat; }
-wait_quiet() { # up to 30 s for < 15% of a core busy (our own processes are idle here)
-    local deadline=$((SECONDS + 30)) a b
-    while :; do
-        a=$(cpu_busy); sleep 1; b=$(cpu_busy)
-        [ $(((b - a) * 100 / HZ)) -lt 15 ] && return 0
-        [ "$SECONDS" -ge "$deadline" ] && { echo "  (machine busy: $(((b - a) * 100 / HZ))% of a core used by others)" >&2; return 0; }
-    done
-}
+start_mock || { echo "mockup did not start" >&2; exit 1; }
+
 task_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$2/stat" 2>/dev/null || echo 0; }
 
 # the SQLite stub (see the header)
@@ -120,25 +75,14 @@ fi
 
 # variant NAME PROVIDER(openai|mock) DBDIR LUA [LD_PRELOAD]
 variant() {
-    local name=$1 prov=$2 dbdir=$3 script=$4 preload=${5:-} params
-    if [ "$prov" = mock ]; then
-        params="      model: mock/gpt-bench
-      mock_response: \"Hello from mockup. The answer is 42.\""
-    else
-        params="      model: openai/gpt-bench
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-bench"
-    fi
-    printf 'model_list:\n  - model_name: gpt-bench\n    litellm_params:\n%s\ngeneral_settings:\n  database_path: %s/rg.db\nrailgate_settings:\n  log_level: warn\n' \
-        "$params" "$dbdir" > "$TMP/rg.yaml"
+    local name=$1 prov=$2 dbdir=$3 script=$4 preload=${5:-}
+    write_config "$TMP/rg.yaml" "$dbdir/rg.db" "$prov"
     rm -f "$dbdir"/rg.db*
-    LD_PRELOAD=$preload LOG_LEVEL=warn "$RAILGATE" serve --config "$TMP/rg.yaml" --port 0 --db "$dbdir/rg.db" --workers 1 > "$TMP/rg.out" 2> "$TMP/rg.err" &
-    local pid=$!
-    PIDS+=("$pid")
-    local port
-    port=$(wait_line "$TMP/rg.out" 's#^listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$pid" 15) ||
+    # through env, so that LD_PRELOAD (set even when empty) reaches railgate only
+    start_rg "$TMP/rg.out" "$TMP/rg.err" 15 \
+        env LD_PRELOAD="$preload" "$RAILGATE" serve --config "$TMP/rg.yaml" --port 0 --db "$dbdir/rg.db" --workers 1 ||
         { echo "railgate did not start" >&2; cat "$TMP/rg.err" >&2; exit 1; }
-    local url=http://127.0.0.1:$port/v1/chat/completions
+    local pid=$RG_PID url=http://127.0.0.1:$RG_PORT/v1/chat/completions
     sleep 0.3
     # which thread is which: at idle the worker (and main) sit in epoll_wait, the writer in futex
     local t tid writer='' worker=''
@@ -152,7 +96,7 @@ variant() {
     done
     timeout -k 5 30 wrk -t1 -c8 -d1s -s "$script" "$url" > /dev/null 2>&1 || true
     local p0 w0 r0 p1 w1 r1
-    wait_quiet
+    wait_quiet 30 0 || echo "  (machine busy: $BUSY_PCT% of a core used by others)" >&2
     p0=$(awk '{print $14 + $15}' "/proc/$pid/stat") w0=$(task_ticks "$pid" "$worker") r0=$(task_ticks "$pid" "$writer")
     timeout -k 5 $((SECS + 30)) wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$script" "$url" > "$OUT/wrk-${name// /_}.txt" 2>&1 || true
     p1=$(awk '{print $14 + $15}' "/proc/$pid/stat") w1=$(task_ticks "$pid" "$worker") r1=$(task_ticks "$pid" "$writer")

@@ -16,6 +16,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/bench/lib.sh"
+STOP_GRACE=10 # valgrind needs longer to exit
 TOOL=${1:-callgrind}
 case $TOOL in callgrind | perf) ;; *) echo "usage: $0 callgrind|perf" >&2; exit 2 ;; esac
 [ "$TOOL" = callgrind ] && SECS=${PROFILE_SECONDS:-15} || SECS=${PROFILE_SECONDS:-10}
@@ -29,84 +31,29 @@ for t in wrk curl timeout; do command -v "$t" >/dev/null || { echo "profile: $t 
 OUT=$ROOT/bench/out/profile-$TOOL-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/railgate-profile.XXXXXX)
-PIDS=()
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$? i
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[$i]}"; done
-    cp "$TMP"/*.log "$OUT"/ 2>/dev/null || true
-    rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-wait_line() {
-    local file=$1 expr=$2 pid=$3 secs=$4 i v
-    for i in $(seq 1 $((secs * 20))); do
-        v=$(sed -n "$expr" "$file" 2>/dev/null | head -n1)
-        [ -n "$v" ] && { echo "$v"; return 0; }
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
+on_cleanup() { cp "$TMP"/*.log "$OUT"/ 2>/dev/null || true; }
+trap_cleanup "$TMP"
 
-# the same body as bench/run.sh (its make_body), sourced from there to stay in sync
-eval "$(sed -n '/^make_body() {/,/^}/p' "$ROOT/bench/run.sh")"
-BODY=$(make_body)
-{
-    echo 'wrk.method = "POST"'
-    printf 'wrk.body = [==[%s]==]\n' "$BODY"
-    echo 'wrk.headers["Content-Type"] = "application/json"'
-} > "$OUT/chat.lua"
+BODY=$(make_body) # the same body as bench/run.sh
+write_lua "$OUT/chat.lua" "$BODY"
 
-"$MOCKUP" --port 0 --threads 1 > "$TMP/mockup.log" 2>&1 &
-MOCK_PID=$!
-PIDS+=("$MOCK_PID")
-MOCK_PORT=$(wait_line "$TMP/mockup.log" 's/^port=\([0-9][0-9]*\)$/\1/p' "$MOCK_PID" 10) || { echo "mockup did not start" >&2; exit 1; }
-cat > "$TMP/railgate.yaml" <<EOF
-model_list:
-  - model_name: gpt-bench
-    litellm_params:
-      model: openai/gpt-bench
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-bench
-general_settings:
-  database_path: $TMP/railgate.db
-railgate_settings:
-  log_level: warn
-EOF
+start_mock || { echo "mockup did not start" >&2; exit 1; }
+write_config "$TMP/railgate.yaml" "$TMP/railgate.db"
 [ -n "${PROFILE_LIBPATH:-}" ] && export LD_LIBRARY_PATH="$PROFILE_LIBPATH${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate.db" --workers 1)
-if [ "$TOOL" = callgrind ]; then
-    # instrumentation is switched on only for the load (not for startup/shutdown)
-    LOG_LEVEL=warn valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out" \
-        "${RG[@]}" > "$TMP/railgate.out.log" 2> "$TMP/railgate.log" &
-else
-    LOG_LEVEL=warn "${RG[@]}" > "$TMP/railgate.out.log" 2> "$TMP/railgate.log" &
-fi
-RG_PID=$!
-PIDS+=("$RG_PID")
-RG_PORT=$(wait_line "$TMP/railgate.out.log" 's#^listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$RG_PID" 60) ||
+# under callgrind, instrumentation is switched on only for the load (not for startup/shutdown)
+[ "$TOOL" = callgrind ] && RG=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT/callgrind.out" "${RG[@]}")
+start_rg "$TMP/railgate.out.log" "$TMP/railgate.log" 60 "${RG[@]}" ||
     { echo "railgate did not start" >&2; cat "$TMP/railgate.log" >&2; exit 1; }
 URL=http://127.0.0.1:$RG_PORT/v1/chat/completions
 curl -s --noproxy '*' -m 30 -o /dev/null -w 'sanity: HTTP %{http_code}\n' -H 'Content-Type: application/json' -d "$BODY" "$URL"
-count() { { curl -s --noproxy '*' -m 5 "http://127.0.0.1:$MOCK_PORT/_count" || true; } | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
 if [ "$TOOL" = callgrind ]; then
     timeout 60 callgrind_control -i on "$RG_PID" > /dev/null
-    c0=$(count)
+    c0=$(mock_count)
     timeout -k 5 $((SECS + 30)) wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 10s --latency -s "$OUT/chat.lua" "$URL" > "$OUT/wrk.txt" 2>&1 || true
     sleep 1
-    c1=$(count)
+    c1=$(mock_count)
     timeout 60 callgrind_control -i off "$RG_PID" > /dev/null
     stop_pid "$RG_PID" # callgrind writes its profile at exit
     N=$((c1 - c0))
@@ -124,7 +71,7 @@ if [ "$TOOL" = callgrind ]; then
                 if (++k == 25) exit }' "$OUT/$kind.txt"
     done | tee -a "$OUT/summary.txt"
 else
-    c0=$(count)
+    c0=$(mock_count)
     timeout -k 5 $((SECS + 30)) wrk -t1 -c"$CONNS" -d"$((SECS + 2))s" --timeout 10s --latency -s "$OUT/chat.lua" "$URL" > "$OUT/wrk.txt" 2>&1 &
     WRK_PID=$!
     PIDS+=("$WRK_PID")
@@ -132,19 +79,19 @@ else
     timeout -k 5 $((SECS + 30)) perf record -q -e cpu-clock -F 4999 -g -p "$RG_PID" -o "$OUT/perf.data" -- sleep "$SECS" \
         > "$OUT/perf-record.log" 2>&1 || true
     wait "$WRK_PID" || true
-    c1=$(count)
+    c1=$(mock_count)
     N=$((c1 - c0))
     {
         echo "requests during the load: $N (wrk -t1 -c$CONNS -d$((SECS + 2))s; perf sampled ${SECS}s of it)"
         echo
         echo "CPU by thread:"
-        perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10
+        perf report -i "$OUT/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -10 || true
         echo
         echo "top 30 symbols (self), all threads:"
-        perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -30
+        perf report -i "$OUT/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -30 || true
         echo
         echo "top 25 symbols (children = inclusive), all threads:"
-        perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25
+        perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25 || true
     } | tee "$OUT/summary.txt"
 fi
 echo

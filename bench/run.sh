@@ -26,6 +26,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+. "$ROOT/bench/lib.sh"
 
 DURATION=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP:-2}
@@ -50,60 +51,12 @@ chmod 755 "$TMP" # nginx's worker may run as an unprivileged user
 
 # ---------------------------------------------------------------- processes
 
-PIDS=()
-stop_pid() { # stop_pid PID: TERM, wait up to 5 s, then KILL
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-        stop_pid "${PIDS[$i]}"
-    done
-    # keep the server logs next to the raw wrk outputs
+on_cleanup() { # keep the server logs next to the raw wrk outputs
     cp "$TMP"/*.log "$TMP"/*.conf "$TMP"/*.yaml "$OUT"/ 2>/dev/null || true
     [ -d "$TMP/nginx" ] && cp "$TMP"/nginx/*.log "$TMP"/nginx/nginx.conf "$OUT"/ 2>/dev/null || true
-    rm -rf "$TMP"
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap_cleanup "$TMP"
 
-forget_pid() { # drop a pid from PIDS after stop_pid
-    local keep=() p
-    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-    PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# wait_line FILE SED_EXPR PID SECONDS: print the first capture of SED_EXPR found in FILE
-wait_line() {
-    local file=$1 expr=$2 pid=$3 secs=$4 i v
-    for i in $(seq 1 $((secs * 20))); do
-        v=$(sed -n "$expr" "$file" 2>/dev/null | head -n1)
-        [ -n "$v" ] && { echo "$v"; return 0; }
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
-# wait_port PORT PID SECONDS: until a TCP connect to 127.0.0.1:PORT succeeds
-wait_port() {
-    local port=$1 pid=$2 secs=$3 i
-    for i in $(seq 1 $((secs * 20))); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || return 1
-        sleep 0.05
-    done
-    return 1
-}
 free_port() { # a port nothing listens on right now (the caller retries on a lost race)
     local i p
     for i in $(seq 1 100); do
@@ -115,45 +68,11 @@ free_port() { # a port nothing listens on right now (the caller retries on a los
 
 # ---------------------------------------------------------------- request body + wrk scripts
 
-# A ~1 KB chat request: a system prompt and a realistic user message padded with
-# more of the same text to exactly 1024 bytes of JSON.
-make_body() {
-    local head='{"model":"gpt-bench","messages":[{"role":"system","content":"You are a concise assistant for an engineering team."},{"role":"user","content":"'
-    local tail='"}],"temperature":0.2,"max_tokens":256}'
-    local text="Please summarize the following incident notes in three bullet points and suggest one follow-up action. "
-    text+="At 09:14 UTC the checkout service started returning intermittent 502 errors for roughly four percent of requests. "
-    text+="The on-call engineer noticed that the errors correlated with a deploy of the payment adapter, which had raised its connection pool from 32 to 128 per pod. "
-    text+="The database proxy in front of the payments database allows 2000 client connections in total, and with 24 pods the new setting could exceed that limit during a rolling restart. "
-    text+="Rolling back the adapter at 09:41 UTC stopped the errors; no payments were lost, but about 1900 customers saw a retry page. "
-    local filler="Additional context: the team also discussed alert thresholds, dashboards, and the runbook for the proxy. "
-    while [ $(( ${#head} + ${#text} + ${#tail} )) -lt 1024 ]; do text+=$filler; done
-    text=${text:0:$((1023 - ${#head} - ${#tail}))}
-    text="${text% }."
-    printf '%s%s%s' "$head" "$text" "$tail"
-}
 BODY=$(make_body)
 printf '%s' "$BODY" > "$OUT/body.json"
-write_lua() { # write_lua FILE [x-portkey-config value]
-    {
-        echo 'wrk.method = "POST"'
-        printf 'wrk.body = [==[%s]==]\n' "$BODY"
-        echo 'wrk.headers["Content-Type"] = "application/json"'
-        [ $# -ge 2 ] && printf 'wrk.headers["x-portkey-config"] = [==[%s]==]\n' "$2"
-        true
-    } > "$1"
-}
-write_lua "$OUT/chat.lua"
+write_lua "$OUT/chat.lua" "$BODY"
 
 # ---------------------------------------------------------------- servers
-
-MOCK_PID='' MOCK_PORT=''
-start_mock() {
-    "$MOCKUP" --port 0 --threads 1 > "$TMP/mockup.log" 2>&1 &
-    MOCK_PID=$!
-    PIDS+=("$MOCK_PID")
-    MOCK_PORT=$(wait_line "$TMP/mockup.log" 's/^port=\([0-9][0-9]*\)$/\1/p' "$MOCK_PID" 10) ||
-        { echo "bench: mockup did not start:" >&2; cat "$TMP/mockup.log" >&2; exit 1; }
-}
 
 NGINX_PID='' NGINX_PORT=''
 start_nginx() {
@@ -203,27 +122,12 @@ EOF
 }
 stop_nginx() { stop_pid "$NGINX_PID"; forget_pid "$NGINX_PID"; NGINX_PID=; }
 
-RG_PID='' RG_PORT=''
 start_railgate() { # start_railgate WORKERS
     local n=$1
-    cat > "$TMP/railgate.yaml" <<EOF
-model_list:
-  - model_name: gpt-bench
-    litellm_params:
-      model: openai/gpt-bench
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
-      api_key: sk-bench
-general_settings:
-  database_path: $TMP/railgate.db
-railgate_settings:
-  log_level: warn
-EOF
+    write_config "$TMP/railgate.yaml" "$TMP/railgate.db"
     rm -f "$TMP"/railgate-w"$n".db*
-    LOG_LEVEL=warn "$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate-w$n.db" --workers "$n" \
-        > "$TMP/railgate-w$n.out.log" 2> "$TMP/railgate-w$n.log" &
-    RG_PID=$!
-    PIDS+=("$RG_PID")
-    RG_PORT=$(wait_line "$TMP/railgate-w$n.out.log" 's#^listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*#\1#p' "$RG_PID" 15) ||
+    start_rg "$TMP/railgate-w$n.out.log" "$TMP/railgate-w$n.log" 15 \
+        "$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate-w$n.db" --workers "$n" ||
         { echo "bench: railgate did not start:" >&2; cat "$TMP/railgate-w$n.log" >&2; exit 1; }
 }
 stop_railgate() { stop_pid "$RG_PID"; forget_pid "$RG_PID"; RG_PID=; }
@@ -241,7 +145,7 @@ portkey_available() {
 start_portkey() {
     local _
     PK_CONFIG="{\"provider\":\"openai\",\"api_key\":\"sk-bench\",\"custom_host\":\"http://127.0.0.1:$MOCK_PORT/v1\"}"
-    write_lua "$OUT/portkey.lua" "$PK_CONFIG"
+    write_lua "$OUT/portkey.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PK_CONFIG]==]"
     for _ in 1 2 3; do # a lost port race gets another port
         PK_PORT=$(free_port)
         (cd "$PEER_DIR" && exec node --import "$PEER_DIR/loopback-listen.mjs" \
@@ -263,8 +167,6 @@ printf 'target\tconns\tround\trps\tp50_us\tp99_us\tnon2xx\tsockerr\trequests\tmo
 declare -A URL LUA LABEL
 TARGETS=()
 FLAGS=()
-
-mock_count() { { curl -s --noproxy '*' -m 5 "http://127.0.0.1:$MOCK_PORT/_count" || true; } | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
 
 # to_us VALUE_WITH_UNIT -> microseconds (wrk prints us, ms, s)
 to_us() {
@@ -294,8 +196,6 @@ warm() { # warm TARGET
 # CPU accounting, to put a number on the noise. /proc/stat's user+nice+system over
 # the run, minus what the benchmark's own processes used (mock, the target server and
 # its children, wrk), is CPU taken by everything else on the machine ("others").
-HZ=$(getconf CLK_TCK)
-cpu_busy() { awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat; }
 pid_ticks() { # utime+stime of the given pids and their direct children (nginx's worker)
     local p c s=0 v
     for p in "$@"; do
@@ -314,17 +214,6 @@ child_secs() {
 }
 now_s() { date +%s.%N; }
 QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
-# wait_quiet: between runs our own processes are idle, so whatever keeps the CPUs busy is
-# someone else's; wait (bounded) until less than 15% of one core is in use
-wait_quiet() {
-    local deadline=$((SECONDS + QUIET_WAIT)) a b
-    while :; do
-        a=$(cpu_busy); sleep 1; b=$(cpu_busy)
-        [ $(((b - a) * 100 / HZ)) -lt 15 ] && return 0
-        [ "$SECONDS" -ge "$deadline" ] && { echo "  (machine still busy: $(((b - a) * 100 / HZ))% of a core in use by others; measuring anyway)" >&2; return 0; }
-        sleep 1
-    done
-}
 
 # measure TARGET CONNS ROUND
 measure() {
@@ -332,7 +221,8 @@ measure() {
     local b0 b1 s0 s1 m0 m1 w0 w1 t0 t1 srv_us others
     [ "$c" = 1 ] && th=1
     f=$OUT/wrk-$t-c$c-r$r.txt
-    [ "$QUIET_WAIT" -gt 0 ] && wait_quiet
+    [ "$QUIET_WAIT" -gt 0 ] && { wait_quiet "$QUIET_WAIT" 1 ||
+        echo "  (machine still busy: $BUSY_PCT% of a core in use by others; measuring anyway)" >&2; }
     before=$(mock_count)
     b0=$(cpu_busy) s0=$(pid_ticks "$SERVER_PID") m0=$(pid_ticks "$MOCK_PID") t0=$(now_s)
     child_secs; w0=$CHILD_SECS
@@ -423,7 +313,7 @@ cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 } | tee "$OUT/meta.txt"
 echo
 
-start_mock
+start_mock || { echo "bench: mockup did not start:" >&2; cat "$TMP/mockup.log" >&2; exit 1; }
 TARGETS=(direct nginx railgate-w1 railgate-w2)
 LABEL=([direct]="direct (mock)" [nginx]="nginx → mock" [railgate-w1]="railgate w1 → mock" [railgate-w2]="railgate w2 → mock" [portkey]="portkey → mock")
 PORTKEY_SKIP=
