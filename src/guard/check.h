@@ -41,7 +41,7 @@ typedef struct rg_check_result {
     int verdict;                   /* 1 = pass */
     json_t *data;                  /* owned; NULL serialises as null */
     char error[RG_CHECK_ERROR_MAX]; /* "" = no error; else the message */
-    const char *error_name;        /* e.g. "Error"; used when error is set */
+    const char *error_name;        /* e.g. "Error" (the default); "" leaves `name` out, as some Portkey checks do */
     /* transforms (all optional, owned): */
     char **parts;                  /* per text part: replacement (malloc'd) or NULL; array of text->n */
     size_t *part_lens;

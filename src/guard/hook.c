@@ -357,9 +357,11 @@ static json_t *run_hook(const rg_hook_t *h, rg_phase_t phase, rg_req_type_t type
             json_object_set(cr, "data", r->data ? r->data : json_null());
             json_object_set_new(cr, "verdict", json_boolean(r->verdict));
             json_object_set_new(cr, "id", json_string(c->id));
-            if (errored)
-                json_object_set_new(cr, "error", json_pack("{s:s, s:s}", "name", r->error_name ? r->error_name : "Error",
-                                                           "message", r->error));
+            if (errored) { /* a check may leave the name out (""), as some of Portkey's do */
+                const char *name = r->error_name ? r->error_name : "Error";
+                json_object_set_new(cr, "error", *name ? json_pack("{s:s, s:s}", "name", name, "message", r->error)
+                                                       : json_pack("{s:s}", "message", r->error));
+            }
             json_object_set_new(cr, "execution_time", json_integer(now_ms() - c0));
             json_object_set_new(cr, "transformed", json_boolean(r->transformed));
             json_object_set_new(cr, "created_at", iso(c0));
