@@ -1,6 +1,7 @@
 #include "api/exchange.h"
 
 #include "api/app.h"
+#include "api/guard.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/record.h"
@@ -172,6 +173,10 @@ void rg_exchange_finalize(rg_exchange_t *ex)
         src[RG_REC_REQUEST_BODY] = (rg_record_src_t){reqb.base, reqlen};
     if (resp.base)
         src[RG_REC_RESPONSE_BODY] = (rg_record_src_t){resp.base, resplen};
+    size_t vlen = 0;
+    const char *verdicts = rg_guard_verdicts(ex, &vlen);
+    if (verdicts)
+        src[RG_REC_VERDICTS] = (rg_record_src_t){verdicts, vlen};
     rg_record_t *rec = rg_record_new(&head, src);
     free(req_owned);
     if (rec)
@@ -196,6 +201,7 @@ static void on_dispose(void *p)
     }
     rg_exchange_finalize(ex);
     h2o_linklist_unlink(&ex->link);
+    rg_guard_free(ex);
     json_decref(ex->body);
     free(ex->up_body);
     free(ex->mock_text);
@@ -322,10 +328,22 @@ void rg_exchange_error(rg_exchange_t *ex, rg_error_t e, const char *message, con
 void rg_exchange_start_stream(rg_exchange_t *ex)
 {
     h2o_req_t *req = ex->req;
-    ex->status = 200;
+    ex->status = rg_guard_stream_status(ex);
     ex->started = 1;
-    req->res.status = 200;
-    req->res.reason = "OK";
+    req->res.status = ex->status;
+    req->res.reason = rg_reason_phrase(ex->status);
+    if (ex->guard) { /* the hook_results event goes before everything already queued */
+        rg_buf_t pre;
+        rg_buf_init(&pre, ex->resp.max + 65536);
+        rg_guard_stream_prelude(ex, &pre);
+        if (pre.len && rg_buf_append(&pre, ex->resp.data, ex->resp.len) == RG_BUF_OK) {
+            pre.max = ex->resp.max;
+            rg_buf_free(&ex->resp);
+            ex->resp = pre;
+        } else {
+            rg_buf_free(&pre);
+        }
+    }
     common_headers(ex, "text/event-stream");
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL, H2O_STRLIT("no-cache"));
     h2o_start_response(req, &ex->gen);

@@ -68,6 +68,8 @@ typedef struct rg_exchange {
     int mock_step;
     char *mock_text; /* malloc'd */
 
+    struct rg_guard_state *guard; /* hooks of this request, or NULL (api/guard.c) */
+    unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */
     unsigned streaming : 1;   /* passing an SSE stream through */
     unsigned started : 1;     /* h2o_start_response called */

@@ -4,6 +4,7 @@
  */
 #include "api/app.h"
 #include "api/exchange.h"
+#include "api/guard.h"
 #include "api/info.h"
 #include "api/request.h"
 
@@ -70,6 +71,8 @@ static void model_call(rg_exchange_t *ex)
         rg_exchange_error(ex, RG_E_MODEL_NOT_FOUND, msg, "model");
         return;
     }
+    if (rg_guard_before(ex))
+        return; /* answered: 446 or a bad config */
     if (ex->model->provider == RG_PROVIDER_MOCK)
         rg_mock_start(ex);
     else

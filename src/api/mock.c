@@ -8,6 +8,7 @@
  * between events. Used for the offline quickstart, demos and tests.
  */
 #include "api/exchange.h"
+#include "api/guard.h"
 
 #include "core/clock.h"
 
@@ -88,7 +89,10 @@ static void send_json(rg_exchange_t *ex, json_t *j)
     h2o_iovec_t body = h2o_strdup(&ex->req->pool, s, strlen(s));
     free(s);
     ex->t_up1 = rg_now_us();
-    rg_exchange_send(ex, 200, "application/json", body);
+    if (ex->guard)
+        rg_guard_respond(ex, 200, body.base, body.len);
+    else
+        rg_exchange_send(ex, 200, "application/json", body);
 }
 
 static void embeddings(rg_exchange_t *ex)
@@ -214,7 +218,8 @@ static void stream_next(rg_exchange_t *ex)
     if (ex->finished || ex->client_gone)
         return;
     ex->gen.proceed = stream_proceed;
-    rg_buf_reset(&ex->resp);
+    if (ex->mock_step > 0) /* before the first event it may hold the hook_results event */
+        rg_buf_reset(&ex->resp);
     if (!stream_event(ex, ex->mock_step++))
         return;
     if (rg_buf_append_some(&ex->rec, ex->resp.data, ex->resp.len) < ex->resp.len)

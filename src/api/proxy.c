@@ -8,6 +8,7 @@
  * client is slower than the upstream, and cancelled when the client leaves.
  */
 #include "api/exchange.h"
+#include "api/guard.h"
 
 #include "core/clock.h"
 #include "core/json_valid.h"
@@ -196,7 +197,10 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
         rg_exchange_error(ex, RG_E_UPSTREAM_BAD_RESPONSE, msg, NULL);
         return;
     }
-    rg_exchange_send(ex, ex->up_status, "application/json", h2o_iovec_init(ex->resp.data, ex->resp.len));
+    if (ex->guard)
+        rg_guard_respond(ex, ex->up_status, ex->resp.data, ex->resp.len);
+    else
+        rg_exchange_send(ex, ex->up_status, "application/json", h2o_iovec_init(ex->resp.data, ex->resp.len));
 }
 
 void rg_proxy_start(rg_exchange_t *ex)
@@ -207,7 +211,7 @@ void rg_proxy_start(rg_exchange_t *ex)
 
     const char *body = req->entity.base;
     size_t body_len = req->entity.len;
-    if (strlen(m->upstream_model) != ex->model_name.len ||
+    if (ex->body_changed || strlen(m->upstream_model) != ex->model_name.len ||
         memcmp(m->upstream_model, ex->model_name.base, ex->model_name.len) != 0) {
         json_object_set_new(ex->body, "model", json_string(m->upstream_model));
         ex->model_name = h2o_iovec_init(m->name, strlen(m->name)); /* body no longer holds the old string */

@@ -18,6 +18,8 @@
     X(MODEL_NOT_FOUND, 404, "invalid_request_error", "model_not_found", "model not found")                              \
     X(ROUTE_NOT_FOUND, 404, "invalid_request_error", "not_found", "no such route")                                      \
     X(METHOD_NOT_ALLOWED, 405, "invalid_request_error", "method_not_allowed", "method not allowed")                      \
+    X(INVALID_CONFIG, 400, "invalid_request_error", "invalid_config", "the request's guardrail config is not usable")  \
+    X(HOOK_DENIED, 446, "hooks_failed", "hooks_failed", "a guardrail hook denied the request")                          \
     X(BODY_TOO_LARGE, 413, "invalid_request_error", "request_too_large", "request body exceeds the limit")              \
     X(UPSTREAM_UNREACHABLE, 502, "upstream_error", "upstream_unreachable", "upstream could not be reached")             \
     X(UPSTREAM_BAD_RESPONSE, 502, "upstream_error", "upstream_bad_response", "upstream returned an invalid response")   \

@@ -56,6 +56,10 @@ typedef struct rg_check_ops {
     void *(*compile)(json_t *params, char *err, size_t errsz);
     void (*run)(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res);
     void (*free)(void *compiled);
+    /* Optional. For request-supplied hooks whose parameters did not compile: fills the result Portkey gives
+     * at run time (its `data`, verdict, error) from the raw parameters and compile's message. Without it the
+     * result is the error with data null and verdict false. */
+    void (*invalid)(json_t *params, const char *message, const rg_check_env_t *env, rg_check_result_t *res);
 } rg_check_ops_t;
 
 /* Sets the error (printf-style) and verdict = 0. */

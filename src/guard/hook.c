@@ -31,6 +31,7 @@ static void check_free(rg_hook_check_t *c)
 {
     if (c->ops && c->compiled)
         c->ops->free(c->compiled);
+    json_decref(c->params);
     free(c->id);
 }
 
@@ -91,6 +92,8 @@ static int add_check(rg_hook_t *h, const char *id, json_t *params, json_t *enabl
         return 0;
     }
     c->compiled = c->ops->compile(params, c->error, sizeof(c->error));
+    if (c->compiled == NULL)
+        c->params = json_incref(params);
     json_decref(empty);
     if (c->compiled == NULL && strict)
         return snprintf(err, errsz, "hook '%s': check '%s': %s", h->id ? h->id : "?", c->id, c->error), -1;
@@ -335,6 +338,8 @@ static json_t *run_hook(const rg_hook_t *h, rg_phase_t phase, rg_req_type_t type
                 rg_check_fail(r, "Error executing check");
             } else if (c->compiled == NULL) {
                 rg_check_fail(r, "%s", c->error);
+                if (c->ops->invalid)
+                    c->ops->invalid(c->params, c->error, &env, r);
             } else {
                 c->ops->run(c->compiled, &env, r);
             }
@@ -354,6 +359,16 @@ static json_t *run_hook(const rg_hook_t *h, rg_phase_t phase, rg_req_type_t type
             transformed |= r->transformed;
 
             json_t *cr = json_object();
+            if (c->ops == NULL) { /* Portkey's shape for a check it cannot find: fewer keys, error first */
+                json_object_set_new(cr, "error", json_pack("{s:s, s:s}", "name", r->error_name, "message", r->error));
+                json_object_set_new(cr, "verdict", json_false());
+                json_object_set_new(cr, "data", json_null());
+                json_object_set_new(cr, "id", json_string(c->id));
+                json_object_set_new(cr, "execution_time", json_integer(now_ms() - c0));
+                json_object_set_new(cr, "created_at", iso(c0));
+                json_array_append_new(checks, cr);
+                continue;
+            }
             json_object_set(cr, "data", r->data ? r->data : json_null());
             json_object_set_new(cr, "verdict", json_boolean(r->verdict));
             json_object_set_new(cr, "id", json_string(c->id));

@@ -3,7 +3,45 @@
 
 #include <string.h>
 
+extern const rg_check_ops_t rg_check_regex_match;
+extern const rg_check_ops_t rg_check_sentence_count;
+extern const rg_check_ops_t rg_check_word_count;
+extern const rg_check_ops_t rg_check_character_count;
+extern const rg_check_ops_t rg_check_json_schema;
+extern const rg_check_ops_t rg_check_json_keys;
+extern const rg_check_ops_t rg_check_contains;
+extern const rg_check_ops_t rg_check_contains_code;
+extern const rg_check_ops_t rg_check_all_uppercase;
+extern const rg_check_ops_t rg_check_all_lowercase;
+extern const rg_check_ops_t rg_check_ends_with;
+extern const rg_check_ops_t rg_check_model_whitelist;
+extern const rg_check_ops_t rg_check_model_rules;
+extern const rg_check_ops_t rg_check_required_metadata_keys;
+extern const rg_check_ops_t rg_check_allowed_request_types;
+extern const rg_check_ops_t rg_check_not_null;
+extern const rg_check_ops_t rg_check_regex_replace;
+extern const rg_check_ops_t rg_check_add_prefix;
+
+/* Portkey 1.15.2's default.* checks; webhook, log, validUrls and jwt (network I/O) come with the async checks. */
 const rg_check_ops_t *const rg_check_registry[] = {
+    &rg_check_regex_match,
+    &rg_check_sentence_count,
+    &rg_check_word_count,
+    &rg_check_character_count,
+    &rg_check_json_schema,
+    &rg_check_json_keys,
+    &rg_check_contains,
+    &rg_check_contains_code,
+    &rg_check_all_uppercase,
+    &rg_check_all_lowercase,
+    &rg_check_ends_with,
+    &rg_check_model_whitelist,
+    &rg_check_model_rules,
+    &rg_check_required_metadata_keys,
+    &rg_check_allowed_request_types,
+    &rg_check_not_null,
+    &rg_check_regex_replace,
+    &rg_check_add_prefix,
     NULL,
 };
 

@@ -1,0 +1,178 @@
+/*
+ * regex_match.c — default.regexMatch (Portkey plugins/default/regexMatch.ts):
+ * `new RegExp(rule).exec(text)`, with JavaScript semantics from js_regex.h.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "guard/checks/common.h"
+#include "guard/js_regex.h"
+
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- default.regexMatch ----------------------------------------------------- */
+
+typedef struct {
+    rg_jsre_t *re;
+    char *rule;
+    size_t rule_len;
+    int not;
+    json_t *not_json; /* data.not: parameters.not || false */
+} regex_match_t;
+
+static void rm_free(void *p)
+{
+    regex_match_t *st = p;
+    if (st == NULL)
+        return;
+    rg_jsre_free(st->re);
+    free(st->rule);
+    json_decref(st->not_json);
+    free(st);
+}
+
+static void *rm_compile(json_t *params, char *err, size_t errsz)
+{
+    json_t *rule = json_object_get(params, "rule");
+    if (!rg_ck_js_truthy(rule)) {
+        snprintf(err, errsz, "Missing regex pattern");
+        return NULL;
+    }
+    if (!json_is_string(rule)) {
+        snprintf(err, errsz, "rule must be a string");
+        return NULL;
+    }
+    regex_match_t *st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    st->rule_len = json_string_length(rule);
+    st->rule = malloc(st->rule_len + 1);
+    if (st->rule == NULL) {
+        rm_free(st);
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    memcpy(st->rule, json_string_value(rule), st->rule_len + 1);
+    st->re = rg_jsre_compile(st->rule, st->rule_len, "", err, errsz);
+    if (st->re == NULL) {
+        rm_free(st);
+        return NULL;
+    }
+    json_t *not = json_object_get(params, "not");
+    st->not = rg_ck_js_truthy(not);
+    st->not_json = st->not ? json_incref(not) : json_false();
+    return st;
+}
+
+static void rm_run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res)
+{
+    const regex_match_t *st = compiled;
+    const char *text = env->text ? env->text->joined : NULL;
+    size_t len = env->text ? env->text->joined_len : 0;
+    const char *rule = st->rule;
+    char msg[RG_CHECK_ERROR_MAX];
+    size_t ncap = rg_jsre_ncap(st->re);
+    size_t ovbuf[2 * 8];
+    size_t *ov = ovbuf;
+    int rc;
+
+    if (text == NULL || len == 0) {
+        snprintf(msg, sizeof(msg), "Missing text to match");
+        rc = -1;
+    } else {
+        if (2 * (ncap + 1) > sizeof(ovbuf) / sizeof(ovbuf[0])) {
+            ov = malloc(2 * (ncap + 1) * sizeof(size_t));
+            if (ov == NULL) {
+                rg_check_fail(res, "out of memory");
+                return;
+            }
+        }
+        rg_jsre_budget_t b;
+        rg_jsre_budget_start(&b);
+        rc = rg_jsre_exec(st->re, text, len, 0, 0, &b, ov, msg, sizeof(msg));
+    }
+
+    json_t *data = json_object();
+    if (rc < 0) {
+        rg_check_fail(res, "%s", msg);
+        char expl[RG_CHECK_ERROR_MAX + 64];
+        snprintf(expl, sizeof(expl), "An error occurred while processing the regex: %s", msg);
+        json_object_set_new(data, "explanation", json_string(expl));
+        json_object_set_new(data, "regexPattern", json_stringn(rule, st->rule_len));
+        json_object_set(data, "not", st->not_json);
+        json_object_set_new(data, "textExcerpt",
+                            rg_ck_excerpt_or_none(text ? text : "", len));
+    } else {
+        int matched = rc == 1;
+        int verdict = st->not ? !matched : matched;
+        res->verdict = verdict;
+        const char *tail = verdict ? (st->not ? "' did not match the text as expected." : "' successfully matched the text.")
+                                   : (st->not ? "' matched the text when it should not have." : "' did not match the text.");
+        size_t elen = 19 + st->rule_len + strlen(tail);
+        char *expl = malloc(elen + 1);
+        if (expl) {
+            memcpy(expl, "The regex pattern '", 19);
+            memcpy(expl + 19, rule, st->rule_len);
+            memcpy(expl + 19 + st->rule_len, tail, strlen(tail) + 1);
+        }
+        json_object_set_new(data, "regexPattern", json_stringn(rule, st->rule_len));
+        json_object_set(data, "not", st->not_json);
+        json_object_set_new(data, "verdict", json_boolean(verdict));
+        json_object_set_new(data, "explanation", json_stringn(expl ? expl : "", expl ? elen : 0));
+        free(expl);
+        if (matched) {
+            json_t *md = json_object();
+            json_t *groups = json_object();
+            json_t *caps = json_array();
+            json_object_set_new(md, "matchedText", json_stringn(text + ov[0], ov[1] - ov[0]));
+            json_object_set_new(md, "index", json_integer((json_int_t)rg_ck_utf16_len(text, ov[0])));
+            for (size_t g = 1; g <= ncap; g++) {
+                int set = ov[2 * g] != PCRE2_UNSET;
+                json_t *v = set ? json_stringn(text + ov[2 * g], ov[2 * g + 1] - ov[2 * g]) : json_null();
+                const char *name = rg_jsre_group_name(st->re, (uint32_t)g);
+                if (name && set) /* an unset group is undefined in match.groups: JSON drops it */
+                    json_object_set(groups, name, v);
+                json_array_append_new(caps, v); /* undefined in an array serialises as null */
+            }
+            json_object_set_new(md, "groups", groups);
+            json_object_set_new(md, "captures", caps);
+            json_object_set_new(data, "matchDetails", md);
+        } else {
+            json_object_set_new(data, "matchDetails", json_null());
+        }
+        json_object_set_new(data, "textExcerpt", rg_check_excerpt(text, len));
+    }
+    res->data = data;
+    if (ov != ovbuf)
+        free(ov);
+}
+
+/* Parameters that did not compile (a request-supplied hook): Portkey's run-time error result. */
+static void rm_invalid(json_t *params, const char *message, const rg_check_env_t *env, rg_check_result_t *res)
+{
+    char expl[RG_CHECK_ERROR_MAX + 64];
+    snprintf(expl, sizeof(expl), "An error occurred while processing the regex: %s", message);
+    json_t *data = json_object();
+    json_object_set_new(data, "explanation", json_string(expl));
+    json_t *rule = json_object_get(params, "rule");
+    if (json_is_string(rule))
+        json_object_set(data, "regexPattern", rule);
+    json_t *not = json_object_get(params, "not");
+    json_object_set_new(data, "not", rg_ck_js_truthy(not) ? json_incref(not) : json_false());
+    const char *text = env->text ? env->text->joined : "";
+    json_object_set_new(data, "textExcerpt", rg_ck_excerpt_or_none(text, env->text ? env->text->joined_len : 0));
+    json_decref(res->data);
+    res->data = data;
+}
+
+const rg_check_ops_t rg_check_regex_match = {
+    .id = "default.regexMatch",
+    .compile = rm_compile,
+    .run = rm_run,
+    .free = rm_free,
+    .invalid = rm_invalid,
+};
