@@ -114,7 +114,6 @@ struct rg_jschema {
     size_t n_deps, cap_deps;
     int32_t root;
     int track;  /* some node uses unevaluatedProperties/unevaluatedItems */
-    int has_re; /* some node has a regular expression */
     pcre2_match_context *mctx;
 };
 
@@ -613,7 +612,6 @@ static pcre2_code *compile_re(cc_t *c, const char *src, size_t len, const char *
         cfail(c, "\"%s\": invalid regular expression \"%.60s\": %s", kw, src, (const char *)msg);
         return NULL;
     }
-    c->s->has_re = 1;
     return re;
 }
 
@@ -1697,7 +1695,6 @@ static void v_array(vctx_t *c, const node_t *n, const json_t *inst, bits_t *ev)
     }
     if (n->contains >= 0 && !c->status) {
         int has_min = (n->flags & F_MIN_CONTAINS) != 0, has_max = (n->flags & F_MAX_CONTAINS) != 0;
-        (void)has_max;
         if (len == 0 && !has_min) {
             err_insert(c, c->n_err, "contains",
                        "Array is empty. It must contain at least one item matching the schema.");
