@@ -3,6 +3,7 @@
  * the library under src/ (tests and fuzzers link that, not this file).
  */
 #include "api/app.h"
+#include "cli/check.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/version.h"
@@ -20,6 +21,8 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  serve      run the gateway\n"
+    "  check      run hooks on one body from stdin: check --hooks JSON|@file [--phase request|response]\n"
+    "  scan       run hooks on every line of a JSONL file: scan --hooks JSON|@file [--phase ...] FILE\n"
     "  version    print the version\n"
     "  help       print this text\n"
     "\n"
@@ -210,6 +213,10 @@ int main(int argc, char **argv)
     const char *cmd = argc > 1 ? argv[1] : "help";
     if (!strcmp(cmd, "serve"))
         return serve(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return rg_cli_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "scan"))
+        return rg_cli_scan(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("railgate %s\n", RG_VERSION);
         return 0;
