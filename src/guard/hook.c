@@ -157,7 +157,7 @@ static int full_hooks(json_t *arr, int strict, rg_hook_list_t *l, const char *wh
                           strict, err, errsz) != 0)
                 return -1;
         }
-        if (h->type == RG_HOOK_UNTYPED)
+        if (h->type == RG_HOOK_UNTYPED && strict) /* request-supplied configs: not worth a log line per request */
             rg_warn("hook '%s' has no type (guardrail or mutator): its checks do not run", h->id ? h->id : "?");
     }
     return 0;
