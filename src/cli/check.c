@@ -105,6 +105,8 @@ static int load_hooks(const char *arg, rg_hook_list_t *before, rg_hook_list_t *a
     json_decref(cfg);
     if (rc != 0) {
         fprintf(stderr, "railgate: hooks: %s\n", err);
+        rg_hook_list_free(before); /* what was compiled before the error */
+        rg_hook_list_free(after);
         return -1;
     }
     return 0;

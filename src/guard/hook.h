@@ -62,7 +62,8 @@ typedef struct rg_hook_list {
  * Returns 0; on a malformed config (wrong types) -1 with err set. Check
  * parameter problems are not errors here: they become the check's error
  * result when it runs, as in Portkey. `strict` (operator config): check
- * parameter problems and unknown checks are errors too.
+ * parameter problems and unknown checks are errors too. On error the lists
+ * may hold the hooks compiled so far: the caller frees them either way.
  */
 int rg_hooks_from_portkey(json_t *config, int strict, rg_hook_list_t *before, rg_hook_list_t *after, char *err,
                           size_t errsz);

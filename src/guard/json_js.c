@@ -1,49 +1,14 @@
 /* json_js.c — JSON the way Portkey's JavaScript sees it (see json_js.h). */
 #include "guard/json_js.h"
 
+#include "guard/js_value.h"
+
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- candidates in text ---------------------------------------------------- */
-
-/* Byte length of a JavaScript WhiteSpace/LineTerminator code point starting at
- * s[i] (String.prototype.trim's set), or 0. s is UTF-8. */
-static size_t ws_at(const unsigned char *s, size_t n, size_t i)
-{
-    unsigned char c = s[i];
-    if (c == ' ' || (c >= 0x09 && c <= 0x0D))
-        return 1;
-    if (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0) /* U+00A0 */
-        return 2;
-    if (i + 2 >= n)
-        return 0;
-    unsigned char c1 = s[i + 1], c2 = s[i + 2];
-    if (c == 0xE1 && c1 == 0x9A && c2 == 0x80) /* U+1680 */
-        return 3;
-    if (c == 0xE2 && c1 == 0x80 && ((c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF))
-        return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
-    if (c == 0xE2 && c1 == 0x81 && c2 == 0x9F) /* U+205F */
-        return 3;
-    if (c == 0xE3 && c1 == 0x80 && c2 == 0x80) /* U+3000 */
-        return 3;
-    if (c == 0xEF && c1 == 0xBB && c2 == 0xBF) /* U+FEFF */
-        return 3;
-    return 0;
-}
-
-/* Byte length of such a code point ending just before s[end], or 0. */
-static size_t ws_before(const unsigned char *s, size_t start, size_t end)
-{
-    for (size_t k = 1; k <= 3 && k <= end - start; k++) {
-        size_t w = ws_at(s, end, end - k);
-        if (w == k)
-            return k;
-    }
-    return 0;
-}
 
 static size_t find3(const char *s, size_t n, size_t from)
 {
@@ -96,14 +61,10 @@ int rg_js_next_fence(const char *s, size_t n, size_t *pos, size_t *off, size_t *
         *pos = n;
         return 0;
     }
-    const unsigned char *u = (const unsigned char *)s;
-    size_t w;
-    while (b < c && (w = ws_at(u, c, b)) != 0)
-        b += w;
-    while (c > b && (w = ws_before(u, b, c)) != 0)
-        c -= w;
-    *off = b;
-    *len = c - b;
+    size_t tb, te;
+    rg_js_trim(s + b, c - b, &tb, &te);
+    *off = b + tb;
+    *len = te - tb;
     *pos = end;
     return 1;
 }
@@ -289,92 +250,9 @@ json_t *rg_js_parse(const char *s, size_t n)
     return rg_js_normalize(v);
 }
 
-int rg_js_truthy(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_NULL:
-    case JSON_FALSE:
-        return 0;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_STRING:
-        return json_string_length(v) != 0;
-    default:
-        return 1;
-    }
-}
-
 double rg_js_number_value(const json_t *v)
 {
     return json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
-}
-
-void rg_js_number(double x, char out[RG_JS_NUMBER_MAX])
-{
-    if (x != x) {
-        strcpy(out, "NaN");
-        return;
-    }
-    if (isinf(x)) {
-        strcpy(out, x > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    if (x == 0) {
-        strcpy(out, "0");
-        return;
-    }
-    char *o = out;
-    if (x < 0) {
-        *o++ = '-';
-        x = -x;
-    }
-    /* the fewest significant digits that read back as x (ECMAScript Number::toString) */
-    char buf[40];
-    for (int p = 1; p <= 17; p++) {
-        snprintf(buf, sizeof(buf), "%.*e", p - 1, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    char d[20];
-    int k = 0;
-    const char *q = buf;
-    for (; *q && *q != 'e'; q++)
-        if (*q >= '0' && *q <= '9' && k < 19)
-            d[k++] = *q;
-    int e = *q == 'e' ? atoi(q + 1) : 0;
-    while (k > 1 && d[k - 1] == '0')
-        k--;
-    int nexp = e + 1; /* x = 0.d1d2...dk * 10^nexp */
-    if (k <= nexp && nexp <= 21) {
-        memcpy(o, d, (size_t)k);
-        o += k;
-        for (int i = k; i < nexp; i++)
-            *o++ = '0';
-    } else if (0 < nexp && nexp <= 21) {
-        memcpy(o, d, (size_t)nexp);
-        o += nexp;
-        *o++ = '.';
-        memcpy(o, d + nexp, (size_t)(k - nexp));
-        o += k - nexp;
-    } else if (-6 < nexp && nexp <= 0) {
-        *o++ = '0';
-        *o++ = '.';
-        for (int i = 0; i < -nexp; i++)
-            *o++ = '0';
-        memcpy(o, d, (size_t)k);
-        o += k;
-    } else {
-        *o++ = d[0];
-        if (k > 1) {
-            *o++ = '.';
-            memcpy(o, d + 1, (size_t)(k - 1));
-            o += k - 1;
-        }
-        o += sprintf(o, "e%c%d", nexp - 1 >= 0 ? '+' : '-', abs(nexp - 1));
-    }
-    *o = '\0';
 }
 
 typedef struct sbuf {
@@ -501,15 +379,4 @@ char *rg_js_stringify(const json_t *v)
         return NULL;
     }
     return b.p ? b.p : strdup("");
-}
-
-size_t rg_js_utf16_length(const char *s, size_t n)
-{
-    size_t units = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c & 0xC0) != 0x80)
-            units += c >= 0xF0 ? 2 : 1;
-    }
-    return units;
 }

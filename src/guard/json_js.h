@@ -5,9 +5,8 @@
  * jsonSchema.ts, jsonKeys.ts) pull JSON candidates out of the model's text
  * with two regular expressions, JSON.parse them, and report the value they
  * picked back as data.matchedJson. These helpers reproduce that with byte
- * scanning and jansson, plus the bits of JavaScript value semantics the
- * checks and the JSON Schema validator need to give the same answers and
- * messages: Number#toString, JSON.stringify, property order, truthiness.
+ * scanning and jansson, plus JSON.stringify and JavaScript's property
+ * order. Strings, numbers and truthiness: js_value.h.
  */
 #ifndef RG_GUARD_JSON_JS_H
 #define RG_GUARD_JSON_JS_H
@@ -48,20 +47,10 @@ json_t *rg_js_parse(const char *s, size_t n);
  */
 json_t *rg_js_normalize(json_t *v);
 
-/* JavaScript truthiness of a JSON value: false for null, false, 0, -0 and "". */
-int rg_js_truthy(const json_t *v);
-
 /* A JSON number as a double (integers converted), as JavaScript holds it. */
 double rg_js_number_value(const json_t *v);
 
-/* Number.prototype.toString() of x into out (at most 25 bytes with the NUL). */
-#define RG_JS_NUMBER_MAX 32
-void rg_js_number(double x, char out[RG_JS_NUMBER_MAX]);
-
 /* JSON.stringify(v) (compact, JavaScript number formatting), malloc'd; NULL on out of memory. */
 char *rg_js_stringify(const json_t *v);
-
-/* Number of UTF-16 code units in the UTF-8 string s (JavaScript's string.length). */
-size_t rg_js_utf16_length(const char *s, size_t n);
 
 #endif

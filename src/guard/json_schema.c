@@ -21,6 +21,7 @@
  */
 #include "guard/json_schema.h"
 
+#include "guard/js_value.h"
 #include "guard/json_js.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -524,6 +525,79 @@ static int string_array(const json_t *v)
     return 1;
 }
 
+static int string_array_map(const json_t *v)
+{
+    if (!json_is_object(v))
+        return 0;
+    const char *k;
+    json_t *e;
+    json_object_foreach((json_t *)v, k, e) if (!string_array(e)) return 0;
+    return 1;
+}
+
+static int is_array(const json_t *v) { return json_is_array(v); }
+static int is_boolean(const json_t *v) { return json_is_boolean(v); }
+static int is_string(const json_t *v) { return json_is_string(v); }
+
+/* opt_*: keyword kw of schema j if present, read only while nothing failed */
+
+/* a schema: its node, or -1 */
+static int32_t opt_schema(cc_t *c, const json_t *j, const char *kw)
+{
+    const json_t *v;
+    if (c->failed || (v = json_object_get(j, kw)) == NULL)
+        return -1;
+    return kw_schema(c, v, kw);
+}
+
+/* a non-empty array of schemas: 1 when read into *out */
+static int opt_schema_array(cc_t *c, const json_t *j, const char *kw, range_t *out)
+{
+    const json_t *v;
+    return !c->failed && (v = json_object_get(j, kw)) != NULL && kw_schema_array(c, v, kw, out, 0) == 0;
+}
+
+/* a number read by kw_number or kw_count: into *out, and flag f set in *flags */
+typedef int (*kw_read_t)(cc_t *c, const json_t *v, const char *kw, double *out);
+static void opt_number(cc_t *c, const json_t *j, const char *kw, kw_read_t read, double *out, uint32_t *flags,
+                       uint32_t f)
+{
+    const json_t *v;
+    if (!c->failed && (v = json_object_get(j, kw)) != NULL && read(c, v, kw, out) == 0)
+        *flags |= f;
+}
+
+/* a value valid() accepts (else "\"kw\" must be <what>"): it, or NULL */
+static const json_t *opt_value(cc_t *c, const json_t *j, const char *kw, int (*valid)(const json_t *v),
+                               const char *what)
+{
+    const json_t *v;
+    if (c->failed || (v = json_object_get(j, kw)) == NULL)
+        return NULL;
+    if (!valid(v)) {
+        cfail(c, "\"%s\" must be %s", kw, what);
+        return NULL;
+    }
+    return v;
+}
+
+/* n zeroed entries at the end of one of the schema's arrays (deps, pats), the first at *off, so that
+ * a node's entries stay together while its subschemas add theirs; -1 after coom */
+static int reserve(cc_t *c, void **arr, size_t *cap, size_t *len, size_t n, size_t sz, uint32_t *off)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (grow(arr, cap, *len + k, sz) != 0) {
+            coom(c);
+            return -1;
+        }
+    }
+    if (n)
+        memset((char *)*arr + *len * sz, 0, n * sz);
+    *off = (uint32_t)*len;
+    *len += n;
+    return 0;
+}
+
 /* JavaScript's \s (WhiteSpace and LineTerminator), as a class body in PCRE2 ALT_BSUX syntax */
 #define JS_SPACE "\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
 
@@ -826,6 +900,8 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
     rg_jschema_t *s = c->s;
 #define N (s->nodes[me])
     const json_t *v;
+    const char *k;
+    json_t *e;
     int32_t r;
     range_t rr; /* a node's fields are written only after its children compiled: nodes may move */
 
@@ -841,8 +917,6 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
         size_t saved;
         if (push_loc(c, defs_kw[d], &saved) != 0)
             break;
-        const char *k;
-        json_t *e;
         json_object_foreach((json_t *)v, k, e) {
             if (!json_is_object(e) && !json_is_boolean(e)) {
                 size_t s2 = c->loc.n;
@@ -888,9 +962,9 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
             if (json_is_array(v))
                 one = json_array_get(v, i);
             int t = -1;
-            for (int k = 0; k < TY_COUNT && json_is_string(one); k++)
-                if (strcmp(json_string_value(one), type_names[k]) == 0)
-                    t = k;
+            for (int ty = 0; ty < TY_COUNT && json_is_string(one); ty++)
+                if (strcmp(json_string_value(one), type_names[ty]) == 0)
+                    t = ty;
             if (t < 0) {
                 cfail(c, "\"type\": %s%.40s%s is not one of null, boolean, object, array, number, string, integer",
                       json_is_string(one) ? "\"" : "", json_is_string(one) ? json_string_value(one) : "a non-string",
@@ -906,101 +980,60 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
 
     if ((v = json_object_get(j, "const")) != NULL)
         N.konst = v;
-    if (!c->failed && (v = json_object_get(j, "enum")) != NULL) {
-        if (!json_is_array(v))
-            cfail(c, "\"enum\" must be an array");
-        else
-            N.enm = v;
-    }
-    if (!c->failed && (v = json_object_get(j, "not")) != NULL && (r = kw_schema(c, v, "not")) >= 0)
+    N.enm = opt_value(c, j, "enum", is_array, "an array");
+    if ((r = opt_schema(c, j, "not")) >= 0)
         N.not_ = r;
-    if (!c->failed && (v = json_object_get(j, "anyOf")) != NULL && kw_schema_array(c, v, "anyOf", &rr, 0) == 0)
+    if (opt_schema_array(c, j, "anyOf", &rr))
         N.any_of = rr;
-    if (!c->failed && (v = json_object_get(j, "allOf")) != NULL && kw_schema_array(c, v, "allOf", &rr, 0) == 0)
+    if (opt_schema_array(c, j, "allOf", &rr))
         N.all_of = rr;
-    if (!c->failed && (v = json_object_get(j, "oneOf")) != NULL && kw_schema_array(c, v, "oneOf", &rr, 0) == 0)
+    if (opt_schema_array(c, j, "oneOf", &rr))
         N.one_of = rr;
-    if (!c->failed && (v = json_object_get(j, "if")) != NULL && (r = kw_schema(c, v, "if")) >= 0)
+    if ((r = opt_schema(c, j, "if")) >= 0)
         N.if_ = r;
-    if (!c->failed && (v = json_object_get(j, "then")) != NULL && (r = kw_schema(c, v, "then")) >= 0)
+    if ((r = opt_schema(c, j, "then")) >= 0)
         N.then_ = r;
-    if (!c->failed && (v = json_object_get(j, "else")) != NULL && (r = kw_schema(c, v, "else")) >= 0)
+    if ((r = opt_schema(c, j, "else")) >= 0)
         N.else_ = r;
 
     /* objects */
-    if (!c->failed && (v = json_object_get(j, "required")) != NULL) {
-        if (!string_array(v))
-            cfail(c, "\"required\" must be an array of strings");
-        else
-            N.required = v;
-    }
-    if (!c->failed && (v = json_object_get(j, "minProperties")) != NULL &&
-        kw_count(c, v, "minProperties", &N.min_props) == 0)
-        N.flags |= F_MIN_PROPS;
-    if (!c->failed && (v = json_object_get(j, "maxProperties")) != NULL &&
-        kw_count(c, v, "maxProperties", &N.max_props) == 0)
-        N.flags |= F_MAX_PROPS;
-    if (!c->failed && (v = json_object_get(j, "propertyNames")) != NULL &&
-        (r = kw_schema(c, v, "propertyNames")) >= 0)
+    N.required = opt_value(c, j, "required", string_array, "an array of strings");
+    opt_number(c, j, "minProperties", kw_count, &N.min_props, &N.flags, F_MIN_PROPS);
+    opt_number(c, j, "maxProperties", kw_count, &N.max_props, &N.flags, F_MAX_PROPS);
+    if ((r = opt_schema(c, j, "propertyNames")) >= 0)
         N.prop_names = r;
-    if (!c->failed && (v = json_object_get(j, "dependentRequired")) != NULL) {
-        const char *k;
-        json_t *e;
-        int ok = json_is_object(v);
-        if (ok)
-            json_object_foreach((json_t *)v, k, e) if (!string_array(e)) ok = 0;
-        if (!ok)
-            cfail(c, "\"dependentRequired\" must be an object whose values are arrays of strings");
-        else
-            N.dep_required = v;
-    }
+    N.dep_required =
+        opt_value(c, j, "dependentRequired", string_array_map, "an object whose values are arrays of strings");
     if (!c->failed && (v = json_object_get(j, "dependentSchemas")) != NULL &&
         kw_schema_map(c, v, "dependentSchemas", &rr) == 0)
         N.dep_schemas = rr;
     if (!c->failed && (v = json_object_get(j, "dependencies")) != NULL) {
+        size_t saved, n = json_object_size(v), i = 0;
+        uint32_t off;
         if (!json_is_object(v)) {
             cfail(c, "\"dependencies\" must be an object");
-        } else {
-            size_t saved, n = json_object_size(v), i = 0;
-            if (push_loc(c, "dependencies", &saved) == 0) {
-                dep_t *tmp = calloc(n ? n : 1, sizeof(*tmp));
-                const char *k;
-                json_t *e;
-                if (tmp == NULL)
-                    coom(c);
-                else
-                    json_object_foreach((json_t *)v, k, e) {
-                        tmp[i].key = k;
-                        tmp[i].node = -1;
-                        if (json_is_array(e) && string_array(e)) {
-                            tmp[i].names = e;
-                        } else if (json_is_object(e) || json_is_boolean(e)) {
-                            if ((tmp[i].node = compile_at(c, e, k, 0)) < 0)
-                                break;
-                        } else {
-                            size_t s2 = c->loc.n;
-                            if (pb_key(&c->loc, k, strlen(k)) != 0)
-                                coom(c);
-                            cfail(c, "\"dependencies\" values must be arrays of strings or schemas");
-                            pop_loc(c, s2);
+        } else if (push_loc(c, "dependencies", &saved) == 0) {
+            if (reserve(c, (void **)&s->deps, &s->cap_deps, &s->n_deps, n, sizeof(dep_t), &off) == 0)
+                json_object_foreach((json_t *)v, k, e) {
+                    dep_t d = {.key = k, .node = -1};
+                    if (json_is_array(e) && string_array(e)) {
+                        d.names = e;
+                    } else if (json_is_object(e) || json_is_boolean(e)) {
+                        if ((d.node = compile_at(c, e, k, 0)) < 0)
                             break;
-                        }
-                        i++;
-                    }
-                pop_loc(c, saved);
-                if (tmp != NULL && !c->failed) {
-                    N.deps.off = (uint32_t)s->n_deps;
-                    N.deps.n = (uint32_t)n;
-                    for (i = 0; i < n; i++) {
-                        if (grow((void **)&s->deps, &s->cap_deps, s->n_deps, sizeof(dep_t)) != 0) {
+                    } else {
+                        size_t s2 = c->loc.n;
+                        if (pb_key(&c->loc, k, strlen(k)) != 0)
                             coom(c);
-                            break;
-                        }
-                        s->deps[s->n_deps++] = tmp[i];
+                        cfail(c, "\"dependencies\" values must be arrays of strings or schemas");
+                        pop_loc(c, s2);
+                        break;
                     }
+                    s->deps[off + i++] = d;
                 }
-                free(tmp);
-            }
+            pop_loc(c, saved);
+            if (!c->failed)
+                N.deps = (range_t){off, (uint32_t)n};
         }
     }
     if (!c->failed && (v = json_object_get(j, "properties")) != NULL &&
@@ -1014,77 +1047,48 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
             sort_props(s, N.props_sorted);
     }
     if (!c->failed && (v = json_object_get(j, "patternProperties")) != NULL) {
+        size_t saved, n = json_object_size(v), i = 0;
+        uint32_t off;
         if (!json_is_object(v)) {
             cfail(c, "\"patternProperties\" must be an object whose values are schemas");
-        } else {
-            size_t saved, n = json_object_size(v);
-            if (push_loc(c, "patternProperties", &saved) == 0) {
-                pat_t *tmp = calloc(n ? n : 1, sizeof(*tmp));
-                size_t i = 0;
-                const char *k;
-                json_t *e;
-                if (tmp == NULL)
-                    coom(c);
-                else
-                    json_object_foreach((json_t *)v, k, e) {
-                        size_t s2 = c->loc.n;
-                        if (pb_key(&c->loc, k, strlen(k)) != 0) {
-                            coom(c);
-                            break;
-                        }
-                        if (!json_is_object(e) && !json_is_boolean(e))
-                            cfail(c, "\"patternProperties\" values must be schemas (objects or booleans)");
-                        else
-                            tmp[i].re = compile_re(c, k, strlen(k), "patternProperties");
-                        pop_loc(c, s2);
-                        if (c->failed)
-                            break;
-                        tmp[i].src = k;
-                        tmp[i].node = compile_at(c, e, k, 0);
-                        i++;
-                        if (c->failed)
-                            break;
+        } else if (push_loc(c, "patternProperties", &saved) == 0) {
+            /* the reserved entries are the schema's from here on: rg_jschema_free frees their regexes */
+            if (reserve(c, (void **)&s->pats, &s->cap_pats, &s->n_pats, n, sizeof(pat_t), &off) == 0)
+                json_object_foreach((json_t *)v, k, e) {
+                    size_t s2 = c->loc.n;
+                    if (pb_key(&c->loc, k, strlen(k)) != 0) {
+                        coom(c);
+                        break;
                     }
-                pop_loc(c, saved);
-                if (tmp != NULL) {
-                    size_t done = 0;
-                    if (!c->failed) {
-                        N.pats.off = (uint32_t)s->n_pats;
-                        N.pats.n = (uint32_t)n;
-                        for (; done < i; done++) {
-                            if (grow((void **)&s->pats, &s->cap_pats, s->n_pats, sizeof(pat_t)) != 0) {
-                                coom(c);
-                                break;
-                            }
-                            s->pats[s->n_pats++] = tmp[done];
-                        }
-                    }
-                    for (; done < i; done++)
-                        pcre2_code_free(tmp[done].re);
-                    /* a failed entry compiled its regex but was not counted */
-                    if (c->failed && i < n && tmp[i].re != NULL)
-                        pcre2_code_free(tmp[i].re);
-                    free(tmp);
+                    if (!json_is_object(e) && !json_is_boolean(e))
+                        cfail(c, "\"patternProperties\" values must be schemas (objects or booleans)");
+                    else
+                        s->pats[off + i].re = compile_re(c, k, strlen(k), "patternProperties");
+                    pop_loc(c, s2);
+                    if (c->failed)
+                        break;
+                    s->pats[off + i].src = k;
+                    int32_t node = compile_at(c, e, k, 0); /* may move s->pats */
+                    s->pats[off + i++].node = node;
+                    if (c->failed)
+                        break;
                 }
-            }
+            pop_loc(c, saved);
+            if (!c->failed)
+                N.pats = (range_t){off, (uint32_t)n};
         }
     }
-    if (!c->failed && (v = json_object_get(j, "additionalProperties")) != NULL &&
-        (r = kw_schema(c, v, "additionalProperties")) >= 0)
+    if ((r = opt_schema(c, j, "additionalProperties")) >= 0)
         N.addl_props = r;
-    if (!c->failed && (v = json_object_get(j, "unevaluatedProperties")) != NULL &&
-        (r = kw_schema(c, v, "unevaluatedProperties")) >= 0) {
+    if ((r = opt_schema(c, j, "unevaluatedProperties")) >= 0) {
         N.uneval_props = r;
         s->track = 1;
     }
 
     /* arrays */
-    if (!c->failed && (v = json_object_get(j, "maxItems")) != NULL && kw_count(c, v, "maxItems", &N.max_items) == 0)
-        N.flags |= F_MAX_ITEMS;
-    if (!c->failed && (v = json_object_get(j, "minItems")) != NULL && kw_count(c, v, "minItems", &N.min_items) == 0)
-        N.flags |= F_MIN_ITEMS;
-    if (!c->failed && (v = json_object_get(j, "prefixItems")) != NULL &&
-        kw_schema_array(c, v, "prefixItems", &rr, 0) == 0)
+    opt_number(c, j, "maxItems", kw_count, &N.max_items, &N.flags, F_MAX_ITEMS);
+    opt_number(c, j, "minItems", kw_count, &N.min_items, &N.flags, F_MIN_ITEMS);
+    if (opt_schema_array(c, j, "prefixItems", &rr))
         N.prefix_items = rr;
     if (!c->failed && (v = json_object_get(j, "items")) != NULL) {
         if (json_is_array(v)) { /* the draft 2019-09 tuple form; @cfworker/json-schema accepts it in any draft */
@@ -1096,40 +1100,24 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
             N.items = r;
         }
     }
-    if (!c->failed && (v = json_object_get(j, "additionalItems")) != NULL &&
-        (r = kw_schema(c, v, "additionalItems")) >= 0)
+    if ((r = opt_schema(c, j, "additionalItems")) >= 0)
         N.addl_items = r;
-    if (!c->failed && (v = json_object_get(j, "contains")) != NULL && (r = kw_schema(c, v, "contains")) >= 0)
+    if ((r = opt_schema(c, j, "contains")) >= 0)
         N.contains = r;
-    if (!c->failed && (v = json_object_get(j, "minContains")) != NULL &&
-        kw_count(c, v, "minContains", &N.min_contains) == 0)
-        N.flags |= F_MIN_CONTAINS;
-    if (!c->failed && (v = json_object_get(j, "maxContains")) != NULL &&
-        kw_count(c, v, "maxContains", &N.max_contains) == 0)
-        N.flags |= F_MAX_CONTAINS;
-    if (!c->failed && (v = json_object_get(j, "unevaluatedItems")) != NULL &&
-        (r = kw_schema(c, v, "unevaluatedItems")) >= 0) {
+    opt_number(c, j, "minContains", kw_count, &N.min_contains, &N.flags, F_MIN_CONTAINS);
+    opt_number(c, j, "maxContains", kw_count, &N.max_contains, &N.flags, F_MAX_CONTAINS);
+    if ((r = opt_schema(c, j, "unevaluatedItems")) >= 0) {
         N.uneval_items = r;
         s->track = 1;
     }
-    if (!c->failed && (v = json_object_get(j, "uniqueItems")) != NULL) {
-        if (!json_is_boolean(v))
-            cfail(c, "\"uniqueItems\" must be a boolean");
-        else if (json_is_true(v))
-            N.flags |= F_UNIQUE;
-    }
+    if ((v = opt_value(c, j, "uniqueItems", is_boolean, "a boolean")) != NULL && json_is_true(v))
+        N.flags |= F_UNIQUE;
 
     /* numbers */
-    if (!c->failed && (v = json_object_get(j, "minimum")) != NULL && kw_number(c, v, "minimum", &N.minimum) == 0)
-        N.flags |= F_MINIMUM;
-    if (!c->failed && (v = json_object_get(j, "maximum")) != NULL && kw_number(c, v, "maximum", &N.maximum) == 0)
-        N.flags |= F_MAXIMUM;
-    if (!c->failed && (v = json_object_get(j, "exclusiveMinimum")) != NULL &&
-        kw_number(c, v, "exclusiveMinimum", &N.exmin) == 0)
-        N.flags |= F_EXMIN;
-    if (!c->failed && (v = json_object_get(j, "exclusiveMaximum")) != NULL &&
-        kw_number(c, v, "exclusiveMaximum", &N.exmax) == 0)
-        N.flags |= F_EXMAX;
+    opt_number(c, j, "minimum", kw_number, &N.minimum, &N.flags, F_MINIMUM);
+    opt_number(c, j, "maximum", kw_number, &N.maximum, &N.flags, F_MAXIMUM);
+    opt_number(c, j, "exclusiveMinimum", kw_number, &N.exmin, &N.flags, F_EXMIN);
+    opt_number(c, j, "exclusiveMaximum", kw_number, &N.exmax, &N.flags, F_EXMAX);
     if (!c->failed && (v = json_object_get(j, "multipleOf")) != NULL &&
         kw_number(c, v, "multipleOf", &N.multiple_of) == 0) {
         if (!(N.multiple_of > 0))
@@ -1139,18 +1127,11 @@ static int32_t compile_schema(cc_t *c, const json_t *j)
     }
 
     /* strings */
-    if (!c->failed && (v = json_object_get(j, "minLength")) != NULL && kw_count(c, v, "minLength", &N.min_len) == 0)
-        N.flags |= F_MIN_LEN;
-    if (!c->failed && (v = json_object_get(j, "maxLength")) != NULL && kw_count(c, v, "maxLength", &N.max_len) == 0)
-        N.flags |= F_MAX_LEN;
-    if (!c->failed && (v = json_object_get(j, "pattern")) != NULL) {
-        if (!json_is_string(v))
-            cfail(c, "\"pattern\" must be a string");
-        else
-            N.pattern = compile_re(c, json_string_value(v), json_string_length(v), "pattern");
-    }
-    if (!c->failed && (v = json_object_get(j, "format")) != NULL && !json_is_string(v))
-        cfail(c, "\"format\" must be a string");
+    opt_number(c, j, "minLength", kw_count, &N.min_len, &N.flags, F_MIN_LEN);
+    opt_number(c, j, "maxLength", kw_count, &N.max_len, &N.flags, F_MAX_LEN);
+    if ((v = opt_value(c, j, "pattern", is_string, "a string")) != NULL)
+        N.pattern = compile_re(c, json_string_value(v), json_string_length(v), "pattern");
+    opt_value(c, j, "format", is_string, "a string");
 #undef N
     c->depth--;
     return c->failed ? -1 : me;
@@ -1353,33 +1334,6 @@ static void err_truncate(vctx_t *c, size_t to)
         c->n_err = to;
 }
 
-static int path_key(vctx_t *c, const char *k, size_t *saved)
-{
-    *saved = c->path.n;
-    if (c->collect && pb_key(&c->path, k, strlen(k)) != 0) {
-        c->status = RG_JSCHEMA_OOM;
-        return -1;
-    }
-    return 0;
-}
-
-static int path_idx(vctx_t *c, size_t i, size_t *saved)
-{
-    *saved = c->path.n;
-    if (c->collect && pb_idx(&c->path, i) != 0) {
-        c->status = RG_JSCHEMA_OOM;
-        return -1;
-    }
-    return 0;
-}
-
-static void path_pop(vctx_t *c, size_t saved)
-{
-    c->path.n = saved;
-    if (c->path.p)
-        c->path.p[saved] = '\0';
-}
-
 static int re_test(vctx_t *c, const pcre2_code *re, const char *s, size_t n)
 {
     if (c->md == NULL) {
@@ -1398,10 +1352,57 @@ static int re_test(vctx_t *c, const pcre2_code *re, const char *s, size_t n)
 
 static int v_node(vctx_t *c, int32_t ni, const json_t *inst, unsigned same, bits_t *ev);
 
-/* validates a member value (a new instance location): fresh "evaluated" */
-static int v_child(vctx_t *c, int32_t ni, const json_t *inst)
+/* validates object member k (or, k NULL, array item i) at its own instance location, with a fresh
+ * "evaluated": 1 valid, 0 not, -1 out of memory */
+static int v_member(vctx_t *c, int32_t ni, const json_t *val, const char *k, size_t i)
 {
-    return v_node(c, ni, inst, 0, NULL);
+    size_t saved = c->path.n;
+    if (c->collect && (k ? pb_key(&c->path, k, strlen(k)) : pb_idx(&c->path, i)) != 0) {
+        c->status = RG_JSCHEMA_OOM;
+        return -1;
+    }
+    int ok = v_node(c, ni, val, 0, NULL);
+    c->path.n = saved;
+    if (c->path.p)
+        c->path.p[saved] = '\0';
+    return ok;
+}
+
+/* additionalProperties / unevaluatedProperties ("what" in the message): the members not in skip
+ * against ni, the valid ones marked in ev */
+static void v_other_props(vctx_t *c, int32_t ni, const json_t *inst, const bits_t *skip, bits_t *ev, const char *kw,
+                          const char *what)
+{
+    size_t idx = 0;
+    const char *k;
+    json_t *val;
+    json_object_foreach((json_t *)inst, k, val) {
+        size_t i = idx++;
+        if (c->status)
+            break;
+        if (bit_get(skip, i))
+            continue;
+        size_t at = c->n_err;
+        int ok = v_member(c, ni, val, k, 0);
+        if (ok < 0)
+            break;
+        if (ok)
+            bit_set(ev, i);
+        else
+            err_insert(c, at, kw, "Property \"%s\" does not match %s properties schema.", k, what);
+    }
+}
+
+/* array item i against ni for prefixItems, items and the like: marked evaluated, an error when invalid */
+static void v_item(vctx_t *c, int32_t ni, const json_t *arr, size_t i, bits_t *ev, const char *kw, const char *msg)
+{
+    size_t at = c->n_err;
+    int ok = v_member(c, ni, json_array_get(arr, i), NULL, i);
+    if (ok < 0)
+        return;
+    bit_set(ev, i);
+    if (!ok)
+        err_insert(c, at, kw, "%s", msg);
 }
 
 /* a subschema's outcome only, its errors dropped (not, if) */
@@ -1475,13 +1476,9 @@ static void v_object(vctx_t *c, const node_t *n, const json_t *inst, unsigned sa
                 c->status = RG_JSCHEMA_OOM;
                 return;
             }
-            size_t at = c->n_err, saved;
-            if (path_key(c, k, &saved) == 0) {
-                int ok = v_child(c, n->prop_names, name);
-                path_pop(c, saved);
-                if (!ok)
-                    err_insert(c, at, "propertyNames", "Property name \"%s\" does not match schema.", k);
-            }
+            size_t at = c->n_err;
+            if (v_member(c, n->prop_names, name, k, 0) == 0)
+                err_insert(c, at, "propertyNames", "Property name \"%s\" does not match schema.", k);
             json_decref(name);
         }
     }
@@ -1541,11 +1538,10 @@ static void v_object(vctx_t *c, const node_t *n, const json_t *inst, unsigned sa
         const json_t *m = json_object_get(inst, p->key);
         if (m == NULL)
             continue;
-        size_t at = c->n_err, saved;
-        if (path_key(c, p->key, &saved) != 0)
+        size_t at = c->n_err;
+        int ok = v_member(c, p->node, m, p->key, 0);
+        if (ok < 0)
             break;
-        int ok = v_child(c, p->node, m);
-        path_pop(c, saved);
         if (ok)
             bit_set(&props_ok, i);
         else
@@ -1560,11 +1556,10 @@ static void v_object(vctx_t *c, const node_t *n, const json_t *inst, unsigned sa
             size_t i = idx++;
             if (!re_test(c, p->re, k, strlen(k)))
                 continue;
-            size_t at = c->n_err, saved;
-            if (path_key(c, k, &saved) != 0)
+            size_t at = c->n_err;
+            int ok = v_member(c, p->node, val, k, 0);
+            if (ok < 0)
                 break;
-            int ok = v_child(c, p->node, val);
-            path_pop(c, saved);
             bit_set(&pats_seen, i);
             if (ok)
                 bit_set(&pats_ok, i);
@@ -1585,45 +1580,10 @@ static void v_object(vctx_t *c, const node_t *n, const json_t *inst, unsigned sa
         if (bit_get(&pats_ok, i) || (pos >= 0 && bit_get(&props_ok, (size_t)pos)))
             bit_set(ev, i);
     }
-    if (n->addl_props >= 0) {
-        idx = 0;
-        json_object_foreach((json_t *)inst, k, val) {
-            size_t i = idx++;
-            if (c->status)
-                break;
-            if (bit_get(&pats_seen, i))
-                continue;
-            size_t at = c->n_err, saved;
-            if (path_key(c, k, &saved) != 0)
-                break;
-            int ok = v_child(c, n->addl_props, val);
-            path_pop(c, saved);
-            if (ok)
-                bit_set(ev, i);
-            else
-                err_insert(c, at, "additionalProperties",
-                           "Property \"%s\" does not match additional properties schema.", k);
-        }
-    } else if (n->uneval_props >= 0) {
-        idx = 0;
-        json_object_foreach((json_t *)inst, k, val) {
-            size_t i = idx++;
-            if (c->status)
-                break;
-            if (bit_get(ev, i))
-                continue;
-            size_t at = c->n_err, saved;
-            if (path_key(c, k, &saved) != 0)
-                break;
-            int ok = v_child(c, n->uneval_props, val);
-            path_pop(c, saved);
-            if (ok)
-                bit_set(ev, i);
-            else
-                err_insert(c, at, "unevaluatedProperties",
-                           "Property \"%s\" does not match unevaluated properties schema.", k);
-        }
-    }
+    if (n->addl_props >= 0)
+        v_other_props(c, n->addl_props, inst, &pats_seen, ev, "additionalProperties", "additional");
+    else if (n->uneval_props >= 0)
+        v_other_props(c, n->uneval_props, inst, ev, ev, "unevaluatedProperties", "unevaluated");
 done:
     bits_free(&props_ok);
     bits_free(&pats_seen);
@@ -1644,7 +1604,7 @@ static void v_array(vctx_t *c, const node_t *n, const json_t *inst, bits_t *ev)
 {
     const rg_jschema_t *s = c->s;
     char a[RG_JS_NUMBER_MAX];
-    size_t len = json_array_size(inst), i = 0, saved;
+    size_t len = json_array_size(inst), i = 0;
 
     if ((n->flags & F_MAX_ITEMS) && (double)len > n->max_items) {
         num(n->max_items, a);
@@ -1657,41 +1617,18 @@ static void v_array(vctx_t *c, const node_t *n, const json_t *inst, bits_t *ev)
     if (n->prefix_items.n) {
         size_t l2 = n->prefix_items.n < len ? n->prefix_items.n : len;
         for (; i < l2 && !c->status; i++) {
-            size_t at = c->n_err;
-            if (path_idx(c, i, &saved) != 0)
-                return;
-            int ok = v_child(c, (int32_t)s->idx[n->prefix_items.off + i], json_array_get(inst, i));
-            path_pop(c, saved);
-            bit_set(ev, i);
-            if (!ok)
-                err_insert(c, at, "prefixItems", "Items did not match schema.");
+            int32_t sub = (int32_t)s->idx[n->prefix_items.off + i];
+            v_item(c, sub, inst, i, ev, "prefixItems", "Items did not match schema.");
         }
     }
     if (n->items >= 0 || (n->flags & F_ITEMS_TUPLE)) {
         size_t l2 = (n->flags & F_ITEMS_TUPLE) ? (n->items_tuple.n < len ? n->items_tuple.n : len) : len;
         for (; i < l2 && !c->status; i++) {
-            size_t at = c->n_err;
-            if (path_idx(c, i, &saved) != 0)
-                return;
             int32_t sub = (n->flags & F_ITEMS_TUPLE) ? (int32_t)s->idx[n->items_tuple.off + i] : n->items;
-            int ok = v_child(c, sub, json_array_get(inst, i));
-            path_pop(c, saved);
-            bit_set(ev, i);
-            if (!ok)
-                err_insert(c, at, "items", "Items did not match schema.");
+            v_item(c, sub, inst, i, ev, "items", "Items did not match schema.");
         }
-        if (n->addl_items >= 0) {
-            for (; i < len && !c->status; i++) {
-                size_t at = c->n_err;
-                if (path_idx(c, i, &saved) != 0)
-                    return;
-                int ok = v_child(c, n->addl_items, json_array_get(inst, i));
-                path_pop(c, saved);
-                bit_set(ev, i);
-                if (!ok)
-                    err_insert(c, at, "additionalItems", "Items did not match additional items schema.");
-            }
-        }
+        for (; n->addl_items >= 0 && i < len && !c->status; i++)
+            v_item(c, n->addl_items, inst, i, ev, "additionalItems", "Items did not match additional items schema.");
     }
     if (n->contains >= 0 && !c->status) {
         int has_min = (n->flags & F_MIN_CONTAINS) != 0, has_max = (n->flags & F_MAX_CONTAINS) != 0;
@@ -1704,10 +1641,9 @@ static void v_array(vctx_t *c, const node_t *n, const json_t *inst, bits_t *ev)
         } else {
             size_t at = c->n_err, contained = 0;
             for (size_t j = 0; j < len && !c->status; j++) {
-                if (path_idx(c, j, &saved) != 0)
+                int ok = v_member(c, n->contains, json_array_get(inst, j), NULL, j);
+                if (ok < 0)
                     return;
-                int ok = v_child(c, n->contains, json_array_get(inst, j));
-                path_pop(c, saved);
                 if (ok) {
                     bit_set(ev, j);
                     contained++;
@@ -1729,20 +1665,10 @@ static void v_array(vctx_t *c, const node_t *n, const json_t *inst, bits_t *ev)
             }
         }
     }
-    if (n->uneval_items >= 0) {
-        for (; i < len && !c->status; i++) {
-            if (bit_get(ev, i))
-                continue;
-            size_t at = c->n_err;
-            if (path_idx(c, i, &saved) != 0)
-                return;
-            int ok = v_child(c, n->uneval_items, json_array_get(inst, i));
-            path_pop(c, saved);
-            bit_set(ev, i);
-            if (!ok)
-                err_insert(c, at, "unevaluatedItems", "Items did not match unevaluated items schema.");
-        }
-    }
+    for (; n->uneval_items >= 0 && i < len && !c->status; i++)
+        if (!bit_get(ev, i))
+            v_item(c, n->uneval_items, inst, i, ev, "unevaluatedItems",
+                   "Items did not match unevaluated items schema.");
     if ((n->flags & F_UNIQUE) && !c->status) {
         /* the first pair in @cfworker/json-schema's order (j ascending, then every k != j):
          * equality is symmetric, so the smallest j with a duplicate has its partner above it */

@@ -11,6 +11,7 @@
  * Then: schemas refused at compile (with the place named), $ref cycles and
  * the work budget, deep instances, concurrent use, the JS helpers.
  */
+#include "guard/js_value.h"
 #include "guard/json_js.h"
 #include "guard/json_schema.h"
 

@@ -26,6 +26,7 @@
  * Errors are Portkey's plain {message} objects (no name), verdict true.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,7 @@ static int prefix_last(const add_prefix_t *c, json_t *msg, char *err, size_t err
             return 0; /* textArray []: setCurrentContentPart returns early */
         json_t *first = json_array_get(content, 0);
         json_t *text = json_object_get(first, "text"); /* textArray[0] = item.text || '' */
-        json_t *nt = prefixed(c->prefix, rg_ck_js_truthy(text) ? text : NULL);
+        json_t *nt = prefixed(c->prefix, rg_js_truthy(text) ? text : NULL);
         if (json_is_object(first)) {
             json_object_set_new(first, "text", nt);
         } else {
@@ -166,7 +167,7 @@ static int chat(const add_prefix_t *c, json_t *out, char *err, size_t errsz)
     int empty = json_is_array(content) ? json_array_size(content) == 0 : 0;
     if (json_is_string(content)) {
         size_t b, e;
-        rg_ck_js_trim(json_string_value(content), json_string_length(content), &b, &e);
+        rg_js_trim(json_string_value(content), json_string_length(content), &b, &e);
         empty = b == e;
     }
     if (c->only_if_empty && !empty) {
@@ -187,7 +188,7 @@ static int chat(const add_prefix_t *c, json_t *out, char *err, size_t errsz)
 static int complete(const add_prefix_t *c, json_t *out)
 {
     json_t *prompt = json_object_get(out, "prompt");
-    if (!rg_ck_js_truthy(prompt))
+    if (!rg_js_truthy(prompt))
         return 0;
     if (json_is_array(prompt)) {
         if (json_array_size(prompt) == 0)

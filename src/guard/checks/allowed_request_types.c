@@ -12,6 +12,7 @@
  * explanation, source, mode} as Portkey.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,7 @@ static int split_into(const char *s, size_t len, rg_ck_strv_t *out)
         if (i < len && s[i] != ',')
             continue;
         size_t b, e;
-        rg_ck_js_trim(s + start, i - start, &b, &e);
+        rg_js_trim(s + start, i - start, &b, &e);
         if (rg_ck_strv_push(out, s + start + b, e - b))
             return -1;
         start = i + 1;
@@ -194,7 +195,7 @@ static json_t *raw_or(const type_list_t *l, const json_t *md)
 {
     if (l->truthy)
         return l->raw ? json_stringn(l->raw, l->raw_len) : rg_ck_strv_json(&l->items);
-    if (rg_ck_js_truthy(md))
+    if (rg_js_truthy(md))
         return json_deep_copy(md);
     return json_array();
 }
@@ -206,8 +207,8 @@ static void art_run(const void *compiled, const rg_check_env_t *env, rg_check_re
     json_t *md_allowed = json_object_get(env->metadata, "supported_endpoints");
     json_t *md_blocked = json_object_get(env->metadata, "blocked_endpoints");
     /* the metadata is consulted only when truthy: "" and 0 are ignored */
-    json_t *allowed = effective(&c->allowed, rg_ck_js_truthy(md_allowed) ? md_allowed : NULL);
-    json_t *blocked = effective(&c->blocked, rg_ck_js_truthy(md_blocked) ? md_blocked : NULL);
+    json_t *allowed = effective(&c->allowed, rg_js_truthy(md_allowed) ? md_allowed : NULL);
+    json_t *blocked = effective(&c->blocked, rg_js_truthy(md_blocked) ? md_blocked : NULL);
     json_t *cur = json_string(type);
     size_t na = json_array_size(allowed), nb = json_array_size(blocked);
 
@@ -278,7 +279,7 @@ static void art_run(const void *compiled, const rg_check_env_t *env, rg_check_re
         }
     }
     const char *source = c->allowed.truthy || c->blocked.truthy                          ? "parameters"
-                         : rg_ck_js_truthy(md_allowed) || rg_ck_js_truthy(md_blocked) ? "metadata"
+                         : rg_js_truthy(md_allowed) || rg_js_truthy(md_blocked) ? "metadata"
                                                                                         : "default";
     res->verdict = verdict;
     res->data = json_object();

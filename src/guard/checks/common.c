@@ -1,5 +1,7 @@
 #include "guard/checks/common.h"
 
+#include "guard/js_value.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,157 +16,6 @@ const char *rg_ck_text(const rg_check_env_t *env, size_t *len)
     }
     *len = env->text->joined_len;
     return env->text->joined;
-}
-
-size_t rg_ck_utf8_next(const char *str, size_t len, size_t i, uint32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    unsigned char c = s[i];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (i + n > len) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t k = 1; k < n; k++) {
-        if ((s[i + k] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (s[i + k] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return n;
-}
-
-size_t rg_ck_utf16_len(const char *s, size_t len)
-{
-    size_t units = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += rg_ck_utf8_next(s, len, i, &cp);
-        units += cp >= 0x10000 ? 2 : 1;
-    }
-    return units;
-}
-
-int rg_ck_js_space(uint32_t cp)
-{
-    switch (cp) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
-    case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
-    case 0x205F: case 0x3000: case 0xFEFF:
-        return 1;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
-    }
-}
-
-void rg_ck_js_trim(const char *s, size_t len, size_t *start, size_t *end)
-{
-    size_t i = 0, last = 0; /* last: end of the last non-space character */
-    int seen = 0;
-    size_t first = len;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = rg_ck_utf8_next(s, len, i, &cp);
-        if (!rg_ck_js_space(cp)) {
-            if (!seen) {
-                first = i;
-                seen = 1;
-            }
-            last = i + n;
-        }
-        i += n;
-    }
-    if (!seen) {
-        *start = *end = len;
-        return;
-    }
-    *start = first;
-    *end = last;
-}
-
-void rg_ck_js_number(double d, char *buf, size_t sz)
-{
-    if (isnan(d)) {
-        snprintf(buf, sz, "NaN");
-        return;
-    }
-    if (isinf(d)) {
-        snprintf(buf, sz, d < 0 ? "-Infinity" : "Infinity");
-        return;
-    }
-    if (d == 0) {
-        snprintf(buf, sz, "0");
-        return;
-    }
-    char out[64];
-    size_t o = 0;
-    if (d < 0) {
-        out[o++] = '-';
-        d = -d;
-    }
-    /* the shortest digits that read back as d (ECMAScript Number::toString) */
-    char e[40];
-    for (int p = 0; p < 17; p++) {
-        snprintf(e, sizeof(e), "%.*e", p, d);
-        if (strtod(e, NULL) == d)
-            break;
-    }
-    char dg[24];
-    int k = 0;
-    const char *q = e;
-    for (; *q && *q != 'e'; q++)
-        if (*q >= '0' && *q <= '9' && k < (int)sizeof(dg) - 1)
-            dg[k++] = *q;
-    while (k > 1 && dg[k - 1] == '0')
-        k--;
-    int n = atoi(q + 1) + 1; /* d = 0.dg × 10^n */
-    if (k <= n && n <= 21) {
-        for (int i = 0; i < n; i++)
-            out[o++] = i < k ? dg[i] : '0';
-    } else if (0 < n && n <= 21) {
-        for (int i = 0; i < k; i++) {
-            if (i == n)
-                out[o++] = '.';
-            out[o++] = dg[i];
-        }
-    } else if (-6 < n && n <= 0) {
-        out[o++] = '0';
-        out[o++] = '.';
-        for (int i = 0; i < -n; i++)
-            out[o++] = '0';
-        for (int i = 0; i < k; i++)
-            out[o++] = dg[i];
-    } else {
-        out[o++] = dg[0];
-        if (k > 1) {
-            out[o++] = '.';
-            for (int i = 1; i < k; i++)
-                out[o++] = dg[i];
-        }
-        o += (size_t)snprintf(out + o, sizeof(out) - o, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
-    }
-    out[o] = '\0';
-    snprintf(buf, sz, "%s", out);
 }
 
 json_t *rg_ck_number_json(double d)
@@ -194,15 +45,15 @@ static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 
 static int js_string_into(const json_t *v, char **buf, size_t *len, size_t *cap, int depth)
 {
-    char num[64];
+    char num[RG_JS_NUMBER_MAX];
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING:
         return append(buf, len, cap, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
-        rg_ck_js_number((double)json_integer_value(v), num, sizeof(num));
+        rg_js_number((double)json_integer_value(v), num);
         return append(buf, len, cap, num, strlen(num));
     case JSON_REAL:
-        rg_ck_js_number(json_real_value(v), num, sizeof(num));
+        rg_js_number(json_real_value(v), num);
         return append(buf, len, cap, num, strlen(num));
     case JSON_TRUE:
         return append(buf, len, cap, "true", 4);
@@ -244,26 +95,6 @@ int rg_ck_js_integer(const json_t *v)
     if (json_is_integer(v))
         return 1;
     return json_is_real(v) && isfinite(json_real_value(v)) && json_real_value(v) == floor(json_real_value(v));
-}
-
-int rg_ck_js_truthy(const json_t *v)
-{
-    if (v == NULL)
-        return 0;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0 && !isnan(json_real_value(v));
-    case JSON_TRUE:
-    case JSON_OBJECT:
-    case JSON_ARRAY:
-        return 1;
-    default:
-        return 0;
-    }
 }
 
 json_t *rg_ck_excerpt_or_none(const char *s, size_t len)

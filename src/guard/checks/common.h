@@ -1,7 +1,7 @@
 /*
- * checks/common.h — helpers shared by the default.* checks: JavaScript's
- * view of strings and numbers (UTF-16 length, \s and trim(), Number and
- * String conversions) and parameter parsing.
+ * checks/common.h — helpers shared by the default.* checks: JavaScript
+ * conversions (String(v), Number.isInteger; strings, numbers and truthiness
+ * are in guard/js_value.h) and parameter parsing.
  *
  * Portkey's checks are TypeScript; these helpers reproduce the few pieces of
  * JavaScript semantics whose results show up in a verdict or in `data`.
@@ -14,27 +14,9 @@
 
 #include <jansson.h>
 #include <stddef.h>
-#include <stdint.h>
 
 /* The text a check looks at: env->text->joined, or "" when there is none. */
 const char *rg_ck_text(const rg_check_env_t *env, size_t *len);
-
-/* Decodes one UTF-8 sequence at s[i] (i < len) into *cp; returns its byte
- * length (>= 1). An invalid byte decodes as U+FFFD, length 1. */
-size_t rg_ck_utf8_next(const char *s, size_t len, size_t i, uint32_t *cp);
-
-/* JavaScript string.length: UTF-16 code units. */
-size_t rg_ck_utf16_len(const char *s, size_t len);
-
-/* JavaScript \s (WhiteSpace and LineTerminator, ES2023). */
-int rg_ck_js_space(uint32_t cp);
-
-/* JavaScript trim(): the byte range [*start, *end) of s without leading and
- * trailing \s. */
-void rg_ck_js_trim(const char *s, size_t len, size_t *start, size_t *end);
-
-/* JavaScript Number.prototype.toString() of a finite number. */
-void rg_ck_js_number(double d, char *buf, size_t sz);
 
 /* A JSON number as JavaScript would serialise it: an integer when the value
  * is integral and exactly representable, else a real. */
@@ -45,9 +27,6 @@ char *rg_ck_js_string(const json_t *v);
 
 /* Number.isInteger of a JSON value. */
 int rg_ck_js_integer(const json_t *v);
-
-/* JavaScript truthiness of a JSON value (NULL = undefined → false). */
-int rg_ck_js_truthy(const json_t *v);
 
 /* Portkey's error-path textExcerpt: the excerpt, or "No text available"
  * when the text is empty. */

@@ -25,6 +25,7 @@
  * satisfied the operator.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 #include "guard/json_js.h"
 
 #include <stdint.h>

@@ -29,6 +29,7 @@
  * with Portkey's catch-branch data {explanation, error, not}.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 #include "guard/json_js.h"
 #include "guard/json_schema.h"
 
@@ -66,7 +67,7 @@ static void *js_compile(json_t *params, char *err, size_t errsz)
     }
     c->schema = rg_jschema_compile(schema, err, errsz);
     json_t *nv = json_object_get(params, "not");
-    c->not_ = rg_js_truthy(nv ? nv : json_null());
+    c->not_ = rg_js_truthy(nv);
     c->not_val = c->not_ ? json_deep_copy(nv) : json_false();
     if (c->schema == NULL || c->not_val == NULL) {
         if (c->schema != NULL)

@@ -12,6 +12,7 @@
  * reports that error, as Portkey does.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,14 +111,14 @@ static const char *js_typeof(const json_t *v)
 /* `!text || text.trim() === ''`; -1 (TypeError) for a truthy non-string */
 static int blank(const json_t *t, char *err, size_t errsz)
 {
-    if (!rg_ck_js_truthy(t))
+    if (!rg_js_truthy(t))
         return 1;
     if (!json_is_string(t)) {
         snprintf(err, errsz, "text.trim is not a function");
         return -1;
     }
     size_t b, e;
-    rg_ck_js_trim(json_string_value(t), json_string_length(t), &b, &e);
+    rg_js_trim(json_string_value(t), json_string_length(t), &b, &e);
     return b == e;
 }
 
@@ -146,7 +147,7 @@ static void nn_run(const void *compiled, const rg_check_env_t *env, rg_check_res
                 is_null = 1;
             } else if (json_is_string(content)) {
                 size_t b, e;
-                rg_ck_js_trim(json_string_value(content), json_string_length(content), &b, &e);
+                rg_js_trim(json_string_value(content), json_string_length(content), &b, &e);
                 is_null = b == e;
             } else if (json_is_array(content) && json_array_size(content) == 0) {
                 is_null = 1;

@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "guard/checks/common.h"
 #include "guard/js_regex.h"
+#include "guard/js_value.h"
 
 #include <pcre2.h>
 #include <stdint.h>
@@ -36,7 +37,7 @@ static void rm_free(void *p)
 static void *rm_compile(json_t *params, char *err, size_t errsz)
 {
     json_t *rule = json_object_get(params, "rule");
-    if (!rg_ck_js_truthy(rule)) {
+    if (!rg_js_truthy(rule)) {
         snprintf(err, errsz, "Missing regex pattern");
         return NULL;
     }
@@ -63,7 +64,7 @@ static void *rm_compile(json_t *params, char *err, size_t errsz)
         return NULL;
     }
     json_t *not = json_object_get(params, "not");
-    st->not = rg_ck_js_truthy(not);
+    st->not = rg_js_truthy(not);
     st->not_json = st->not ? json_incref(not) : json_false();
     return st;
 }
@@ -129,7 +130,7 @@ static void rm_run(const void *compiled, const rg_check_env_t *env, rg_check_res
             json_t *groups = json_object();
             json_t *caps = json_array();
             json_object_set_new(md, "matchedText", json_stringn(text + ov[0], ov[1] - ov[0]));
-            json_object_set_new(md, "index", json_integer((json_int_t)rg_ck_utf16_len(text, ov[0])));
+            json_object_set_new(md, "index", json_integer((json_int_t)rg_js_utf16_length(text, ov[0])));
             for (size_t g = 1; g <= ncap; g++) {
                 int set = ov[2 * g] != PCRE2_UNSET;
                 json_t *v = set ? json_stringn(text + ov[2 * g], ov[2 * g + 1] - ov[2 * g]) : json_null();
@@ -162,7 +163,7 @@ static void rm_invalid(json_t *params, const char *message, const rg_check_env_t
     if (json_is_string(rule))
         json_object_set(data, "regexPattern", rule);
     json_t *not = json_object_get(params, "not");
-    json_object_set_new(data, "not", rg_ck_js_truthy(not) ? json_incref(not) : json_false());
+    json_object_set_new(data, "not", rg_js_truthy(not) ? json_incref(not) : json_false());
     const char *text = env->text ? env->text->joined : "";
     json_object_set_new(data, "textExcerpt", rg_ck_excerpt_or_none(text, env->text ? env->text->joined_len : 0));
     json_decref(res->data);

@@ -14,6 +14,7 @@
  * The JavaScript-to-PCRE2 layer (rg_jsre_*) lives in regex_match.c.
  */
 #include "guard/checks/common.h"
+#include "guard/js_value.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -118,7 +119,7 @@ static int split_literal(const char *s, size_t len, const char *letters, size_t 
 static void *rr_compile(json_t *params, char *err, size_t errsz)
 {
     json_t *rule = json_object_get(params, "rule");
-    if (!rg_ck_js_truthy(rule)) {
+    if (!rg_js_truthy(rule)) {
         snprintf(err, errsz, "Missing regex pattern");
         return NULL;
     }
@@ -127,7 +128,7 @@ static void *rr_compile(json_t *params, char *err, size_t errsz)
         return NULL;
     }
     json_t *redact = json_object_get(params, "redactText");
-    if (rg_ck_js_truthy(redact) && !json_is_string(redact)) {
+    if (rg_js_truthy(redact) && !json_is_string(redact)) {
         snprintf(err, errsz, "redactText must be a string");
         return NULL;
     }
@@ -138,8 +139,8 @@ static void *rr_compile(json_t *params, char *err, size_t errsz)
     }
     const char *rs = json_string_value(rule);
     size_t rl = json_string_length(rule);
-    const char *ds = rg_ck_js_truthy(redact) ? json_string_value(redact) : "[REDACTED]";
-    size_t dl = rg_ck_js_truthy(redact) ? json_string_length(redact) : strlen("[REDACTED]");
+    const char *ds = rg_js_truthy(redact) ? json_string_value(redact) : "[REDACTED]";
+    size_t dl = rg_js_truthy(redact) ? json_string_length(redact) : strlen("[REDACTED]");
     st->rule = malloc(rl + 1);
     st->redact = malloc(dl + 1);
     if (st->rule == NULL || st->redact == NULL) {
@@ -151,7 +152,7 @@ static void *rr_compile(json_t *params, char *err, size_t errsz)
     memcpy(st->redact, ds, dl + 1);
     st->rule_len = rl;
     st->redact_len = dl;
-    st->fail_on_detection = rg_ck_js_truthy(json_object_get(params, "failOnDetection"));
+    st->fail_on_detection = rg_js_truthy(json_object_get(params, "failOnDetection"));
 
     size_t p1, f0;
     char flags[16] = "";
@@ -325,7 +326,7 @@ static int content_present(const rg_check_env_t *env)
         else if (env->type == RG_REQ_COMPLETE)
             content = json_object_get(c0, "text");
     }
-    return rg_ck_js_truthy(content);
+    return rg_js_truthy(content);
 }
 
 static json_t *pattern_json(const regex_replace_t *st) { return json_stringn(st->rule, st->rule_len); }

@@ -1,0 +1,62 @@
+/* checks/count_range.c — the count checks' shared parameters and results (see count_range.h). */
+#include "guard/checks/count_range.h"
+
+#include "guard/checks/common.h"
+#include "guard/js_value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void *rg_ck_count_compile(const rg_ck_count_kind_t *kind, json_t *params, char *err, size_t errsz)
+{
+    json_t *mn = json_object_get(params, kind->min_param), *mx = json_object_get(params, kind->max_param);
+    if (kind->integers ? !rg_ck_js_integer(mn) || !rg_ck_js_integer(mx) : !json_is_number(mn) || !json_is_number(mx)) {
+        snprintf(err, errsz, "%s", kind->bad_range);
+        return NULL;
+    }
+    int not;
+    if (rg_ck_bool_param(params, "not", 0, &not, err, errsz))
+        return NULL;
+    rg_ck_count_t *c = malloc(sizeof(*c));
+    if (c == NULL) {
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    c->kind = kind;
+    c->min = json_number_value(mn);
+    c->max = json_number_value(mx);
+    c->not = not;
+    return c;
+}
+
+static void set_bounds(const rg_ck_count_t *c, json_t *data)
+{
+    json_object_set_new(data, c->kind->min_key, rg_ck_number_json(c->min));
+    json_object_set_new(data, c->kind->max_key, rg_ck_number_json(c->max));
+    json_object_set_new(data, "not", json_boolean(c->not));
+}
+
+void rg_ck_count_missing(const rg_ck_count_t *c, const char *text, size_t len, rg_check_result_t *res)
+{
+    rg_check_fail(res, "Missing text to analyze");
+    res->data = json_object();
+    json_object_set_new(res->data, "explanation", json_string(c->kind->missing));
+    set_bounds(c, res->data);
+    json_object_set_new(res->data, "textExcerpt", rg_ck_excerpt_or_none(text, len));
+}
+
+void rg_ck_count_result(const rg_ck_count_t *c, size_t count, const char *excerpt, size_t len, rg_check_result_t *res)
+{
+    int in_range = (double)count >= c->min && (double)count <= c->max;
+    int verdict = c->not ? !in_range : in_range;
+    char mn[RG_JS_NUMBER_MAX], mx[RG_JS_NUMBER_MAX];
+    rg_js_number(c->min, mn);
+    rg_js_number(c->max, mx);
+    res->verdict = verdict;
+    res->data = json_object();
+    json_object_set_new(res->data, c->kind->count_key, json_integer((json_int_t)count));
+    set_bounds(c, res->data);
+    json_object_set_new(res->data, "verdict", json_boolean(verdict));
+    json_object_set_new(res->data, "explanation", json_sprintf(c->kind->fmt[verdict * 2 + c->not], count, mn, mx));
+    json_object_set_new(res->data, "textExcerpt", rg_check_excerpt(excerpt, len));
+}
