@@ -1,6 +1,8 @@
 #include "core/buf.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +51,36 @@ size_t rg_buf_append_some(rg_buf_t *b, const void *p, size_t n)
     if (n > room)
         n = room;
     return rg_buf_append(b, p, n) == RG_BUF_OK ? n : 0;
+}
+
+int rg_buf_vappendf(rg_buf_t *b, const char *fmt, va_list ap)
+{
+    char tmp[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return RG_BUF_NOMEM;
+    if ((size_t)n < sizeof(tmp))
+        return rg_buf_append(b, tmp, (size_t)n);
+    if ((size_t)n > b->max - b->len)
+        return RG_BUF_TOOBIG;
+    int rc = reserve(b, b->len + (size_t)n + 1);
+    if (rc != RG_BUF_OK)
+        return rc;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return RG_BUF_OK;
+}
+
+int rg_buf_appendf(rg_buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = rg_buf_vappendf(b, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 void rg_buf_consume(rg_buf_t *b, size_t n)

@@ -10,6 +10,7 @@
 #ifndef RG_BUF_H
 #define RG_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct rg_buf {
@@ -26,6 +27,10 @@ void rg_buf_init(rg_buf_t *b, size_t max);
 int rg_buf_append(rg_buf_t *b, const void *p, size_t n);
 /* Appends as much as fits under max; returns the number of bytes taken. */
 size_t rg_buf_append_some(rg_buf_t *b, const void *p, size_t n);
+/* Appends printf-style text (without its NUL); same codes as rg_buf_append,
+ * and nothing is appended on failure. An encoding error is RG_BUF_NOMEM. */
+int rg_buf_appendf(rg_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int rg_buf_vappendf(rg_buf_t *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Drops the first n bytes. */
 void rg_buf_consume(rg_buf_t *b, size_t n);
 void rg_buf_reset(rg_buf_t *b);

@@ -1,5 +1,6 @@
 /* js_regex.c — see js_regex.h. */
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include "core/buf.h"
 #include "guard/checks/common.h"
 #include "guard/js_regex.h"
 
@@ -31,34 +32,31 @@ struct rg_jsre {
     int global;
 };
 
-/* ---- a growing string ------------------------------------------------------ */
+/* ---- the translated pattern ---------------------------------------------- */
 
+/*
+ * The translation grows at most ~50-fold (\s, two bytes, becomes a 98-byte
+ * class; ^ and $ with m about 35), so 64 times the source limit is never
+ * reached by a pattern that passed the length check.
+ */
+#define RG_REGEX_MAX_TRANSLATED ((size_t)RG_REGEX_MAX_SOURCE * 64)
+
+/* An rg_buf_t that keeps its first failed append; later appends are skipped. */
 typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
+    rg_buf_t b;
+    int rc;
 } sbuf_t;
+
+static void sb_init(sbuf_t *b)
+{
+    rg_buf_init(&b->b, RG_REGEX_MAX_TRANSLATED);
+    b->rc = RG_BUF_OK;
+}
 
 static void sb_put(sbuf_t *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    if (b->rc == RG_BUF_OK)
+        b->rc = rg_buf_append(&b->b, s, n);
 }
 
 static void sb_puts(sbuf_t *b, const char *s) { sb_put(b, s, strlen(s)); }
@@ -66,13 +64,17 @@ static void sb_puts(sbuf_t *b, const char *s) { sb_put(b, s, strlen(s)); }
 static void sb_printf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sb_printf(sbuf_t *b, const char *fmt, ...)
 {
-    char tmp[64];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    if (b->rc == RG_BUF_OK)
+        b->rc = rg_buf_vappendf(&b->b, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        sb_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* The message for a failed translation buffer. */
+static const char *sb_error(const sbuf_t *b)
+{
+    return b->rc == RG_BUF_TOOBIG ? "pattern too large once translated" : "out of memory";
 }
 
 /* ---- JavaScript -> PCRE2 translation -------------------------------------- */
@@ -535,10 +537,11 @@ static int char_class(tr_t *t)
         neg = 1;
         t->i++;
     }
-    sbuf_t cls = {0};
+    sbuf_t cls;
+    sb_init(&cls);
     for (;;) {
         if (t->i >= t->n) {
-            free(cls.p);
+            rg_buf_free(&cls.b);
             return fail(t, "Unterminated character class");
         }
         if (t->s[t->i] == ']') {
@@ -571,11 +574,11 @@ static int char_class(tr_t *t)
             class_add(&cls, t->u, &a, &items, &has_nspace);
         }
     }
-    if (cls.oom) {
-        free(cls.p);
-        return fail(t, "out of memory");
+    if (cls.rc != RG_BUF_OK) {
+        rg_buf_free(&cls.b);
+        return fail(t, sb_error(&cls));
     }
-    const char *body = cls.p ? cls.p : "";
+    const char *body = cls.b.data ? cls.b.data : "";
     sbuf_t *o = &t->out;
     if (!has_nspace) {
         if (items == 0) {
@@ -596,10 +599,10 @@ static int char_class(tr_t *t)
         sb_puts(o, body);
         sb_puts(o, "])[" JS_SPACE_MEMBERS "]");
     }
-    free(cls.p);
+    rg_buf_free(&cls.b);
     return 0;
 bad:
-    free(cls.p);
+    rg_buf_free(&cls.b);
     return -1;
 }
 
@@ -980,6 +983,7 @@ rg_jsre_t *rg_jsre_compile(const char *src, size_t len, const char *flags, char 
         return NULL;
     }
     tr_t t = {.s = (const unsigned char *)src, .n = len, .u = fl_u, .dotall = fl_s, .multiline = fl_m, .caseless = fl_i};
+    sb_init(&t.out);
     sb_puts(&t.out, "(?C1)"); /* the budget check, once per start position */
     if (fl_y)
         sb_puts(&t.out, "\\G");
@@ -987,14 +991,20 @@ rg_jsre_t *rg_jsre_compile(const char *src, size_t len, const char *flags, char 
     if (prescan(&t) < 0 || translate(&t) < 0) {
         snprintf(err, errsz, "Invalid regular expression: /%.*s/%s: %s", shown, src, flags, t.err);
         free_names(t.names, t.ncap);
-        free(t.out.p);
+        rg_buf_free(&t.out.b);
         return NULL;
     }
     sb_puts(&t.out, ")");
-    if (t.out.oom) {
+    if (t.out.rc == RG_BUF_NOMEM) {
         snprintf(err, errsz, "out of memory");
         free_names(t.names, t.ncap);
-        free(t.out.p);
+        rg_buf_free(&t.out.b);
+        return NULL;
+    }
+    if (t.out.rc != RG_BUF_OK) {
+        snprintf(err, errsz, "Invalid regular expression: /%.*s/%s: %s", shown, src, flags, sb_error(&t.out));
+        free_names(t.names, t.ncap);
+        rg_buf_free(&t.out.b);
         return NULL;
     }
 
@@ -1005,9 +1015,9 @@ rg_jsre_t *rg_jsre_compile(const char *src, size_t len, const char *flags, char 
                     PCRE2_NEVER_UCP | (fl_i ? PCRE2_CASELESS : 0);
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)t.out.p, t.out.len, opts, &ec, &eo, cc);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)t.out.b.data, t.out.b.len, opts, &ec, &eo, cc);
     pcre2_compile_context_free(cc);
-    free(t.out.p);
+    rg_buf_free(&t.out.b);
     if (code == NULL) {
         PCRE2_UCHAR msg[160];
         if (pcre2_get_error_message(ec, msg, sizeof(msg)) < 0)

@@ -1,6 +1,7 @@
 /* json_js.c — JSON the way Portkey's JavaScript sees it (see json_js.h). */
 #include "guard/json_js.h"
 
+#include "core/buf.h"
 #include "guard/js_value.h"
 
 #include <math.h>
@@ -255,31 +256,24 @@ double rg_js_number_value(const json_t *v)
     return json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
 }
 
+/*
+ * JSON.stringify output. The values come from guard configuration (at most
+ * a 4 MiB file); compact output grows by at most about 6 times (1e20 prints
+ * as 21 digits, a raw control byte as \u00XX), so a real configuration never
+ * reaches this.
+ */
+#define RG_JS_STRINGIFY_MAX ((size_t)64 << 20)
+
+/* An rg_buf_t that keeps its first failed append; later appends are skipped. */
 typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
+    rg_buf_t b;
+    int rc;
 } sbuf_t;
 
 static void sb_put(sbuf_t *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
+    if (b->rc == RG_BUF_OK)
+        b->rc = rg_buf_append(&b->b, s, n);
 }
 
 static void sb_str(sbuf_t *b, const char *s, size_t n)
@@ -372,11 +366,12 @@ static void sb_value(sbuf_t *b, const json_t *v)
 
 char *rg_js_stringify(const json_t *v)
 {
-    sbuf_t b = {0};
+    sbuf_t b = {.rc = RG_BUF_OK};
+    rg_buf_init(&b.b, RG_JS_STRINGIFY_MAX);
     sb_value(&b, v);
-    if (b.oom) {
-        free(b.p);
+    if (b.rc != RG_BUF_OK) { /* out of memory, or too big: both NULL */
+        rg_buf_free(&b.b);
         return NULL;
     }
-    return b.p ? b.p : strdup("");
+    return b.b.data ? b.b.data : strdup("");
 }

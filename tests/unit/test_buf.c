@@ -257,6 +257,50 @@ static void test_free_twice_is_safe(void **state)
     assert_int_equal(b.cap, 0);
 }
 
+static void test_appendf_formats_and_caps(void **state)
+{
+    (void)state;
+    rg_buf_t b;
+    rg_buf_init(&b, 16);
+    assert_int_equal(rg_buf_appendf(&b, "x{%x}", 0x2028u), RG_BUF_OK);
+    assert_int_equal(rg_buf_appendf(&b, "%s", ""), RG_BUF_OK);
+    assert_string_equal(b.data, "x{2028}");
+    assert_int_equal(b.len, 7);
+    /* would exceed max: TOOBIG and nothing appended */
+    assert_int_equal(rg_buf_appendf(&b, "%d-%s", 12345, "abcd"), RG_BUF_TOOBIG);
+    assert_int_equal(b.len, 7);
+    assert_string_equal(b.data, "x{2028}");
+    /* exactly up to max */
+    assert_int_equal(rg_buf_appendf(&b, "%09d", 7), RG_BUF_OK);
+    assert_int_equal(b.len, 16);
+    assert_string_equal(b.data, "x{2028}000000007");
+    assert_int_equal(rg_buf_appendf(&b, "%c", 'z'), RG_BUF_TOOBIG);
+    rg_buf_free(&b);
+}
+
+static void test_appendf_long_output(void **state)
+{
+    (void)state;
+    char big[1000];
+    memset(big, 'q', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    rg_buf_t b;
+    rg_buf_init(&b, 4096);
+    assert_int_equal(rg_buf_append(&b, "<", 1), RG_BUF_OK);
+    assert_int_equal(rg_buf_appendf(&b, "%s|%s>", big, big), RG_BUF_OK);
+    assert_int_equal(b.len, 1 + 999 + 1 + 999 + 1);
+    assert_int_equal(b.data[b.len], '\0');
+    assert_int_equal(b.data[0], '<');
+    assert_int_equal(b.data[1000], '|');
+    assert_int_equal(b.data[b.len - 1], '>');
+    rg_buf_t small;
+    rg_buf_init(&small, 500);
+    assert_int_equal(rg_buf_appendf(&small, "%s", big), RG_BUF_TOOBIG);
+    assert_int_equal(small.len, 0);
+    rg_buf_free(&small);
+    rg_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +321,8 @@ int main(void)
         cmocka_unit_test(test_consume_frees_room_under_cap),
         cmocka_unit_test(test_reset_keeps_cap_and_allows_reuse),
         cmocka_unit_test(test_free_twice_is_safe),
+        cmocka_unit_test(test_appendf_formats_and_caps),
+        cmocka_unit_test(test_appendf_long_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

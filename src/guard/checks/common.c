@@ -1,5 +1,6 @@
 #include "guard/checks/common.h"
 
+#include "core/buf.h"
 #include "guard/js_value.h"
 
 #include <math.h>
@@ -25,69 +26,60 @@ json_t *rg_ck_number_json(double d)
     return json_real(d);
 }
 
-static int append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
-{
-    if (*len + n + 1 > *cap) {
-        size_t c = *cap ? *cap : 32;
-        while (*len + n + 1 > c)
-            c *= 2;
-        char *p = realloc(*buf, c);
-        if (p == NULL)
-            return -1;
-        *buf = p;
-        *cap = c;
-    }
-    memcpy(*buf + *len, s, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-    return 0;
-}
+/*
+ * String(v) of a value from a request or the configuration: at most about 8
+ * times its JSON text ({} is "[object Object]", 1e20 is 21 digits), so this
+ * is far above any body Railgate accepts in practice.
+ */
+#define RG_CK_JS_STRING_MAX ((size_t)256 << 20)
 
-static int js_string_into(const json_t *v, char **buf, size_t *len, size_t *cap, int depth)
+static int append(rg_buf_t *b, const char *s, size_t n) { return rg_buf_append(b, s, n) == RG_BUF_OK ? 0 : -1; }
+
+static int js_string_into(const json_t *v, rg_buf_t *b, int depth)
 {
     char num[RG_JS_NUMBER_MAX];
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING:
-        return append(buf, len, cap, json_string_value(v), json_string_length(v));
+        return append(b, json_string_value(v), json_string_length(v));
     case JSON_INTEGER:
         rg_js_number((double)json_integer_value(v), num);
-        return append(buf, len, cap, num, strlen(num));
+        return append(b, num, strlen(num));
     case JSON_REAL:
         rg_js_number(json_real_value(v), num);
-        return append(buf, len, cap, num, strlen(num));
+        return append(b, num, strlen(num));
     case JSON_TRUE:
-        return append(buf, len, cap, "true", 4);
+        return append(b, "true", 4);
     case JSON_FALSE:
-        return append(buf, len, cap, "false", 5);
+        return append(b, "false", 5);
     case JSON_OBJECT:
-        return append(buf, len, cap, "[object Object]", 15);
+        return append(b, "[object Object]", 15);
     case JSON_ARRAY:
         /* Array.prototype.join(","): null and undefined elements give "" */
         if (depth > 64)
             return 0;
         for (size_t i = 0; i < json_array_size(v); i++) {
-            if (i && append(buf, len, cap, ",", 1))
+            if (i && append(b, ",", 1))
                 return -1;
             const json_t *e = json_array_get(v, i);
-            if (!json_is_null(e) && js_string_into(e, buf, len, cap, depth + 1))
+            if (!json_is_null(e) && js_string_into(e, b, depth + 1))
                 return -1;
         }
         return 0;
     case JSON_NULL:
     default:
-        return append(buf, len, cap, v ? "null" : "", v ? 4 : 0);
+        return append(b, v ? "null" : "", v ? 4 : 0);
     }
 }
 
 char *rg_ck_js_string(const json_t *v)
 {
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    if (append(&buf, &len, &cap, "", 0) || js_string_into(v, &buf, &len, &cap, 0)) {
-        free(buf);
+    rg_buf_t b;
+    rg_buf_init(&b, RG_CK_JS_STRING_MAX);
+    if (append(&b, "", 0) || js_string_into(v, &b, 0)) {
+        rg_buf_free(&b);
         return NULL;
     }
-    return buf;
+    return b.data;
 }
 
 int rg_ck_js_integer(const json_t *v)
@@ -153,6 +145,32 @@ int rg_ck_strv_from_json(const json_t *arr, rg_ck_strv_t *out)
             rg_ck_strv_free(out);
             return -1;
         }
+    }
+    return 0;
+}
+
+int rg_ck_op_list_params(json_t *params, const char *key, int nonempty, const char *op_err, const char *list_err,
+                         int *op, rg_ck_strv_t *list, char *err, size_t errsz)
+{
+    static const char *const names[] = {"any", "all", "none"};
+    json_t *arr = json_object_get(params, key);
+    memset(list, 0, sizeof(*list));
+    if (nonempty && (!json_is_array(arr) || json_array_size(arr) == 0)) {
+        snprintf(err, errsz, "%s", list_err);
+        return -1;
+    }
+    json_t *o = json_object_get(params, "operator");
+    *op = -1;
+    for (int i = 0; i < 3 && json_is_string(o); i++)
+        if (strcmp(json_string_value(o), names[i]) == 0)
+            *op = i;
+    if (*op < 0) {
+        snprintf(err, errsz, "%s", op_err);
+        return -1;
+    }
+    if (rg_ck_strv_from_json(arr, list) != 0) {
+        snprintf(err, errsz, "%s", list_err);
+        return -1;
     }
     return 0;
 }

@@ -48,6 +48,17 @@ void rg_ck_strv_free(rg_ck_strv_t *v);
 int rg_ck_strv_has(const rg_ck_strv_t *v, const char *s, size_t len);
 json_t *rg_ck_strv_json(const rg_ck_strv_t *v);
 
+/*
+ * The `operator` parameter (one of "any", "all", "none": *op is 0, 1, 2) and
+ * the string array `key`, as default.contains and default.jsonKeys read
+ * them. With nonempty, a missing, non-array or empty `key` fails with
+ * list_err before the operator is looked at; a bad operator fails with
+ * op_err; then a `key` that is not an array of strings fails with list_err.
+ * 0 (*list is the caller's), or -1 with err set and nothing allocated.
+ */
+int rg_ck_op_list_params(json_t *params, const char *key, int nonempty, const char *op_err, const char *list_err,
+                         int *op, rg_ck_strv_t *list, char *err, size_t errsz);
+
 /* memmem that accepts an empty needle (found at 0), as JS includes(""). */
 int rg_ck_contains(const char *hay, size_t hlen, const char *needle, size_t nlen);
 

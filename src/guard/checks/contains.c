@@ -30,25 +30,18 @@ static void ct_free(void *p)
 
 static void *ct_compile(json_t *params, char *err, size_t errsz)
 {
-    json_t *op = json_object_get(params, "operator");
-    int o = -1;
-    for (int i = 0; i < 3 && json_is_string(op); i++)
-        if (strcmp(json_string_value(op), op_names[i]) == 0)
-            o = i;
-    if (o < 0) {
-        snprintf(err, errsz, "operator must be one of: any, all, none");
+    rg_ck_strv_t words;
+    int o;
+    if (rg_ck_op_list_params(params, "words", 0, "operator must be one of: any, all, none",
+                             "words must be an array of strings", &o, &words, err, errsz))
         return NULL;
-    }
     contains_t *c = calloc(1, sizeof(*c));
     if (c == NULL) {
+        rg_ck_strv_free(&words);
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    if (rg_ck_strv_from_json(json_object_get(params, "words"), &c->words)) {
-        snprintf(err, errsz, "words must be an array of strings");
-        free(c);
-        return NULL;
-    }
+    c->words = words;
     c->op = o;
     return c;
 }

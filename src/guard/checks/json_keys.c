@@ -52,31 +52,19 @@ static void jk_free(void *p)
 
 static void *jk_compile(json_t *params, char *err, size_t errsz)
 {
-    json_t *keys = json_object_get(params, "keys");
-    if (!json_is_array(keys) || json_array_size(keys) == 0) {
-        snprintf(err, errsz, "Missing or invalid keys array");
+    /* Portkey would String() a non-string key; Railgate asks for strings */
+    rg_ck_strv_t keys;
+    int o;
+    if (rg_ck_op_list_params(params, "keys", 1, "Invalid or missing operator (must be \"any\", \"all\", or \"none\")",
+                             "Missing or invalid keys array", &o, &keys, err, errsz))
         return NULL;
-    }
-    json_t *op = json_object_get(params, "operator");
-    int o = -1;
-    for (int i = 0; i < 3 && json_is_string(op); i++)
-        if (strcmp(json_string_value(op), op_names[i]) == 0)
-            o = i;
-    if (o < 0) {
-        snprintf(err, errsz, "Invalid or missing operator (must be \"any\", \"all\", or \"none\")");
-        return NULL;
-    }
     jsonkeys_t *c = calloc(1, sizeof(*c));
     if (c == NULL) {
+        rg_ck_strv_free(&keys);
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    if (rg_ck_strv_from_json(keys, &c->keys) != 0) {
-        /* Portkey would String() a non-string key; Railgate asks for strings */
-        snprintf(err, errsz, "Missing or invalid keys array");
-        free(c);
-        return NULL;
-    }
+    c->keys = keys;
     c->op = o;
     return c;
 }

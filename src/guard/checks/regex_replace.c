@@ -13,6 +13,7 @@
  *
  * The JavaScript-to-PCRE2 layer (rg_jsre_*) lives in regex_match.c.
  */
+#include "core/buf.h"
 #include "guard/checks/common.h"
 #include "guard/js_value.h"
 
@@ -35,31 +36,35 @@ typedef struct {
     int fail_on_detection;
 } regex_replace_t;
 
+/*
+ * One part's replaced text: the input plus, for each match (at most len + 1),
+ * the template with every $-reference at most the whole input; and never
+ * more than RG_REPLACE_MAX (V8 too throws "Invalid string length" there
+ * about).
+ */
+#define RG_REPLACE_MAX ((size_t)256 << 20)
+
+static size_t replace_cap(size_t len, size_t rl)
+{
+    size_t unit = len > 1 ? len : 1;
+    if (rl > RG_REPLACE_MAX / unit)
+        return RG_REPLACE_MAX;
+    size_t per = rl * unit; /* one match's substitution */
+    if (per > (RG_REPLACE_MAX - len) / (len + 1))
+        return RG_REPLACE_MAX;
+    return len + per * (len + 1);
+}
+
+/* An rg_buf_t that keeps its first failed append; later appends are skipped. */
 typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom;
+    rg_buf_t b;
+    int rc;
 } obuf_t;
 
-static void ob_put(obuf_t *b, const char *s, size_t n)
+static void ob_put(obuf_t *o, const char *s, size_t n)
 {
-    if (b->oom || n == 0)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    if (o->rc == RG_BUF_OK)
+        o->rc = rg_buf_append(&o->b, s, n);
 }
 
 static void rr_free(void *p)
@@ -255,14 +260,15 @@ static void substitute(obuf_t *o, const rg_jsre_t *re, const char *s, size_t len
 static int replace_part(const regex_replace_t *st, const char *s, size_t len, rg_jsre_budget_t *b, size_t *ov,
                         char **out, size_t *out_len, char *err, size_t errsz)
 {
-    obuf_t o = {0};
+    obuf_t o = {.rc = RG_BUF_OK};
+    rg_buf_init(&o.b, replace_cap(len, st->redact_len));
     size_t pos = 0, last = 0;
     int any = 0, checked = 0, global = rg_jsre_global(st->re);
     for (;;) {
         int rc = rg_jsre_exec(st->re, s, len, pos, checked, b, ov, err, errsz);
         checked = 1;
         if (rc < 0) {
-            free(o.p);
+            rg_buf_free(&o.b);
             return -1;
         }
         if (rc == 0)
@@ -284,24 +290,18 @@ static int replace_part(const regex_replace_t *st, const char *s, size_t len, rg
                 pos = len;
         }
     }
-    if (!any)
+    if (!any) {
+        rg_buf_free(&o.b);
         return 0;
+    }
     ob_put(&o, s + last, len - last);
-    if (o.oom) {
-        free(o.p);
-        snprintf(err, errsz, "out of memory");
+    if (o.rc != RG_BUF_OK) { /* else data is set: every append, even of "", allocates */
+        rg_buf_free(&o.b);
+        snprintf(err, errsz, "%s", o.rc == RG_BUF_TOOBIG ? "Invalid string length" : "out of memory");
         return -1;
     }
-    if (o.p == NULL) { /* everything replaced by "" */
-        o.p = malloc(1);
-        if (o.p == NULL) {
-            snprintf(err, errsz, "out of memory");
-            return -1;
-        }
-        o.p[0] = '\0';
-    }
-    *out = o.p;
-    *out_len = o.len;
+    *out = o.b.data;
+    *out_len = o.b.len;
     return 1;
 }
 
@@ -374,12 +374,13 @@ static void rr_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         free(lens);
         rg_check_fail(res, "%s", msg);
         res->verdict = 1;
-        obuf_t e = {0};
+        obuf_t e = {.rc = RG_BUF_OK};
         const char *pre = "An error occurred while processing the regex: ";
+        rg_buf_init(&e.b, strlen(pre) + strlen(msg));
         ob_put(&e, pre, strlen(pre));
         ob_put(&e, msg, strlen(msg));
-        json_object_set_new(data, "explanation", json_stringn(e.p ? e.p : "", e.p ? e.len : 0));
-        free(e.p);
+        json_object_set_new(data, "explanation", json_stringn(e.b.data ? e.b.data : "", e.b.data ? e.b.len : 0));
+        rg_buf_free(&e.b);
         json_object_set_new(data, "regexPattern", pattern_json(st));
         res->data = data;
         return;
@@ -394,7 +395,8 @@ static void rr_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         free(parts);
         free(lens);
     }
-    obuf_t e = {0};
+    obuf_t e = {.rc = RG_BUF_OK};
+    rg_buf_init(&e.b, st->rule_len + st->redact_len + 64); /* the fixed text is 43 bytes at most */
     if (any) {
         ob_put(&e, "Pattern '", 9);
         ob_put(&e, st->rule, st->rule_len);
@@ -408,8 +410,8 @@ static void rr_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     }
     json_object_set_new(data, "regexPattern", pattern_json(st));
     json_object_set_new(data, "verdict", json_boolean(verdict));
-    json_object_set_new(data, "explanation", json_stringn(e.p ? e.p : "", e.p ? e.len : 0));
-    free(e.p);
+    json_object_set_new(data, "explanation", json_stringn(e.b.data ? e.b.data : "", e.b.data ? e.b.len : 0));
+    rg_buf_free(&e.b);
     res->data = data;
 }
 
