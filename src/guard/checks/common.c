@@ -216,3 +216,17 @@ void rg_ck_fail_plain(rg_check_result_t *res, int verdict, const char *fmt, ...)
     res->error_name = "";
     res->verdict = verdict;
 }
+
+json_t *rg_ck_rule_param(json_t *params, char *err, size_t errsz)
+{
+    json_t *rule = json_object_get(params, "rule");
+    if (!rg_js_truthy(rule)) {
+        snprintf(err, errsz, "Missing regex pattern");
+        return NULL;
+    }
+    if (!json_is_string(rule)) {
+        snprintf(err, errsz, "rule must be a string");
+        return NULL;
+    }
+    return rule;
+}

@@ -66,4 +66,7 @@ int rg_ck_contains(const char *hay, size_t hlen, const char *needle, size_t nlen
  * `{message}` errors): error_name is "" and the verdict is left as given. */
 void rg_ck_fail_plain(rg_check_result_t *res, int verdict, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The `rule` parameter of the regex checks: a non-empty string, or NULL with Portkey's message in err. */
+json_t *rg_ck_rule_param(json_t *params, char *err, size_t errsz);
+
 #endif

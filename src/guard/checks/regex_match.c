@@ -36,15 +36,9 @@ static void rm_free(void *p)
 
 static void *rm_compile(json_t *params, char *err, size_t errsz)
 {
-    json_t *rule = json_object_get(params, "rule");
-    if (!rg_js_truthy(rule)) {
-        snprintf(err, errsz, "Missing regex pattern");
+    json_t *rule = rg_ck_rule_param(params, err, errsz);
+    if (rule == NULL)
         return NULL;
-    }
-    if (!json_is_string(rule)) {
-        snprintf(err, errsz, "rule must be a string");
-        return NULL;
-    }
     regex_match_t *st = calloc(1, sizeof(*st));
     if (st == NULL) {
         snprintf(err, errsz, "out of memory");

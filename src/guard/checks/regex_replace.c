@@ -123,15 +123,9 @@ static int split_literal(const char *s, size_t len, const char *letters, size_t 
 
 static void *rr_compile(json_t *params, char *err, size_t errsz)
 {
-    json_t *rule = json_object_get(params, "rule");
-    if (!rg_js_truthy(rule)) {
-        snprintf(err, errsz, "Missing regex pattern");
+    json_t *rule = rg_ck_rule_param(params, err, errsz);
+    if (rule == NULL)
         return NULL;
-    }
-    if (!json_is_string(rule)) {
-        snprintf(err, errsz, "rule must be a string");
-        return NULL;
-    }
     json_t *redact = json_object_get(params, "redactText");
     if (rg_js_truthy(redact) && !json_is_string(redact)) {
         snprintf(err, errsz, "redactText must be a string");
