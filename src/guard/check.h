@@ -10,8 +10,13 @@
  * error result (Portkey's behaviour) for hooks a request supplies. run() is
  * pure and synchronous: it reads the environment and fills the result. It
  * runs on a worker thread, so it must not keep mutable state in `compiled`.
- * (Checks that do network I/O — webhook, log, validUrls, jwt — get an async
- * variant in a later change.)
+ *
+ * Checks that do network I/O (webhook, log, validUrls, jwt) set `start`
+ * instead of `run`: start() begins the work through the host's rg_check_io_t
+ * (HTTP and DNS on the worker's loop, or blocking ones in the CLI) and calls
+ * done(arg) exactly once when the result is filled, possibly before start()
+ * returns. abort() cancels a started check: afterwards done is never called.
+ * Every I/O has a bounded timeout; a check never waits on anything else.
  *
  * Portkey semantics are the reference: ../shared/reference/portkey-1.15.2.md.
  */
@@ -22,6 +27,9 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+
+typedef struct rg_check_io rg_check_io_t;
 
 typedef struct rg_check_env {
     rg_phase_t phase;
@@ -33,6 +41,12 @@ typedef struct rg_check_env {
     /* request header by case-insensitive name; NULL when absent */
     const char *(*header)(void *ctx, const char *name, size_t *len);
     void *header_ctx;
+    json_t *headers;  /* every request header, lower-case names → string values (for checks that send the
+                       * context on, as Portkey's log does), or NULL; Authorization and keys already removed */
+    const char *provider; /* Portkey's `provider` in a webhook context, e.g. "openai" */
+    int stream;           /* the request asked for a stream */
+    int status;           /* response phase: the upstream status; 0 in the request phase */
+    rg_check_io_t *io;    /* network I/O for async checks; NULL: none available (such checks error) */
 } rg_check_env_t;
 
 #define RG_CHECK_ERROR_MAX 256
@@ -50,6 +64,42 @@ typedef struct rg_check_result {
     int transformed;               /* something was changed */
 } rg_check_result_t;
 
+/* ---- network I/O for async checks ---------------------------------------- */
+
+typedef struct rg_http_call {
+    const char *method;        /* "POST", "GET", "HEAD" */
+    const char *url;
+    const char *const *headers; /* "Name: value" strings, NULL-terminated; may be NULL */
+    const char *body;          /* copied by the host before http() returns */
+    size_t body_len;
+    uint32_t timeout_ms;       /* whole call, connect included; the host caps it */
+    size_t max_reply;          /* bytes of reply body kept; more is an error */
+} rg_http_call_t;
+
+typedef struct rg_http_reply {
+    int ok;                    /* the call completed (any HTTP status) */
+    int timed_out;
+    long status;
+    const char *content_type;  /* or NULL */
+    const char *body;          /* NUL-terminated; valid only during the callback */
+    size_t len;
+    const char *error;         /* when !ok: what went wrong */
+} rg_http_reply_t;
+
+typedef void (*rg_http_cb)(void *arg, const rg_http_reply_t *reply);
+typedef void (*rg_resolve_cb)(void *arg, int found, const char *error);
+
+struct rg_check_io {
+    /* Starts an HTTP call; cb runs exactly once (maybe before http() returns) unless cancelled.
+     * Returns a handle for cancel, or NULL when cb already ran. */
+    void *(*http)(rg_check_io_t *io, const rg_http_call_t *call, rg_http_cb cb, void *arg);
+    /* Resolves a host name (A/AAAA); cb as for http. */
+    void *(*resolve)(rg_check_io_t *io, const char *host, uint32_t timeout_ms, rg_resolve_cb cb, void *arg);
+    /* Cancels a pending call or resolution: its cb never runs. */
+    void (*cancel)(rg_check_io_t *io, void *handle);
+    void *ctx;
+};
+
 typedef struct rg_check_ops {
     const char *id; /* "default.regexMatch" */
     /* NULL with a message in err (no trailing period) when the parameters are unusable. */
@@ -60,6 +110,11 @@ typedef struct rg_check_ops {
      * at run time (its `data`, verdict, error) from the raw parameters and compile's message. Without it the
      * result is the error with data null and verdict false. */
     void (*invalid)(json_t *params, const char *message, const rg_check_env_t *env, rg_check_result_t *res);
+    /* Async checks (run == NULL): env and res stay valid until done or abort. Returns the pending state for
+     * abort, or NULL when done already ran. */
+    void *(*start)(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res, void (*done)(void *arg),
+                   void *arg);
+    void (*abort)(void *pending);
 } rg_check_ops_t;
 
 /* Sets the error (printf-style) and verdict = 0. */
