@@ -47,6 +47,7 @@ typedef struct rg_check_env {
     int stream;           /* the request asked for a stream */
     int status;           /* response phase: the upstream status; 0 in the request phase */
     rg_check_io_t *io;    /* network I/O for async checks; NULL: none available (such checks error) */
+    int request_transformed; /* response phase: before hooks replaced the request (webhook's request.isTransformed) */
 } rg_check_env_t;
 
 #define RG_CHECK_ERROR_MAX 256
@@ -74,6 +75,7 @@ typedef struct rg_http_call {
     size_t body_len;
     uint32_t timeout_ms;       /* whole call, connect included; the host caps it */
     size_t max_reply;          /* bytes of reply body kept; more is an error */
+    int follow_redirects;      /* follow up to 20 redirects, http(s) only, as fetch() does */
 } rg_http_call_t;
 
 typedef struct rg_http_reply {
@@ -85,6 +87,9 @@ typedef struct rg_http_reply {
     size_t len;
     const char *error;         /* when !ok: what went wrong */
 } rg_http_reply_t;
+
+/* Both hosts (guard/io_blocking.c, api/check_io.c) cap timeout_ms at this. */
+#define RG_CHECK_IO_MAX_TIMEOUT_MS 60000u
 
 typedef void (*rg_http_cb)(void *arg, const rg_http_reply_t *reply);
 typedef void (*rg_resolve_cb)(void *arg, int found, const char *error);

@@ -189,7 +189,6 @@ rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o,
     CURL *e = t->easy;
     if (fresh) {
         /* options that are the same for every transfer: set once per handle (handles are recycled) */
-        curl_easy_setopt(e, CURLOPT_POST, 1L);
         curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
         curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, header_cb);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -201,8 +200,21 @@ rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o,
     }
     /* per transfer: every option that can differ is set each time, so nothing leaks between uses */
     curl_easy_setopt(e, CURLOPT_URL, o->url);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDS, o->body);
-    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);
+    /* the method: NOBODY off first (a recycled handle may have done a HEAD), then POST or GET or HEAD */
+    curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+    if (o->method == NULL || strcmp(o->method, "POST") == 0) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, o->body ? o->body : ""); /* never the read callback */
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);
+    } else {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL);
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        if (strcmp(o->method, "HEAD") == 0)
+            curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    }
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)o->max_redirects);
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, o->headers);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
