@@ -14,7 +14,13 @@
  *   modes:  json sse slow truncated garbage status/NNN hang
  *   routes: POST .../chat/completions, POST .../completions,
  *           POST .../embeddings, GET .../models
- *   control: GET /_last, GET /_count, POST /_reset
+ *   control: GET /_last, GET /_last/hook, GET /_count, POST /_reset
+ *   guardrail peers (not under a mode):
+ *           POST /webhook     Portkey's default.webhook protocol (see mock_webhook)
+ *           POST /log         default.log sink: 200 {"ok":true}
+ *           HEAD|GET /page/ok 200;  /page/missing 404;  /page/moved 301 → /page/ok
+ *           GET /jwks         the test JWKS of tests/keys/ (MOCK_JWKS)
+ *           /webhook and /log honour x-mock-delay-ms and x-mock-status: NNN.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -99,7 +105,7 @@ static h2o_generator_t oneshot_generator = {NULL, NULL};
 /* ------------------------------------------------------------------------ */
 /* recording of the last OpenAI-route request                                */
 
-static struct {
+struct recording {
     pthread_mutex_t mu;
     unsigned long long count;
     int have;
@@ -108,7 +114,9 @@ static struct {
     size_t method_len, path_len, body_len;
     size_t *hdr_lens; /* 2 entries per header: name_len, value_len */
     size_t hdr_cap, num_hdrs;
-} last = {.mu = PTHREAD_MUTEX_INITIALIZER};
+};
+/* last: the last OpenAI-route request; last_hook: the last POST /webhook or /log */
+static struct recording last = {.mu = PTHREAD_MUTEX_INITIALIZER}, last_hook = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static void *xrealloc(void *p, size_t sz)
 {
@@ -120,7 +128,7 @@ static void *xrealloc(void *p, size_t sz)
     return q;
 }
 
-static void record_request(h2o_req_t *req)
+static void record_request(struct recording *rec, h2o_req_t *req)
 {
     h2o_iovec_t method = req->input.method, path = req->input.path;
     h2o_iovec_t body = req->entity.base != NULL ? req->entity : h2o_iovec_init("", 0);
@@ -132,22 +140,22 @@ static void record_request(h2o_req_t *req)
     for (i = 0; i != req->headers.size; ++i)
         need += req->headers.entries[i].name->len + req->headers.entries[i].value.len;
 
-    pthread_mutex_lock(&last.mu);
-    ++last.count;
-    if (need > last.cap) {
-        last.cap = need + need / 2 + 256;
-        last.buf = xrealloc(last.buf, last.cap);
+    pthread_mutex_lock(&rec->mu);
+    ++rec->count;
+    if (need > rec->cap) {
+        rec->cap = need + need / 2 + 256;
+        rec->buf = xrealloc(rec->buf, rec->cap);
     }
-    if (num_hdrs * 2 > last.hdr_cap) {
-        last.hdr_cap = num_hdrs * 2 + 16;
-        last.hdr_lens = xrealloc(last.hdr_lens, last.hdr_cap * sizeof(size_t));
+    if (num_hdrs * 2 > rec->hdr_cap) {
+        rec->hdr_cap = num_hdrs * 2 + 16;
+        rec->hdr_lens = xrealloc(rec->hdr_lens, rec->hdr_cap * sizeof(size_t));
     }
-    char *dst = last.buf;
+    char *dst = rec->buf;
     memcpy(dst, method.base, method.len), dst += method.len;
     memcpy(dst, path.base, path.len), dst += path.len;
     if (body.len != 0)
         memcpy(dst, body.base, body.len), dst += body.len;
-    size_t *lens = last.hdr_lens;
+    size_t *lens = rec->hdr_lens;
     if (add_host) {
         memcpy(dst, "host", 4), dst += 4;
         memcpy(dst, host.base, host.len), dst += host.len;
@@ -164,12 +172,12 @@ static void record_request(h2o_req_t *req)
         *lens++ = h->name->len;
         *lens++ = h->value.len;
     }
-    last.method_len = method.len;
-    last.path_len = path.len;
-    last.body_len = body.len;
-    last.num_hdrs = num_hdrs;
-    last.have = 1;
-    pthread_mutex_unlock(&last.mu);
+    rec->method_len = method.len;
+    rec->path_len = path.len;
+    rec->body_len = body.len;
+    rec->num_hdrs = num_hdrs;
+    rec->have = 1;
+    pthread_mutex_unlock(&rec->mu);
 }
 
 /* length of the valid UTF-8 sequence at s (0 if invalid) */
@@ -227,25 +235,25 @@ static json_t *json_string_lossy(const char *s, size_t n)
     return j != NULL ? j : json_string("");
 }
 
-static char *dump_last_request(void)
+static char *dump_last_request(struct recording *rec)
 {
     json_t *root = json_object(), *headers = json_object();
-    pthread_mutex_lock(&last.mu);
-    if (!last.have) {
+    pthread_mutex_lock(&rec->mu);
+    if (!rec->have) {
         json_object_set_new(root, "method", json_null());
         json_object_set_new(root, "path", json_null());
         json_object_set_new(root, "headers", headers);
         json_object_set_new(root, "body", json_null());
     } else {
-        const char *p = last.buf;
-        json_object_set_new(root, "method", json_string_lossy(p, last.method_len));
-        p += last.method_len;
-        json_object_set_new(root, "path", json_string_lossy(p, last.path_len));
-        p += last.path_len;
-        json_t *body = json_string_lossy(p, last.body_len);
-        p += last.body_len;
-        for (size_t i = 0; i != last.num_hdrs; ++i) {
-            size_t nl = last.hdr_lens[i * 2], vl = last.hdr_lens[i * 2 + 1];
+        const char *p = rec->buf;
+        json_object_set_new(root, "method", json_string_lossy(p, rec->method_len));
+        p += rec->method_len;
+        json_object_set_new(root, "path", json_string_lossy(p, rec->path_len));
+        p += rec->path_len;
+        json_t *body = json_string_lossy(p, rec->body_len);
+        p += rec->body_len;
+        for (size_t i = 0; i != rec->num_hdrs; ++i) {
+            size_t nl = rec->hdr_lens[i * 2], vl = rec->hdr_lens[i * 2 + 1];
             char *name = xrealloc(NULL, nl + 1);
             memcpy(name, p, nl);
             name[nl] = '\0';
@@ -269,7 +277,7 @@ static char *dump_last_request(void)
         json_object_set_new(root, "headers", headers);
         json_object_set_new(root, "body", body);
     }
-    pthread_mutex_unlock(&last.mu);
+    pthread_mutex_unlock(&rec->mu);
     char *s = json_dumps(root, JSON_COMPACT);
     json_decref(root);
     return s;
@@ -544,6 +552,7 @@ static const char *reason_phrase(int status)
     case 401: return "Unauthorized";
     case 402: return "Payment Required";
     case 403: return "Forbidden";
+    case 301: return "Moved Permanently";
     case 404: return "Not Found";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
@@ -794,18 +803,235 @@ static enum route match_route(const char *p, size_t len, h2o_iovec_t method)
     return ROUTE_NONE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* guardrail peers: webhook, log sink, pages for validUrls, JWKS              */
+
+/* The test JWKS (public halves of tests/keys/jwt-test-*.pem; TEST ONLY). */
+static const char mock_jwks[] = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"railgate-test-rsa\",\"alg\":\"RS256\",\"use\":\"sig\",\"n\":\"sqx3ahLOaq8ueLeGtT3OLc0aMrOwToutq8mxczycWrZQlt1RDy5oZhBJPzv4CREXMhm2yvbn_5ba8lc_kSZ-nFBheaas_twhaYYHLrSD1s7M0UyezI6v8IDCGL5zXVonvvgFkXq5NV2Y3aqBKVpMAxg4QpDEoB0fd-FS_22Nzz94yFUi0RT8u9H05puFgIJ1vqP0oTZ7WKU5m5hOVQlqEQSxp9fgZAm92TtQuJ8rnTO1f8oi2qz6m_xN3krSD-3umtu33O7wcTFC1to6CWAtgu0Utlna8HaGHkOHp3Qanzt41UXt6lA9Vf7NiEDnSl7gdn6ZN0MnWyURz9syOrzc2w\",\"e\":\"AQAB\"},{\"kty\":\"EC\",\"kid\":\"railgate-test-ec\",\"alg\":\"ES256\",\"use\":\"sig\",\"crv\":\"P-256\",\"x\":\"ayPogRqpZqhS0KdhgcA8kL8WL4l5AOeCFAgT8wwvpIw\",\"y\":\"s_K7-3VHNzd8mRlCFnPkO-3WN58rvzgdJPAsR7vtXU8\"}]}";
+
+/* length of an SSN-like \d{3}-\d{2}-\d{4} at s (11) or 0 */
+static size_t ssn_at(const char *s, size_t n)
+{
+    static const char shape[] = "ddd-dd-dddd";
+    if (n < 11)
+        return 0;
+    for (size_t i = 0; i != 11; ++i)
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+            return 0;
+    return 11;
+}
+
+/* s with every SSN-like run replaced by [SSN-REDACTED]; NULL when there is none */
+static json_t *redact_ssn(const char *s, size_t n)
+{
+    size_t i = 0, out_len = 0, hits = 0;
+    char *out = xrealloc(NULL, n * 2 + 16); /* "[SSN-REDACTED]" is 14 for 11 */
+    while (i < n) {
+        if (ssn_at(s + i, n - i)) {
+            memcpy(out + out_len, "[SSN-REDACTED]", 14);
+            out_len += 14, i += 11, ++hits;
+        } else {
+            out[out_len++] = s[i++];
+        }
+    }
+    json_t *j = hits ? json_stringn(out, out_len) : NULL;
+    free(out);
+    return j;
+}
+
+static size_t utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i != n; ++i)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
+
+/*
+ * Portkey's recorded mock webhook (reference portkey-1.15.2, cases 12-14):
+ * looks at the last message (beforeRequestHook) or choices[0].message.content
+ * (afterRequestHook); verdict false when it contains "forbidden"; an SSN-like
+ * \d{3}-\d{2}-\d{4} is redacted to [SSN-REDACTED] in a copy of the JSON sent
+ * back as transformedData.request.json / .response.json; data = {seen_chars}.
+ * Returns the reply (malloc'd), or NULL when the body is not a hook context.
+ */
+static char *mock_webhook(const char *body, size_t len)
+{
+    json_t *ctx = json_loadb(body, len, 0, NULL);
+    const char *event = json_string_value(json_object_get(ctx, "eventType"));
+    if (ctx == NULL || event == NULL) {
+        json_decref(ctx);
+        return NULL;
+    }
+    int after = strcmp(event, "afterRequestHook") == 0;
+    json_t *copy = json_deep_copy(json_object_get(json_object_get(ctx, after ? "response" : "request"), "json"));
+    json_t *content = NULL;
+    if (after) {
+        json_t *choice = json_array_get(json_object_get(copy, "choices"), 0);
+        content = json_object_get(json_object_get(choice, "message"), "content");
+    } else {
+        json_t *msgs = json_object_get(copy, "messages");
+        content = json_object_get(json_array_get(msgs, json_array_size(msgs) - 1), "content");
+    }
+    /* the strings to look at: the content, or its parts' text */
+    json_t *strs[64];
+    size_t n = 0, chars = 0;
+    int forbidden = 0, redacted = 0;
+    if (json_is_string(content)) {
+        strs[n++] = content;
+    } else if (json_is_array(content)) {
+        size_t i;
+        json_t *part;
+        json_array_foreach(content, i, part) if (n < 64 && json_is_string(json_object_get(part, "text")))
+            strs[n++] = json_object_get(part, "text");
+    }
+    for (size_t i = 0; i != n; ++i) {
+        const char *t = json_string_value(strs[i]);
+        size_t tl = json_string_length(strs[i]);
+        chars += utf8_chars(t, tl) + (i ? 1 : 0);
+        for (size_t k = 0; k + 9 <= tl && !forbidden; ++k)
+            forbidden = memcmp(t + k, "forbidden", 9) == 0;
+        json_t *r = redact_ssn(t, tl);
+        if (r != NULL) {
+            json_string_setn(strs[i], json_string_value(r), json_string_length(r));
+            json_decref(r);
+            redacted = 1;
+        }
+    }
+    json_t *reply = json_pack("{s:b, s:{s:I}}", "verdict", !forbidden, "data", "seen_chars", (json_int_t)chars);
+    if (redacted)
+        json_object_set_new(reply, "transformedData", json_pack("{s:{s:O}}", after ? "response" : "request", "json", copy));
+    char *out = json_dumps(reply, JSON_COMPACT);
+    json_decref(reply);
+    json_decref(copy);
+    json_decref(ctx);
+    return out;
+}
+
+struct peer_job {
+    h2o_req_t *req; /* NULL once the request is gone */
+    uv_timer_t timer;
+    int status;
+    h2o_iovec_t body;
+};
+
+static void peer_on_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void peer_on_dispose(void *p)
+{
+    struct peer_job *job = *(struct peer_job **)p;
+    job->req = NULL;
+    uv_timer_stop(&job->timer);
+    uv_close((uv_handle_t *)&job->timer, peer_on_closed);
+}
+
+static void peer_send(h2o_req_t *req, int status, h2o_iovec_t body)
+{
+    send_json(req, status, reason_phrase(status), body);
+}
+
+static void peer_on_timer(uv_timer_t *t)
+{
+    struct peer_job *job = t->data;
+    if (job->req != NULL)
+        peer_send(job->req, job->status, job->body);
+}
+
+/* answers now, or after x-mock-delay-ms; x-mock-status replaces the status (and the body by an error) */
+static void peer_reply(h2o_req_t *req, int status, h2o_iovec_t body)
+{
+    uint64_t st = param_ms(req, "x-mock-status", NULL, 0), delay = param_ms(req, "x-mock-delay-ms", "delay_ms", 0);
+    if (st >= 200 && st <= 599 && st != (uint64_t)status) {
+        status = (int)st;
+        body = pool_printf(&req->pool, "{\"error\":{\"message\":\"mock status %d\",\"code\":%d}}", status, status);
+    }
+    if (delay == 0) {
+        peer_send(req, status, body);
+        return;
+    }
+    struct peer_job *job = xrealloc(NULL, sizeof(*job));
+    job->req = req;
+    job->status = status;
+    job->body = body;
+    uv_timer_init(req->conn->ctx->loop, &job->timer);
+    job->timer.data = job;
+    struct peer_job **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), peer_on_dispose);
+    *slot = job;
+    uv_timer_start(&job->timer, peer_on_timer, delay, 0);
+}
+
+static void send_page(h2o_req_t *req, int status, const char *location)
+{
+    static h2o_iovec_t text = {H2O_STRLIT("mock page\n")};
+    int head = iovec_eq(req->method, H2O_STRLIT("HEAD"));
+    set_common_headers(req, status, reason_phrase(status), H2O_STRLIT("text/plain"));
+    if (location != NULL)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LOCATION, NULL, location, strlen(location));
+    req->res.content_length = head ? 0 : text.len;
+    h2o_start_response(req, &oneshot_generator);
+    h2o_send(req, head ? &empty_iovec : &text, head ? 0 : 1, H2O_SEND_STATE_FINAL);
+}
+
+static int handle_peer(h2o_req_t *req, h2o_iovec_t path)
+{
+    int post = iovec_eq(req->method, H2O_STRLIT("POST"));
+    int get = iovec_eq(req->method, H2O_STRLIT("GET")), head = iovec_eq(req->method, H2O_STRLIT("HEAD"));
+    if (post && iovec_eq(path, H2O_STRLIT("/webhook"))) {
+        record_request(&last_hook, req);
+        char *r = mock_webhook(req->entity.base ? req->entity.base : "", req->entity.len);
+        if (r == NULL) {
+            peer_reply(req, 400, h2o_iovec_init(H2O_STRLIT("{\"error\":\"not a hook context\"}")));
+            return 1;
+        }
+        size_t rl = strlen(r);
+        char *copy = h2o_mem_alloc_pool(&req->pool, rl);
+        memcpy(copy, r, rl);
+        free(r);
+        peer_reply(req, 200, h2o_iovec_init(copy, rl));
+        return 1;
+    }
+    if (post && iovec_eq(path, H2O_STRLIT("/log"))) {
+        record_request(&last_hook, req);
+        peer_reply(req, 200, h2o_iovec_init(H2O_STRLIT("{\"ok\":true}")));
+        return 1;
+    }
+    if ((get || head) && iovec_eq(path, H2O_STRLIT("/page/ok"))) {
+        send_page(req, 200, NULL);
+        return 1;
+    }
+    if ((get || head) && iovec_eq(path, H2O_STRLIT("/page/missing"))) {
+        send_page(req, 404, NULL);
+        return 1;
+    }
+    if ((get || head) && iovec_eq(path, H2O_STRLIT("/page/moved"))) {
+        send_page(req, 301, "/page/ok");
+        return 1;
+    }
+    if (get && iovec_eq(path, H2O_STRLIT("/jwks"))) {
+        send_json(req, 200, "OK", h2o_iovec_init(mock_jwks, sizeof(mock_jwks) - 1));
+        return 1;
+    }
+    return 0;
+}
+
 static int handle_control(h2o_req_t *req, h2o_iovec_t path)
 {
     if (iovec_eq(path, H2O_STRLIT("/_count"))) {
-        unsigned long long n;
+        unsigned long long n, h;
         pthread_mutex_lock(&last.mu);
         n = last.count;
         pthread_mutex_unlock(&last.mu);
-        send_json(req, 200, "OK", pool_printf(&req->pool, "{\"requests\":%llu}", n));
+        pthread_mutex_lock(&last_hook.mu);
+        h = last_hook.count;
+        pthread_mutex_unlock(&last_hook.mu);
+        send_json(req, 200, "OK", pool_printf(&req->pool, "{\"requests\":%llu,\"hooks\":%llu}", n, h));
         return 1;
     }
-    if (iovec_eq(path, H2O_STRLIT("/_last"))) {
-        char *s = dump_last_request();
+    if (iovec_eq(path, H2O_STRLIT("/_last")) || iovec_eq(path, H2O_STRLIT("/_last/hook"))) {
+        char *s = dump_last_request(path.len == 5 ? &last : &last_hook);
         size_t len = s != NULL ? strlen(s) : 0;
         char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
         if (len != 0)
@@ -815,10 +1041,13 @@ static int handle_control(h2o_req_t *req, h2o_iovec_t path)
         return 1;
     }
     if (iovec_eq(path, H2O_STRLIT("/_reset"))) {
-        pthread_mutex_lock(&last.mu);
-        last.count = 0;
-        last.have = 0;
-        pthread_mutex_unlock(&last.mu);
+        struct recording *recs[] = {&last, &last_hook};
+        for (size_t i = 0; i != 2; ++i) {
+            pthread_mutex_lock(&recs[i]->mu);
+            recs[i]->count = 0;
+            recs[i]->have = 0;
+            pthread_mutex_unlock(&recs[i]->mu);
+        }
         send_json(req, 200, "OK", h2o_iovec_init(H2O_STRLIT("{\"ok\":true}")));
         return 1;
     }
@@ -835,6 +1064,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     int status = 0;
 
     if (path.len > 2 && path.base[1] == '_' && handle_control(req, path))
+        return 0;
+    if (handle_peer(req, path))
         return 0;
 
     /* first segment selects the mode when it names one */
@@ -866,7 +1097,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     if (route == ROUTE_NONE)
         goto no_route;
 
-    record_request(req);
+    record_request(&last, req);
 
     struct body_info info;
     if (route == ROUTE_CHAT || route == ROUTE_COMPLETIONS || route == ROUTE_EMBEDDINGS) {
