@@ -1031,7 +1031,7 @@ static int handle_control(h2o_req_t *req, h2o_iovec_t path)
         return 1;
     }
     if (iovec_eq(path, H2O_STRLIT("/_last")) || iovec_eq(path, H2O_STRLIT("/_last/hook"))) {
-        char *s = dump_last_request(path.len == 5 ? &last : &last_hook);
+        char *s = dump_last_request(path.len == sizeof("/_last") - 1 ? &last : &last_hook);
         size_t len = s != NULL ? strlen(s) : 0;
         char *copy = h2o_mem_alloc_pool(&req->pool, len + 1);
         if (len != 0)

@@ -111,7 +111,11 @@ void rg_ck_cancel(rg_ck_call_t *c)
 
 void rg_ck_json_syntax_error(const char *text, size_t len, const json_error_t *e, char *out, size_t outsz)
 {
+    /* jansson's position is just past the token it choked on, which its text quotes: "... near 'tok'" */
     size_t pos = e->position > 0 ? (size_t)e->position - 1 : 0;
+    const char *near = strstr(e->text, "near '"), *close = near ? strrchr(near + 6, '\'') : NULL;
+    if (close && (size_t)(close - near - 6) <= (size_t)e->position)
+        pos = (size_t)e->position - (size_t)(close - near - 6);
     while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
         pos++;
     if (pos >= len) {
