@@ -47,6 +47,7 @@ typedef struct rg_worker {
     h2o_linklist_t exchanges; /* requests in flight on this worker */
     uv_timer_t client_watch;  /* api layer: notices HTTP/1 clients that left before the response */
     uint64_t rng[2];
+    void *api; /* the API layer's per-worker state (api/app.h) */
 } rg_worker_t;
 
 /* The per-request entry point the API layer provides. */
