@@ -179,6 +179,8 @@ void rg_exchange_finalize(rg_exchange_t *ex)
         src[RG_REC_VERDICTS] = (rg_record_src_t){verdicts, vlen};
     rg_record_t *rec = rg_record_new(&head, src);
     free(req_owned);
+    if (rec && rg_guard_hold_record(ex, rec))
+        return; /* written when the request's background hooks finish */
     if (rec)
         rg_ring_push(&rg_app.ring, rec);
     else

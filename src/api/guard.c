@@ -1,26 +1,139 @@
+/*
+ * guard.c — guardrails on the request path: which hooks run, when, and what
+ * their verdicts do to the response. See guard.h for the outcomes.
+ *
+ * A request's hooks are sorted into five sets when it arrives:
+ *   pre      request phase, before the upstream is called (Portkey before
+ *            hooks, operator default before hooks, pre_call guardrails, and
+ *            during_call guardrails on streams);
+ *   during   during_call guardrails on non-streamed requests: they run while
+ *            the upstream works; the answer waits for them;
+ *   post     response phase, before the answer goes out (after hooks,
+ *            post_call guardrails);
+ *   bg_req / bg_resp   async hooks and logging_only guardrails: they run
+ *            once the answer is out and only land in the record.
+ * Each set runs as one rg_phase run (src/guard/phase.c), which may wait on
+ * network checks; the request continues from the run's completion callback.
+ *
+ * The state outlives the request when background runs are still going: the
+ * request's record is then held here and written when they finish (or when
+ * the worker stops).
+ */
 #include "api/guard.h"
 
+#include "api/app.h"
+#include "api/guard_cache.h"
 #include "core/json_load.h"
 #include "core/log.h"
 #include "guard/hook.h"
+#include "ingest/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+typedef struct hookset {
+    const rg_hook_t **hooks;
+    const rg_guardrail_t **gr; /* the YAML guardrail a hook came from, or NULL (Portkey-shaped hooks) */
+    size_t n, cap;
+} hookset_t;
+
+enum { BG_REQ = 0, BG_RESP = 1 };
+
 struct rg_guard_state {
-    rg_hook_list_t before, after;
-    json_t *metadata;       /* x-portkey-metadata, or the body's metadata */
-    json_t *before_results; /* array */
-    json_t *after_results;  /* array */
-    int failed;             /* some hook failed without deny */
-    int strict;             /* strict OpenAI compliance (no hook_results event in streams) */
-    char *verdicts;         /* hook_results JSON for the record */
+    rg_exchange_t *ex; /* NULL once the request is gone and background runs finish on their own */
+    rg_worker_t *w;
+    rg_config_t *cfg;     /* reference: operator hooks live in it */
+    rg_guard_cfg_t *rcfg; /* the request's compiled x-portkey-config (cache reference), or NULL */
+    json_t *metadata;
+    json_t *headers;     /* request headers without credentials, for checks that forward them */
+    json_t *all_headers; /* every request header (jwt reads Authorization); never recorded */
+    rg_req_type_t type;
+    int stream;
+
+    hookset_t pre, during, post, bg[2];
+    int portkey; /* Portkey-shaped hooks are involved: hook_results go into responses */
+    int strict;  /* strict OpenAI compliance: no hook_results event in streams */
+    int failed;  /* a Portkey hook failed without deny: 246 */
+
+    rg_phase_run_t *run;    /* pre or post in progress */
+    rg_phase_run_t *during_run;
+    rg_phase_run_t *bg_run[2];
+    int during_waiting;     /* the answer arrived and waits for the during run */
+    int resp_status;
+    const char *resp_data;  /* alive until dispose (exchange buffers or pool) */
+    size_t resp_len;
+
+    json_t *results[2];     /* hook_results: [0] before_request_hooks, [1] after_request_hooks */
+    char *verdicts;         /* results as recorded */
+    rg_record_t *held;      /* the record, waiting for background runs */
+    h2o_linklist_t link;    /* in the worker's list of detached states */
 };
 
 static const char DENY_MESSAGE[] = "The guardrail checks defined in the config failed. You can find more information in "
                                    "the `hook_results` object.";
+
+/* ---- per-worker state ---------------------------------------------------- */
+
+typedef struct api_worker {
+    rg_guard_cache_t cache;
+    h2o_linklist_t detached;
+    rg_check_io_t *io;
+    int stopping;
+} api_worker_t;
+
+static api_worker_t *aw(rg_worker_t *w)
+{
+    if (w->api == NULL) {
+        api_worker_t *a = calloc(1, sizeof(*a));
+        if (a == NULL)
+            return NULL;
+        h2o_linklist_init_anchor(&a->detached);
+        w->api = a;
+    }
+    return w->api;
+}
+
+/* ---- sets ---------------------------------------------------------------- */
+
+static int set_add(hookset_t *s, const rg_hook_t *h, const rg_guardrail_t *gr)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        const rg_hook_t **hs = realloc(s->hooks, cap * sizeof(*hs));
+        if (hs == NULL)
+            return -1;
+        s->hooks = hs;
+        const rg_guardrail_t **gs = realloc(s->gr, cap * sizeof(*gs));
+        if (gs == NULL)
+            return -1;
+        s->gr = gs;
+        s->cap = cap;
+    }
+    s->hooks[s->n] = h;
+    s->gr[s->n] = gr;
+    s->n++;
+    return 0;
+}
+
+static void set_free(hookset_t *s)
+{
+    free(s->hooks);
+    free(s->gr);
+    memset(s, 0, sizeof(*s));
+}
+
+/* Portkey-shaped hooks: the blocking ones into sync, async ones into bg. */
+static int add_list(const rg_hook_list_t *l, hookset_t *sync, hookset_t *bg)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (set_add(l->hooks[i].async ? bg : sync, &l->hooks[i], NULL) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- headers ------------------------------------------------------------- */
 
 static h2o_iovec_t header(h2o_req_t *req, const char *name, size_t len)
 {
@@ -28,44 +141,171 @@ static h2o_iovec_t header(h2o_req_t *req, const char *name, size_t len)
     return i < 0 ? h2o_iovec_init(NULL, 0) : req->headers.entries[i].value;
 }
 
+static int credential_header(const char *name, size_t len)
+{
+    static const char *const names[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                                        "cookie",        "x-portkey-api-key",   "openai-api-key"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == len && strncasecmp(names[i], name, len) == 0)
+            return 1;
+    return 0;
+}
+
+static void snapshot_headers(rg_guard_state_t *g, h2o_req_t *req)
+{
+    g->headers = json_object();
+    g->all_headers = json_object();
+    char name[128];
+    for (size_t i = 0; i < req->headers.size; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        if (h->name->len >= sizeof(name))
+            continue;
+        memcpy(name, h->name->base, h->name->len);
+        name[h->name->len] = '\0';
+        json_t *v = json_stringn(h->value.base, h->value.len);
+        if (v == NULL)
+            continue; /* not UTF-8: no check reads such a header as text */
+        if (!credential_header(name, h->name->len))
+            json_object_set(g->headers, name, v);
+        json_object_set_new(g->all_headers, name, v);
+    }
+}
+
 static const char *header_cb(void *ctx, const char *name, size_t *len)
 {
-    h2o_req_t *req = ctx;
-    /* h2o keeps request header names lower-case */
+    rg_guard_state_t *g = ctx;
     char lower[128];
     size_t n = strlen(name);
     if (n >= sizeof(lower))
         return NULL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i <= n; i++)
         lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
-    h2o_iovec_t v = header(req, lower, n);
-    if (v.base == NULL)
+    json_t *v = json_object_get(g->all_headers, lower);
+    if (!json_is_string(v))
         return NULL;
-    *len = v.len;
-    return h2o_strdup(&req->pool, v.base, v.len).base;
+    *len = json_string_length(v);
+    return json_string_value(v);
 }
+
+/* ---- running a set ------------------------------------------------------- */
 
 static rg_req_type_t req_type(rg_route_t r)
 {
     return r == RG_ROUTE_COMPLETIONS ? RG_REQ_COMPLETE : r == RG_ROUTE_EMBEDDINGS ? RG_REQ_EMBED : RG_REQ_CHAT;
 }
 
+static rg_phase_run_t *new_run(rg_guard_state_t *g, const hookset_t *s, rg_phase_t phase, json_t *body,
+                               json_t *request, int status)
+{
+    api_worker_t *a = aw(g->w);
+    rg_phase_args_t args = {
+        .hooks = s->hooks,
+        .n = s->n,
+        .phase = phase,
+        .type = g->type,
+        .body = body,
+        .request = request,
+        .metadata = g->metadata,
+        .header = header_cb,
+        .header_ctx = g,
+        .headers = g->headers,
+        .provider = "openai",
+        .stream = g->stream,
+        .status = status,
+        .io = a ? a->io : NULL,
+    };
+    return rg_phase_new(&args);
+}
+
+static void append_results(rg_guard_state_t *g, int which, rg_phase_run_t *r)
+{
+    if (g->results[which] == NULL)
+        g->results[which] = json_array();
+    json_array_extend(g->results[which], rg_phase_results(r));
+}
+
 static json_t *hook_results(rg_guard_state_t *g)
 {
     json_t *hr = json_object();
-    json_object_set_new(hr, "before_request_hooks", g->before_results ? json_incref(g->before_results) : json_array());
-    json_object_set_new(hr, "after_request_hooks", g->after_results ? json_incref(g->after_results) : json_array());
+    json_object_set_new(hr, "before_request_hooks", g->results[0] ? json_incref(g->results[0]) : json_array());
+    json_object_set_new(hr, "after_request_hooks", g->results[1] ? json_incref(g->results[1]) : json_array());
     return hr;
 }
 
-static void remember(rg_exchange_t *ex, json_t *hr)
+static void remember(rg_guard_state_t *g)
 {
-    rg_guard_state_t *g = ex->guard;
+    if (g->results[0] == NULL && g->results[1] == NULL)
+        return;
+    json_t *hr = hook_results(g);
     free(g->verdicts);
     g->verdicts = json_dumps(hr, JSON_COMPACT);
+    json_decref(hr);
 }
 
-static void send_dumped(rg_exchange_t *ex, int status, json_t *j)
+/* ---- verdicts → outcomes ------------------------------------------------- */
+
+typedef enum { GO_ON = 0, BLOCK_GUARDRAIL, UNREACHABLE, DENY_PORTKEY } decision_t;
+
+typedef struct outcome {
+    decision_t d;
+    const rg_guardrail_t *gr; /* for BLOCK_GUARDRAIL / UNREACHABLE */
+    char reason[256];
+} outcome_t;
+
+/* Why guardrail hook i failed: its first failed check's explanation, error, or id. */
+static void reason_of(json_t *hook_result, char *out, size_t outsz)
+{
+    size_t i;
+    json_t *c;
+    snprintf(out, outsz, "a check failed");
+    json_array_foreach(json_object_get(hook_result, "checks"), i, c)
+    {
+        if (json_is_true(json_object_get(c, "verdict")))
+            continue;
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *expl = json_string_value(json_object_get(json_object_get(c, "data"), "explanation"));
+        const char *msg = json_string_value(json_object_get(json_object_get(c, "error"), "message"));
+        if (expl)
+            snprintf(out, outsz, "%s", expl);
+        else if (msg)
+            snprintf(out, outsz, "%s: %s", id ? id : "check", msg);
+        else
+            snprintf(out, outsz, "%s failed", id ? id : "check");
+        return;
+    }
+}
+
+static outcome_t decide(rg_guard_state_t *g, const hookset_t *s, rg_phase_run_t *r)
+{
+    outcome_t o = {GO_ON, NULL, ""};
+    json_t *results = rg_phase_results(r);
+    for (size_t i = 0; i < s->n; i++) {
+        const rg_guardrail_t *gr = s->gr[i];
+        int verdict = rg_phase_hook_verdict(r, i);
+        if (gr) {
+            if (gr->remote && !gr->fail_open && rg_phase_hook_errored(r, i)) {
+                o.d = UNREACHABLE;
+                o.gr = gr;
+                json_t *hr = json_array_get(results, i);
+                reason_of(hr, o.reason, sizeof(o.reason));
+                return o; /* fail closed wins over everything */
+            }
+            if (!verdict && o.d != BLOCK_GUARDRAIL) {
+                o.d = BLOCK_GUARDRAIL;
+                o.gr = gr;
+                reason_of(json_array_get(results, i), o.reason, sizeof(o.reason));
+            }
+        } else if (!verdict) {
+            if (s->hooks[i]->deny && o.d == GO_ON)
+                o.d = DENY_PORTKEY;
+            else
+                g->failed = 1;
+        }
+    }
+    return o;
+}
+
+static void send_json(rg_exchange_t *ex, int status, json_t *j)
 {
     char *s = json_dumps(j, JSON_COMPACT);
     if (s == NULL) {
@@ -77,60 +317,320 @@ static void send_dumped(rg_exchange_t *ex, int status, json_t *j)
     rg_exchange_send(ex, status, "application/json", body);
 }
 
-static void deny(rg_exchange_t *ex)
+/* Answers the request for a decision other than GO_ON. */
+static void answer(rg_guard_state_t *g, const outcome_t *o)
 {
-    json_t *hr = hook_results(ex->guard);
-    remember(ex, hr);
-    json_t *body = json_pack("{s:{s:s, s:s, s:n, s:n}, s:o}", "error", "message", DENY_MESSAGE, "type", "hooks_failed",
-                             "param", "code", "hook_results", hr);
-    ex->err = RG_E_HOOK_DENIED;
-    send_dumped(ex, 446, body);
-    json_decref(body);
+    rg_exchange_t *ex = g->ex;
+    remember(g);
+    if (o->d == DENY_PORTKEY) {
+        json_t *body = json_pack("{s:{s:s, s:s, s:n, s:n}, s:o}", "error", "message", DENY_MESSAGE, "type",
+                                 "hooks_failed", "param", "code", "hook_results", hook_results(g));
+        ex->err = RG_E_HOOK_DENIED;
+        send_json(ex, 446, body);
+        json_decref(body);
+        return;
+    }
+    char msg[512];
+    rg_error_t e = o->d == UNREACHABLE ? RG_E_GUARDRAIL_UNREACHABLE : RG_E_GUARDRAIL_BLOCKED;
+    int status = rg_error_table[e].status;
+    if (o->d == UNREACHABLE) {
+        snprintf(msg, sizeof(msg), "Guardrail %s could not answer: %s", o->gr->name, o->reason);
+    } else {
+        if (o->gr->block_message)
+            snprintf(msg, sizeof(msg), "%s", o->gr->block_message);
+        else
+            snprintf(msg, sizeof(msg), "Blocked by %s: %s", o->gr->name, o->reason);
+        if (o->gr->block_status)
+            status = o->gr->block_status;
+    }
+    char tmp[1024];
+    size_t n = rg_error_format(tmp, sizeof(tmp), e, msg, NULL);
+    ex->err = e;
+    ex->err_detail = h2o_strdup(&ex->req->pool, msg, strlen(msg)).base;
+    rg_exchange_send(ex, status, "application/json", h2o_strdup(&ex->req->pool, tmp, n));
+}
+
+/* ---- background runs (async hooks, logging_only) ---------------------------- */
+
+static void free_state(rg_guard_state_t *g);
+
+static int bg_pending(rg_guard_state_t *g)
+{
+    return g->bg_run[0] != NULL || g->bg_run[1] != NULL;
+}
+
+/* Writes a held record with the final verdicts and lets the state go. */
+static void release_detached(rg_guard_state_t *g)
+{
+    remember(g);
+    if (g->held) {
+        rg_record_t *r = g->held;
+        rg_record_src_t src[RG_REC__STRINGS] = {{0}};
+        const char *f[RG_REC__STRINGS] = {r->method,        r->route,         r->path,       r->model,
+                                          r->upstream,      r->client_ip,     r->error,      r->request_body,
+                                          r->response_body, r->collection,    r->key_alias,  r->team_alias,
+                                          g->verdicts ? g->verdicts : r->verdicts};
+        for (int i = 0; i < RG_REC__STRINGS; i++)
+            if (f[i])
+                src[i] = (rg_record_src_t){f[i], strlen(f[i])};
+        rg_record_t *nr = rg_record_new(r, src);
+        rg_record_free(r);
+        g->held = NULL;
+        if (nr)
+            rg_ring_push(&rg_app.ring, nr);
+        else
+            atomic_fetch_add(&rg_app.ring.dropped, 1);
+    }
+    h2o_linklist_unlink(&g->link);
+    free_state(g);
+}
+
+static void bg_finish(rg_guard_state_t *g, int which)
+{
+    rg_phase_run_t *r = g->bg_run[which];
+    append_results(g, which, r);
+    rg_phase_free(r);
+    g->bg_run[which] = NULL;
+    if (g->ex == NULL && !bg_pending(g))
+        release_detached(g);
+}
+
+static void bg_done_req(void *arg) { bg_finish(arg, BG_REQ); }
+static void bg_done_resp(void *arg) { bg_finish(arg, BG_RESP); }
+
+/* Starts the background runs; body: the request as sent, response: the answer's JSON or NULL. */
+static void start_background(rg_guard_state_t *g, json_t *request, json_t *response)
+{
+    static void (*const done[2])(void *) = {bg_done_req, bg_done_resp};
+    for (int which = 0; which < 2; which++) {
+        hookset_t *s = &g->bg[which];
+        if (s->n == 0 || g->bg_run[which] || (which == BG_RESP && response == NULL))
+            continue;
+        rg_phase_run_t *r = which == BG_REQ ? new_run(g, s, RG_PHASE_REQUEST, request, NULL, 0)
+                                            : new_run(g, s, RG_PHASE_RESPONSE, response, request, 200);
+        if (r == NULL)
+            continue;
+        g->bg_run[which] = r;
+        if (rg_phase_go(r, done[which], g))
+            bg_finish(g, which);
+    }
+}
+
+/* ---- the request phase ---------------------------------------------------- */
+
+static void start_during(rg_guard_state_t *g);
+
+/* The pre run finished: apply its body, decide. Returns 1 when the request was answered. */
+static int pre_finish(rg_guard_state_t *g)
+{
+    rg_exchange_t *ex = g->ex;
+    rg_phase_run_t *r = g->run;
+    append_results(g, 0, r);
+    json_t *body = rg_phase_body(r);
+    if (body != ex->body) { /* a whole new body (webhook, addPrefix) */
+        json_decref(ex->body);
+        ex->body = json_incref(body);
+    }
+    outcome_t o = decide(g, &g->pre, r);
+    if (rg_phase_outcome(r)->transformed) {
+        ex->body_changed = 1;
+        json_t *model = json_object_get(ex->body, "model");
+        if (json_is_string(model))
+            ex->model_name = h2o_iovec_init(json_string_value(model), json_string_length(model));
+    }
+    rg_phase_free(r);
+    g->run = NULL;
+    if (o.d != GO_ON) {
+        answer(g, &o);
+        return 1;
+    }
+    return 0;
+}
+
+static void pre_done(void *arg)
+{
+    rg_guard_state_t *g = arg;
+    if (pre_finish(g))
+        return;
+    start_during(g);
+    if (!g->ex->finished)
+        rg_api_dispatch(g->ex);
+}
+
+/* ---- during_call ------------------------------------------------------------ */
+
+static void respond_now(rg_guard_state_t *g);
+
+static int during_finish(rg_guard_state_t *g)
+{
+    rg_phase_run_t *r = g->during_run;
+    append_results(g, 0, r);
+    outcome_t o = decide(g, &g->during, r);
+    rg_phase_free(r);
+    g->during_run = NULL;
+    if (o.d != GO_ON) {
+        rg_exchange_t *ex = g->ex;
+        if (ex->xfer) {
+            rg_transfer_cancel(ex->xfer);
+            ex->xfer = NULL;
+        }
+        if (ex->timer)
+            uv_timer_stop(ex->timer);
+        answer(g, &o);
+        return 1;
+    }
+    return 0;
+}
+
+static void during_done(void *arg)
+{
+    rg_guard_state_t *g = arg;
+    if (during_finish(g))
+        return;
+    if (g->during_waiting) {
+        g->during_waiting = 0;
+        respond_now(g);
+    }
+}
+
+static void start_during(rg_guard_state_t *g)
+{
+    if (g->during.n == 0)
+        return;
+    g->during_run = new_run(g, &g->during, RG_PHASE_REQUEST, g->ex->body, NULL, 0);
+    if (g->during_run && rg_phase_go(g->during_run, during_done, g))
+        during_finish(g);
+}
+
+/* ---- selection ------------------------------------------------------------ */
+
+static int requested(json_t *names, const char *name)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v) if (json_is_string(v) && strcmp(json_string_value(v), name) == 0) return 1;
+    return 0;
+}
+
+static int model_has(const rg_model_t *m, size_t idx)
+{
+    for (size_t i = 0; m && i < m->n_guardrails; i++)
+        if (m->guardrails[i] == idx)
+            return 1;
+    return 0;
+}
+
+/* The YAML guardrails this request runs, sorted into the sets by mode. 0, or -1 with msg (400). */
+static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size_t msgsz)
+{
+    const rg_config_t *cfg = g->cfg;
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v)
+    {
+        size_t k;
+        for (k = 0; k < cfg->n_guardrails; k++)
+            if (json_is_string(v) && strcmp(cfg->guardrails[k].name, json_string_value(v)) == 0)
+                break;
+        if (k == cfg->n_guardrails) {
+            snprintf(msg, msgsz, "guardrails: '%.100s' is not a guardrail configured on this gateway",
+                     json_is_string(v) ? json_string_value(v) : "(not a string)");
+            return -1;
+        }
+    }
+    for (size_t k = 0; k < cfg->n_guardrails; k++) {
+        const rg_guardrail_t *gr = &cfg->guardrails[k];
+        if (!gr->default_on && !model_has(g->ex->model, k) && !requested(names, gr->name))
+            continue;
+        for (size_t h = 0; h < gr->hooks.n; h++) {
+            const rg_hook_t *hook = &gr->hooks.hooks[h];
+            int rc = 0;
+            if (gr->modes & RG_GR_PRE_CALL)
+                rc |= set_add(&g->pre, hook, gr);
+            if (gr->modes & RG_GR_DURING_CALL)
+                rc |= set_add(g->stream ? &g->pre : &g->during, hook, gr);
+            if (gr->modes & RG_GR_POST_CALL)
+                rc |= set_add(&g->post, hook, gr);
+            if (gr->modes & RG_GR_LOGGING_ONLY)
+                rc |= set_add(&g->bg[BG_REQ], hook, gr) | set_add(&g->bg[BG_RESP], hook, gr);
+            if (rc)
+                return snprintf(msg, msgsz, "out of memory"), -1;
+        }
+    }
+    return 0;
+}
+
+/* Is there anything for this request to do at all? (the common case must stay cheap) */
+static int may_have_hooks(rg_exchange_t *ex, h2o_iovec_t cfg_hdr)
+{
+    const rg_config_t *cfg = ex->cfg;
+    if (cfg_hdr.base || cfg->default_before.n || cfg->default_after.n)
+        return 1;
+    if (ex->model && ex->model->n_guardrails)
+        return 1;
+    for (size_t k = 0; k < cfg->n_guardrails; k++)
+        if (cfg->guardrails[k].default_on)
+            return 1;
+    return cfg->n_guardrails > 0 && json_object_get(ex->body, "guardrails") != NULL;
+}
+
+static json_t *guardrail_names(rg_exchange_t *ex, json_t *metadata)
+{
+    json_t *names = json_object_get(ex->body, "guardrails");
+    if (names == NULL)
+        names = json_object_get(metadata, "guardrails");
+    return names;
 }
 
 int rg_guard_before(rg_exchange_t *ex)
 {
     h2o_req_t *req = ex->req;
-    h2o_iovec_t cfg = header(req, H2O_STRLIT("x-railgate-config"));
-    if (cfg.base == NULL)
-        cfg = header(req, H2O_STRLIT("x-portkey-config"));
-    if (cfg.base == NULL)
+    h2o_iovec_t hdr = header(req, H2O_STRLIT("x-railgate-config"));
+    if (hdr.base == NULL)
+        hdr = header(req, H2O_STRLIT("x-portkey-config"));
+    json_t *md_body = json_object_get(ex->body, "metadata");
+    if (!may_have_hooks(ex, hdr) && !(ex->cfg->n_guardrails && json_is_object(md_body) &&
+                                       json_object_get(md_body, "guardrails")))
         return 0;
 
     char msg[512];
-    rg_json_error_t jerr;
-    json_t *config = rg_json_loadb(cfg.base, cfg.len, 1, &jerr);
-    if (config == NULL || !json_is_object(config)) {
-        if (config)
-            snprintf(msg, sizeof(msg), "x-portkey-config must be a JSON object (saved config ids are not supported: "
-                                       "send the config itself)");
-        else
-            snprintf(msg, sizeof(msg), "x-portkey-config is not valid JSON: %s at column %d", jerr.text, jerr.column);
-        json_decref(config);
-        rg_exchange_error(ex, RG_E_INVALID_CONFIG, msg, NULL);
-        return 1;
-    }
+    api_worker_t *a = aw(ex->w);
     rg_guard_state_t *g = calloc(1, sizeof(*g));
-    if (g == NULL) {
-        json_decref(config);
+    if (g == NULL || a == NULL) {
+        free(g);
         rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
         return 1;
     }
     ex->guard = g;
+    g->ex = ex;
+    g->w = ex->w;
+    g->cfg = rg_config_ref(ex->cfg);
+    g->type = req_type(ex->route);
+    g->stream = ex->stream;
     g->strict = 1;
-    json_t *sc = json_object_get(config, "strict_open_ai_compliance");
-    if (json_is_false(sc))
-        g->strict = 0;
+    h2o_linklist_init_anchor(&g->link);
+
+    if (hdr.base) {
+        g->rcfg = rg_guard_cache_get(&a->cache, hdr.base, hdr.len, msg, sizeof(msg));
+        if (g->rcfg == NULL) {
+            rg_exchange_error(ex, RG_E_INVALID_CONFIG, msg, NULL);
+            return 1;
+        }
+        if (g->rcfg->has_hooks && ex->cfg->request_hooks_off) {
+            rg_exchange_error(ex, RG_E_INVALID_CONFIG,
+                              "this gateway does not accept guardrail hooks sent with the request "
+                              "(railgate_settings.request_hooks: off)",
+                              NULL);
+            return 1;
+        }
+        if (g->rcfg->strict_false)
+            g->strict = 0;
+    }
     h2o_iovec_t st = header(req, H2O_STRLIT("x-portkey-strict-open-ai-compliance"));
     if (st.base && h2o_memis(st.base, st.len, H2O_STRLIT("false")))
         g->strict = 0;
-    int rc = rg_hooks_from_portkey(config, 0, &g->before, &g->after, msg, sizeof(msg));
-    json_decref(config);
-    if (rc != 0) {
-        rg_exchange_error(ex, RG_E_INVALID_CONFIG, msg, NULL);
-        return 1;
-    }
 
+    rg_json_error_t jerr;
     h2o_iovec_t md = header(req, H2O_STRLIT("x-portkey-metadata"));
     if (md.base) {
         g->metadata = rg_json_loadb(md.base, md.len, 1, &jerr);
@@ -139,71 +639,142 @@ int rg_guard_before(rg_exchange_t *ex)
             g->metadata = NULL;
         }
     }
-    if (g->metadata == NULL && json_is_object(json_object_get(ex->body, "metadata")))
-        g->metadata = json_incref(json_object_get(ex->body, "metadata"));
+    if (g->metadata == NULL && json_is_object(md_body))
+        g->metadata = json_incref(md_body);
     if (g->metadata == NULL)
         g->metadata = json_object();
+    snapshot_headers(g, req);
 
-    if (g->before.n == 0)
-        return 0;
-    rg_phase_outcome_t out;
-    json_t *body = json_incref(ex->body);
-    g->before_results = rg_hooks_run(&g->before, 0, RG_PHASE_REQUEST, req_type(ex->route), &body, body, g->metadata,
-                                     header_cb, req, &out);
-    if (body != ex->body) { /* a whole new body (webhook, addPrefix) */
-        json_decref(ex->body);
-        ex->body = body;
-    } else {
-        json_decref(body);
-    }
-    if (out.deny) {
-        deny(ex);
+    /* operator hooks first, then the request's: what the operator configured always runs */
+    const rg_config_t *cfg = ex->cfg;
+    int rc = add_list(&cfg->default_before, &g->pre, &g->bg[BG_REQ]) |
+             add_list(&cfg->default_after, &g->post, &g->bg[BG_RESP]);
+    if (g->rcfg)
+        rc |= add_list(&g->rcfg->before, &g->pre, &g->bg[BG_REQ]) |
+              add_list(&g->rcfg->after, &g->post, &g->bg[BG_RESP]);
+    g->portkey = g->pre.n + g->post.n + g->bg[0].n + g->bg[1].n > 0;
+    if (rc) {
+        rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
         return 1;
     }
-    if (!out.verdict)
-        g->failed = 1;
-    if (out.transformed) {
+    json_t *names = guardrail_names(ex, g->metadata);
+    if (names && !json_is_array(names)) {
+        rg_exchange_error(ex, RG_E_INVALID_REQUEST, "guardrails must be an array of guardrail names", "guardrails");
+        return 1;
+    }
+    if (select_guardrails(g, names, msg, sizeof(msg)) != 0) {
+        rg_exchange_error(ex, RG_E_INVALID_REQUEST, msg, "guardrails");
+        return 1;
+    }
+    if (json_object_get(ex->body, "guardrails")) { /* LiteLLM's parameter, not the provider's */
+        json_object_del(ex->body, "guardrails");
         ex->body_changed = 1;
-        json_t *model = json_object_get(ex->body, "model");
-        if (json_is_string(model))
-            ex->model_name = h2o_iovec_init(json_string_value(model), json_string_length(model));
+    }
+
+    if (g->pre.n == 0) {
+        start_during(g);
+        return ex->finished; /* a during_call block that was decided at once */
+    }
+    g->run = new_run(g, &g->pre, RG_PHASE_REQUEST, ex->body, NULL, 0);
+    if (g->run == NULL) {
+        rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
+        return 1;
+    }
+    if (!rg_phase_go(g->run, pre_done, g))
+        return 1; /* waits on a network check; pre_done continues */
+    if (pre_finish(g))
+        return 1;
+    start_during(g);
+    return ex->finished;
+}
+
+/* ---- the response phase ---------------------------------------------------- */
+
+static void post_send(rg_guard_state_t *g, json_t *resp)
+{
+    rg_exchange_t *ex = g->ex;
+    int status = g->resp_status;
+    if (g->portkey) {
+        json_object_set_new(resp, "hook_results", hook_results(g));
+        if (status == 200 && g->failed)
+            status = 246;
+    }
+    remember(g);
+    send_json(ex, status, resp);
+    start_background(g, ex->body, resp);
+}
+
+static int post_finish(rg_guard_state_t *g, json_t **resp)
+{
+    rg_phase_run_t *r = g->run;
+    append_results(g, 1, r);
+    json_t *body = rg_phase_body(r);
+    if (body != *resp) {
+        json_decref(*resp);
+        *resp = json_incref(body);
+    }
+    outcome_t o = decide(g, &g->post, r);
+    rg_phase_free(r);
+    g->run = NULL;
+    if (o.d != GO_ON) {
+        answer(g, &o);
+        start_background(g, g->ex->body, NULL);
+        return 1;
     }
     return 0;
+}
+
+static void post_done(void *arg)
+{
+    rg_guard_state_t *g = arg;
+    json_t *resp = json_incref(rg_phase_body(g->run));
+    if (!post_finish(g, &resp))
+        post_send(g, resp);
+    json_decref(resp);
+}
+
+static void respond_now(rg_guard_state_t *g)
+{
+    rg_exchange_t *ex = g->ex;
+    rg_json_error_t jerr;
+    json_t *resp = rg_json_loadb(g->resp_data, g->resp_len, 0, &jerr);
+    if (resp == NULL || !json_is_object(resp)) {
+        /* not something hooks can read or hook_results can be added to: pass it on as it is */
+        json_decref(resp);
+        remember(g);
+        rg_exchange_send(ex, g->resp_status, "application/json", h2o_iovec_init(g->resp_data, g->resp_len));
+        start_background(g, ex->body, NULL);
+        return;
+    }
+    if (g->resp_status == 200 && g->post.n > 0) {
+        g->run = new_run(g, &g->post, RG_PHASE_RESPONSE, resp, ex->body, 200);
+        if (g->run && !rg_phase_go(g->run, post_done, g)) {
+            json_decref(resp);
+            return; /* post_done continues */
+        }
+        if (g->run && post_finish(g, &resp)) {
+            json_decref(resp);
+            return;
+        }
+    }
+    post_send(g, resp);
+    json_decref(resp);
 }
 
 void rg_guard_respond(rg_exchange_t *ex, int status, const char *data, size_t len)
 {
     rg_guard_state_t *g = ex->guard;
-    rg_json_error_t jerr;
-    json_t *resp = rg_json_loadb(data, len, 0, &jerr);
-    if (resp == NULL || !json_is_object(resp)) {
-        /* not something hook_results can be added to: pass it on as it is */
-        json_decref(resp);
-        rg_exchange_send(ex, status, "application/json", h2o_iovec_init(data, len));
+    g->resp_status = status;
+    g->resp_data = data;
+    g->resp_len = len;
+    if (g->during_run) {
+        g->during_waiting = 1; /* during_done continues */
         return;
     }
-    if (status == 200 && g->after.n > 0) {
-        rg_phase_outcome_t out;
-        g->after_results = rg_hooks_run(&g->after, 0, RG_PHASE_RESPONSE, req_type(ex->route), &resp, ex->body,
-                                        g->metadata, header_cb, ex->req, &out);
-        if (out.deny) {
-            json_decref(resp);
-            deny(ex);
-            return;
-        }
-        if (!out.verdict)
-            g->failed = 1;
-    }
-    if (g->before_results || g->after_results) {
-        json_t *hr = hook_results(g);
-        remember(ex, hr);
-        json_object_set_new(resp, "hook_results", hr);
-        if (status == 200 && g->failed)
-            status = 246;
-    }
-    send_dumped(ex, status, resp);
-    json_decref(resp);
+    respond_now(g);
 }
+
+/* ---- streams ---------------------------------------------------------------- */
 
 int rg_guard_stream_status(rg_exchange_t *ex)
 {
@@ -213,26 +784,66 @@ int rg_guard_stream_status(rg_exchange_t *ex)
 void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
 {
     rg_guard_state_t *g = ex->guard;
-    if (g == NULL || g->before_results == NULL)
+    if (g == NULL)
         return;
-    json_t *ev = json_pack("{s:{s:O}}", "hook_results", "before_request_hooks", g->before_results);
-    remember(ex, json_object_get(ev, "hook_results"));
-    if (!g->strict) {
-        char *s = json_dumps(ev, JSON_COMPACT);
-        if (s) {
-            rg_sse_frame(out, s, strlen(s));
-            free(s);
-        }
+    remember(g);
+    start_background(g, ex->body, NULL);
+    if (g->results[0] == NULL || g->strict || !g->portkey)
+        return;
+    json_t *ev = json_pack("{s:{s:O}}", "hook_results", "before_request_hooks", g->results[0]);
+    char *s = json_dumps(ev, JSON_COMPACT);
+    if (s) {
+        rg_sse_frame(out, s, strlen(s));
+        free(s);
     }
     json_decref(ev);
 }
 
+/* ---- records and teardown ----------------------------------------------------- */
+
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
 {
-    if (ex->guard == NULL || ex->guard->verdicts == NULL)
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL)
         return NULL;
-    *len = strlen(ex->guard->verdicts);
-    return ex->guard->verdicts;
+    remember(g);
+    if (g->verdicts == NULL)
+        return NULL;
+    *len = strlen(g->verdicts);
+    return g->verdicts;
+}
+
+int rg_guard_hold_record(rg_exchange_t *ex, rg_record_t *rec)
+{
+    rg_guard_state_t *g = ex->guard;
+    api_worker_t *a = ex->w->api;
+    if (g == NULL || !bg_pending(g) || g->held || (a && a->stopping))
+        return 0;
+    g->held = rec;
+    return 1;
+}
+
+static void free_state(rg_guard_state_t *g)
+{
+    for (int i = 0; i < 2; i++) {
+        rg_phase_free(g->bg_run[i]);
+        set_free(&g->bg[i]);
+        json_decref(g->results[i]);
+    }
+    rg_phase_free(g->run);
+    rg_phase_free(g->during_run);
+    set_free(&g->pre);
+    set_free(&g->during);
+    set_free(&g->post);
+    rg_guard_cfg_release(g->rcfg);
+    rg_config_unref(g->cfg);
+    json_decref(g->metadata);
+    json_decref(g->headers);
+    json_decref(g->all_headers);
+    if (g->held)
+        rg_record_free(g->held);
+    free(g->verdicts);
+    free(g);
 }
 
 void rg_guard_free(rg_exchange_t *ex)
@@ -240,12 +851,49 @@ void rg_guard_free(rg_exchange_t *ex)
     rg_guard_state_t *g = ex->guard;
     if (g == NULL)
         return;
-    rg_hook_list_free(&g->before);
-    rg_hook_list_free(&g->after);
-    json_decref(g->metadata);
-    json_decref(g->before_results);
-    json_decref(g->after_results);
-    free(g->verdicts);
-    free(g);
     ex->guard = NULL;
+    /* runs the answer was waiting for have no one to answer any more */
+    if (g->run) {
+        rg_phase_free(g->run);
+        g->run = NULL;
+    }
+    if (g->during_run) {
+        rg_phase_free(g->during_run);
+        g->during_run = NULL;
+    }
+    if (!bg_pending(g)) {
+        free_state(g);
+        return;
+    }
+    g->ex = NULL; /* background runs finish on their own and write the held record */
+    api_worker_t *a = aw(g->w);
+    if (a)
+        h2o_linklist_insert(&a->detached, &g->link);
+}
+
+void rg_guard_worker_start(rg_worker_t *w, rg_check_io_t *io)
+{
+    api_worker_t *a = aw(w);
+    if (a)
+        a->io = io;
+}
+
+void rg_guard_worker_stop(rg_worker_t *w)
+{
+    api_worker_t *a = w->api;
+    if (a == NULL)
+        return;
+    a->stopping = 1;
+    /* background hooks still running: their records go out with what is known */
+    while (!h2o_linklist_is_empty(&a->detached)) {
+        rg_guard_state_t *g = H2O_STRUCT_FROM_MEMBER(rg_guard_state_t, link, a->detached.next);
+        for (int i = 0; i < 2; i++)
+            if (g->bg_run[i]) {
+                rg_phase_abort(g->bg_run[i]);
+                rg_phase_free(g->bg_run[i]);
+                g->bg_run[i] = NULL;
+            }
+        release_detached(g);
+    }
+    rg_guard_cache_clear(&a->cache); /* entries still held by requests go with their last holder */
 }

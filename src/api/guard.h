@@ -20,18 +20,35 @@
 #define RG_API_GUARD_H
 
 #include "api/exchange.h"
+#include "guard/check.h"
+
+struct rg_record;
 
 typedef struct rg_guard_state rg_guard_state_t;
 
-/* Before the provider runs. Returns 0 to go on, or 1 when it already answered (400, 446). */
+/*
+ * Before the provider runs. Returns 0: call the provider now; 1: guard took
+ * over (it answered — 400, 403, 446, 503 — or it waits on a network check and
+ * calls rg_api_dispatch itself when the request may go on).
+ */
 int rg_guard_before(rg_exchange_t *ex);
-/* A complete non-streamed answer from the provider; runs after-hooks and sends it with hook_results. */
+/* A complete non-streamed answer from the provider (data alive until dispose); runs after-hooks (maybe
+ * waiting on network checks) and sends it, with hook_results when Portkey-shaped hooks ran. */
 void rg_guard_respond(rg_exchange_t *ex, int status, const char *body, size_t len);
 /* For streams: the status to send (246 when a before-hook failed) and the optional first event. */
 int rg_guard_stream_status(rg_exchange_t *ex);
 void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out);
 /* hook_results as recorded (NULL when there were no hooks); valid until dispose. */
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len);
+/* The record, when background hooks still run: guard keeps it and writes it when they finish (returns 1). */
+int rg_guard_hold_record(rg_exchange_t *ex, struct rg_record *rec);
 void rg_guard_free(rg_exchange_t *ex);
+
+/* Per worker: the network I/O async checks use (may be NULL), and the teardown at stop. */
+void rg_guard_worker_start(rg_worker_t *w, rg_check_io_t *io);
+void rg_guard_worker_stop(rg_worker_t *w);
+
+/* Starts the provider for a request (api/handler.c); guard calls it after waiting on a check. */
+void rg_api_dispatch(rg_exchange_t *ex);
 
 #endif

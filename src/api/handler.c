@@ -72,7 +72,12 @@ static void model_call(rg_exchange_t *ex)
         return;
     }
     if (rg_guard_before(ex))
-        return; /* answered: 446 or a bad config */
+        return; /* answered, or waiting on a guardrail that calls rg_api_dispatch */
+    rg_api_dispatch(ex);
+}
+
+void rg_api_dispatch(rg_exchange_t *ex)
+{
     if (ex->model->provider == RG_PROVIDER_MOCK)
         rg_mock_start(ex);
     else
@@ -153,11 +158,13 @@ void rg_api_on_worker_start(rg_worker_t *w)
     w->client_watch.data = w;
     uv_timer_start(&w->client_watch, on_client_watch, 250, 250);
     uv_unref((uv_handle_t *)&w->client_watch);
+    rg_guard_worker_start(w, NULL);
 }
 
 void rg_api_on_worker_stop(rg_worker_t *w)
 {
     /* the deadline passed with these still running: record them as cut by shutdown */
+    rg_guard_worker_stop(w); /* first: records are written now, not held for background hooks */
     h2o_linklist_t *node;
     for (node = w->exchanges.next; node != &w->exchanges; node = node->next) {
         rg_exchange_t *ex = H2O_STRUCT_FROM_MEMBER(rg_exchange_t, link, node);

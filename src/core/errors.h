@@ -20,6 +20,8 @@
     X(METHOD_NOT_ALLOWED, 405, "invalid_request_error", "method_not_allowed", "method not allowed")                      \
     X(INVALID_CONFIG, 400, "invalid_request_error", "invalid_config", "the request's guardrail config is not usable")  \
     X(HOOK_DENIED, 446, "hooks_failed", "hooks_failed", "a guardrail hook denied the request")                          \
+    X(GUARDRAIL_BLOCKED, 403, "guardrail_violation", "guardrail_blocked", "blocked by a guardrail")                     \
+    X(GUARDRAIL_UNREACHABLE, 503, "guardrail_unavailable", "guardrail_unreachable", "a guardrail could not answer")    \
     X(BODY_TOO_LARGE, 413, "invalid_request_error", "request_too_large", "request body exceeds the limit")              \
     X(UPSTREAM_UNREACHABLE, 502, "upstream_error", "upstream_unreachable", "upstream could not be reached")             \
     X(UPSTREAM_BAD_RESPONSE, 502, "upstream_error", "upstream_bad_response", "upstream returned an invalid response")   \

@@ -76,11 +76,56 @@ typedef struct rg_phase_outcome {
 } rg_phase_outcome_t;
 
 /*
- * Runs the hooks of one phase (async ones only when `async` is set) against
- * *body, which may be replaced or changed in place by transforms. request is
- * the request JSON (for response-phase checks), may equal *body in the
- * request phase. Returns the array of hook results (new reference), never NULL
- * unless out of memory.
+ * One phase's run over a set of hooks, resumable: synchronous checks run
+ * at once, async ones (webhook, log, validUrls, jwt) through `io`, and the
+ * run continues when their results arrive. Within a non-sequential hook the
+ * async checks run concurrently; sequential hooks wait for each check.
+ * Everything the run reads is held by reference until rg_phase_free, so a
+ * run may outlive the request that started it (async hooks).
+ */
+typedef struct rg_phase_args {
+    const rg_hook_t *const *hooks; /* run in this order */
+    size_t n;
+    rg_phase_t phase;
+    rg_req_type_t type;
+    json_t *body;     /* the JSON the hooks read and transform (a reference is taken) */
+    json_t *request;  /* response phase: the request JSON (a reference is taken); else NULL */
+    json_t *metadata; /* or NULL (a reference is taken) */
+    const char *(*header)(void *ctx, const char *name, size_t *len);
+    void *header_ctx; /* must stay valid for the run's life */
+    json_t *headers;  /* secret-free request headers for checks that forward them, or NULL (reference taken) */
+    const char *provider; /* static string */
+    int stream;
+    int status;
+    rg_check_io_t *io; /* NULL: async checks answer with an error */
+} rg_phase_args_t;
+
+typedef struct rg_phase_run rg_phase_run_t;
+
+rg_phase_run_t *rg_phase_new(const rg_phase_args_t *a);
+/*
+ * Runs until done or until it waits on I/O. Returns 1 when done (done_cb is
+ * not called), 0 when waiting: done_cb(arg) runs once, later, on the loop the
+ * I/O completes on.
+ */
+int rg_phase_go(rg_phase_run_t *r, void (*done_cb)(void *arg), void *arg);
+/* Cancels the I/O of a waiting run; done_cb will not be called. */
+void rg_phase_abort(rg_phase_run_t *r);
+void rg_phase_free(rg_phase_run_t *r);
+
+/* After done: the hook_results entries (borrowed), the outcome, and the body (borrowed; maybe replaced). */
+json_t *rg_phase_results(rg_phase_run_t *r);
+const rg_phase_outcome_t *rg_phase_outcome(rg_phase_run_t *r);
+json_t *rg_phase_body(rg_phase_run_t *r);
+/* Hook i's verdict, and whether one of its checks errored (after done). */
+int rg_phase_hook_verdict(rg_phase_run_t *r, size_t i);
+int rg_phase_hook_errored(rg_phase_run_t *r, size_t i);
+
+/*
+ * The synchronous form, for callers without a loop: runs the hooks of one
+ * phase (async ones only when `async` is set) against *body, which may be
+ * replaced or changed in place. Checks that need network I/O answer with an
+ * error. Returns the array of hook results (new reference).
  */
 json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
                      json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),

@@ -48,6 +48,7 @@ typedef struct rg_worker {
     uv_timer_t client_watch;  /* api layer: notices HTTP/1 clients that left before the response */
     uint64_t rng[2];
     struct rg_check_io *check_io; /* network I/O for async checks (api/check_io.c), made on first use */
+    void *api; /* the API layer's per-worker state (api/app.h) */
 } rg_worker_t;
 
 /* The per-request entry point the API layer provides. */
