@@ -22,6 +22,7 @@
 #include "api/guard.h"
 
 #include "api/app.h"
+#include "api/check_io.h"
 #include "api/guard_cache.h"
 #include "core/json_load.h"
 #include "core/log.h"
@@ -56,6 +57,7 @@ struct rg_guard_state {
     int portkey; /* Portkey-shaped hooks are involved: hook_results go into responses */
     int strict;  /* strict OpenAI compliance: no hook_results event in streams */
     int failed;  /* a Portkey hook failed without deny: 246 */
+    int req_transformed; /* before hooks changed the request */
 
     rg_phase_run_t *run;    /* pre or post in progress */
     rg_phase_run_t *during_run;
@@ -213,6 +215,7 @@ static rg_phase_run_t *new_run(rg_guard_state_t *g, const hookset_t *s, rg_phase
         .stream = g->stream,
         .status = status,
         .io = a ? a->io : NULL,
+        .request_transformed = g->req_transformed,
     };
     return rg_phase_new(&args);
 }
@@ -434,6 +437,7 @@ static int pre_finish(rg_guard_state_t *g)
     outcome_t o = decide(g, &g->pre, r);
     if (rg_phase_outcome(r)->transformed) {
         ex->body_changed = 1;
+        g->req_transformed = 1;
         json_t *model = json_object_get(ex->body, "model");
         if (json_is_string(model))
             ex->model_name = h2o_iovec_init(json_string_value(model), json_string_length(model));
@@ -652,7 +656,8 @@ int rg_guard_before(rg_exchange_t *ex)
     if (g->rcfg)
         rc |= add_list(&g->rcfg->before, &g->pre, &g->bg[BG_REQ]) |
               add_list(&g->rcfg->after, &g->post, &g->bg[BG_RESP]);
-    g->portkey = g->pre.n + g->post.n + g->bg[0].n + g->bg[1].n > 0;
+    /* hook_results go into responses when Portkey-shaped hooks run in line (async ones alone add none, as Portkey) */
+    g->portkey = g->pre.n + g->post.n > 0;
     if (rc) {
         rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
         return 1;

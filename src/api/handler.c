@@ -4,6 +4,7 @@
  */
 #include "api/app.h"
 #include "api/exchange.h"
+#include "api/check_io.h"
 #include "api/guard.h"
 #include "api/info.h"
 #include "api/request.h"
@@ -158,7 +159,7 @@ void rg_api_on_worker_start(rg_worker_t *w)
     w->client_watch.data = w;
     uv_timer_start(&w->client_watch, on_client_watch, 250, 250);
     uv_unref((uv_handle_t *)&w->client_watch);
-    rg_guard_worker_start(w, NULL);
+    rg_guard_worker_start(w, rg_worker_check_io(w));
 }
 
 void rg_api_on_worker_stop(rg_worker_t *w)

@@ -3,6 +3,7 @@
 #include "core/json_load.h"
 #include "core/clock.h"
 #include "guard/hook.h"
+#include "guard/io_blocking.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -131,8 +132,12 @@ static rg_phase_outcome_t run_one(const rg_hook_list_t *before, const rg_hook_li
     rg_phase_outcome_t out;
     json_t *metadata = json_object_get(*body, "metadata");
     const rg_hook_list_t *hooks = phase == RG_PHASE_REQUEST ? before : after;
-    json_t *arr = rg_hooks_run(hooks, 0, phase, type_of(*body, phase), body, phase == RG_PHASE_REQUEST ? *body : NULL,
-                               json_is_object(metadata) ? metadata : NULL, NULL, NULL, &out);
+    static rg_check_io_t *io;
+    if (io == NULL)
+        io = rg_io_blocking_new(); /* network checks (webhook, log, validUrls, jwt) wait for their answer here */
+    json_t *arr = rg_hooks_run_io(hooks, 0, phase, type_of(*body, phase), body,
+                                  phase == RG_PHASE_REQUEST ? *body : NULL, json_is_object(metadata) ? metadata : NULL,
+                                  NULL, NULL, io, &out);
     *results = json_object();
     json_object_set_new(*results, "before_request_hooks", phase == RG_PHASE_REQUEST ? arr : json_array());
     json_object_set_new(*results, "after_request_hooks", phase == RG_PHASE_RESPONSE ? arr : json_array());

@@ -98,6 +98,7 @@ typedef struct rg_phase_args {
     int stream;
     int status;
     rg_check_io_t *io; /* NULL: async checks answer with an error */
+    int request_transformed; /* response phase: before hooks changed the request */
 } rg_phase_args_t;
 
 typedef struct rg_phase_run rg_phase_run_t;
@@ -130,5 +131,9 @@ int rg_phase_hook_errored(rg_phase_run_t *r, size_t i);
 json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
                      json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
                      void *header_ctx, rg_phase_outcome_t *out);
+/* The same with network I/O that completes synchronously (io_blocking.h), or NULL. */
+json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
+                        json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
+                        void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out);
 
 #endif

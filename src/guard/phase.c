@@ -119,6 +119,7 @@ static void launch(rg_phase_run_t *r, const rg_hook_check_t *c, slot_t *s)
         .stream = a->stream,
         .status = a->status,
         .io = a->io,
+        .request_transformed = a->request_transformed,
     };
     rg_check_result_t *res = &s->res;
     if (c->ops == NULL) {
@@ -426,6 +427,13 @@ json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, r
                      json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
                      void *header_ctx, rg_phase_outcome_t *out)
 {
+    return rg_hooks_run_io(hooks, async, phase, type, body, request, metadata, header, header_ctx, NULL, out);
+}
+
+json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
+                        json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
+                        void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out)
+{
     const rg_hook_t **sel = calloc(hooks->n ? hooks->n : 1, sizeof(*sel));
     size_t n = 0;
     for (size_t i = 0; sel && i < hooks->n; i++)
@@ -440,14 +448,19 @@ json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, r
                          .metadata = metadata,
                          .header = header,
                          .header_ctx = header_ctx,
-                         .provider = "openai"};
+                         .provider = "openai",
+                         .io = io};
     rg_phase_run_t *r = sel ? rg_phase_new(&a) : NULL;
     free(sel);
     if (r == NULL) {
         *out = (rg_phase_outcome_t){0, 0, 0};
         return json_array();
     }
-    rg_phase_go(r, NULL, NULL); /* without io every check finishes at once */
+    if (!rg_phase_go(r, NULL, NULL)) { /* an io that answers later: not for this synchronous form */
+        rg_phase_free(r);
+        *out = (rg_phase_outcome_t){0, 0, 0};
+        return json_array();
+    }
     json_t *results = json_incref(r->results);
     *out = r->out;
     json_decref(*body);

@@ -1,7 +1,7 @@
 """Replays Portkey 1.15.2's recorded guardrail cases (../shared/reference/portkey-1.15.2/) against Railgate:
 same status, same hook_results shape (hooks, checks, verdicts, deny, transformed, feedback, errors, data fields),
 and the same effect on what reached the upstream. Deliberate differences are listed in DIFFERENT with the reason;
-cases whose checks need network I/O (webhook, jwt) or Portkey's routing (fallback targets) are in NOT_YET and
+cases that need Portkey's routing (fallback targets) or stream after-hooks are in NOT_YET and
 are not counted as passing."""
 import json
 import os
@@ -12,13 +12,23 @@ from harness import ROOT, Mock, Railgate, check, config, eq, sse_events, upstrea
 REF = os.path.join(ROOT, "..", "shared", "reference", "portkey-1.15.2")
 
 NOT_YET = {
-    "12": "default.webhook (async I/O check)", "13": "default.webhook", "14": "default.webhook",
     "30": "Portkey's fallback targets (Railgate routes by model)",
-    "32": "default.jwt (JWKS fetch)", "33": "default.jwt",
-    "15": "async hooks: Railgate will run them after the response (Portkey ignores them)",
     "19": "after-hooks on streams: Railgate will check the streamed text (Portkey checks an empty body)",
     "20": "after-hooks on streams (as 19)",
 }
+
+# Where Railgate answers differently on purpose: case → (status Railgate gives, why).
+DIFFERENT = {
+    "32": (200, "default.jwt matches the header name case-insensitively, so the default headerKey 'Authorization' "
+                "finds the token (Portkey's node build lower-cases header names and never matches it: 246 "
+                "'Missing authorization header'); the JWKS fetch then fails (404) and the check fails open"),
+}
+
+# The recorded cases point at Portkey's mock on 127.0.0.1:18080; the replay points them at ours. Portkey's mock
+# had no JWKS (its /jwks answered 404, which cases 32-33 rely on); ours serves one, so those go to a missing page.
+def localize(text, port):
+    text = text.replace("127.0.0.1:18080/jwks", f"127.0.0.1:{port}/no-jwks-here")
+    return text.replace("127.0.0.1:18080", f"127.0.0.1:{port}")
 
 
 def cases():
@@ -75,10 +85,14 @@ def run_case(num, case, rg, m):
     headers, body = parse_cmd(case)
     want_status, want_body = recorded(case)
     stream = '"stream":true' in body.replace(" ", "")
-    sent = {k: v for k, v in headers.items() if k.startswith("x-portkey")}
+    sent = {k: localize(v, m.port) for k, v in headers.items() if k.startswith("x-portkey") or k == "authorization"}
     before = m.count()
     s, h, b = rg.post("/v1/chat/completions", body, sent)
+    if num in DIFFERENT:
+        eq(s, DIFFERENT[num][0], f"case {case} (deliberately different: {DIFFERENT[num][1]}): status")
+        return m.count() > before, None
     eq(s, want_status, f"case {case}: status")
+    want_body = localize(want_body.decode(), m.port).encode()
     got, want = hook_results_of(s, b, stream), hook_results_of(want_status, want_body, stream)
     eq(got is None, want is None, f"case {case}: hook_results presence")
     if want is not None:
@@ -107,10 +121,18 @@ def test_recorded_portkey_cases():
             continue
         called, last = run_case(num, case, rg, m)
         status, _ = recorded(case)
-        denied_before = status == 446 and num not in ("07",)
+        denied_before = status == 446 and num not in ("07",) and num not in DIFFERENT
         eq(called, not denied_before, f"case {case}: upstream called")
         if num == "09":
             check("[SSN]" in json.loads(last["body"])["messages"][-1]["content"], f"case 09 upstream got {last['body']}")
+        if num == "14":
+            eq(json.loads(last["body"])["messages"][-1]["content"], "My SSN is [SSN-REDACTED], remember it.")
+        if num == "15":
+            rows = rg.wait_rows(1, "verdicts LIKE '%async-one%'")
+            check(rows, "case 15: the async hook's result is in the record")
+            hook = json.loads(rows[-1]["verdicts"])["before_request_hooks"][0]
+            # the body carries an SSN: the async hook fails (and would deny in line) but never changes the answer
+            eq((hook["id"], hook["async"], hook["verdict"]), ("async-one", True, False), "case 15: recorded async hook")
         if num == "24":
             eq(json.loads(last["body"])["messages"][0]["content"], "Be brief. What is the meaning of life?")
         ran += 1
