@@ -43,6 +43,7 @@ void rg_errors_free(rg_errors_t *e)
 
 static void config_free(rg_config_t *c)
 {
+    rg_cfg_guardrails_free(c);
     for (size_t i = 0; i < c->n_models; i++) {
         curl_slist_free_all(c->models[i].up_headers[0]);
         curl_slist_free_all(c->models[i].up_headers[1]);
@@ -159,9 +160,11 @@ static void params_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_node
         int x;
         if (rg_cfg_int(w, v, what, 1, 1000, &x) == 0)
             m->mock_chunks = (uint32_t)x;
+    } else if (!strcmp(key, "guardrails")) {
+        rg_cfg_model_guardrails(w, v, m);
     } else {
         rg_cfg_bad(w, k, "model '%s': unknown key '%s' in litellm_params (known: model, api_base, api_key, timeout, "
-                  "extra_headers, mock_response, mock_delay, mock_chunk_delay, mock_chunks)",
+                  "extra_headers, mock_response, mock_delay, mock_chunk_delay, mock_chunks, guardrails)",
             m->name ? m->name : "?", key);
     }
 }
@@ -327,11 +330,16 @@ static void settings_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_no
         rg_cfg_duration_ms(w, v, what, &c->shutdown_timeout_ms);
     else if (!strcmp(key, "tls"))
         rg_cfg_each_pair(w, v, what, tls_pair, NULL);
+    else if (!strcmp(key, "hooks"))
+        rg_cfg_default_hooks(w, v);
+    else if (!strcmp(key, "request_hooks"))
+        rg_cfg_request_hooks(w, v);
     else
         rg_cfg_bad(w, k,
             "railgate_settings: unknown key '%s' (known: host, port, workers, log_level, max_request_body, "
             "max_response_buffered, record_body_max, record_queue, header_timeout, body_timeout, "
-            "upstream_connect_timeout, upstream_read_timeout, upstream_timeout, shutdown_timeout, tls)",
+            "upstream_connect_timeout, upstream_read_timeout, upstream_timeout, shutdown_timeout, tls, hooks, "
+            "request_hooks)",
             key);
 }
 
@@ -375,8 +383,12 @@ static void top_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_node_t 
         rg_cfg_each_pair(w, v, key, general_pair, NULL);
     } else if (!strcmp(key, "railgate_settings")) {
         rg_cfg_each_pair(w, v, key, settings_pair, NULL);
+    } else if (!strcmp(key, "guardrails")) {
+        /* parsed before everything else (see rg_config_parse) */
     } else {
-        rg_cfg_bad(w, k, "unknown top-level key '%s' (known: model_list, general_settings, railgate_settings)", key);
+        rg_cfg_bad(w, k,
+                   "unknown top-level key '%s' (known: model_list, guardrails, general_settings, railgate_settings)",
+                   key);
     }
 }
 
@@ -456,8 +468,13 @@ rg_config_t *rg_config_parse(const char *source, const char *yaml, size_t len, c
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root == NULL)
         rg_errors_add(errs, "%s:1: the file is empty", source);
-    else
+    else {
+        /* guardrails first, so that models can name them wherever the list is in the file */
+        yaml_node_t *gr = rg_cfg_lookup(&w, root, "guardrails");
+        if (gr != NULL)
+            rg_cfg_guardrails(&w, gr);
         rg_cfg_each_pair(&w, root, "top level", top_pair, NULL);
+    }
     /* a second document in the stream is almost certainly a mistake */
     yaml_document_t extra;
     if (root && yaml_parser_load(&parser, &extra)) {

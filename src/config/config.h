@@ -13,6 +13,8 @@
 #ifndef RG_CONFIG_H
 #define RG_CONFIG_H
 
+#include "config/guardrails.h"
+
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +45,9 @@ typedef struct rg_model {
     uint32_t mock_delay_ms;
     uint32_t mock_chunk_delay_ms;
     uint32_t mock_chunks;
+    /* litellm_params.guardrails: indices into rg_config_t.guardrails, in the order written */
+    size_t *guardrails;
+    size_t n_guardrails;
 } rg_model_t;
 
 typedef struct rg_config {
@@ -51,6 +56,10 @@ typedef struct rg_config {
 
     rg_model_t *models;
     size_t n_models;
+
+    /* guardrails: (guardrails.h), names unique */
+    rg_guardrail_t *guardrails;
+    size_t n_guardrails;
 
     /* general_settings */
     char *master_key;
@@ -73,6 +82,9 @@ typedef struct rg_config {
     uint32_t shutdown_timeout_ms;
     char *tls_cert_file;
     char *tls_key_file;
+    /* railgate_settings.hooks: Portkey-shaped hooks every request runs (before / after the upstream) */
+    rg_hook_list_t default_before, default_after;
+    int request_hooks_off; /* railgate_settings.request_hooks: off = hooks a request brings are not accepted */
 
     /* every heap string above, for rg_config_free */
     void **allocs;
@@ -117,5 +129,7 @@ static inline rg_config_t *rg_config_ref(rg_config_t *c)
 void rg_config_unref(rg_config_t *c);
 
 const rg_model_t *rg_config_find_model(const rg_config_t *c, const char *name, size_t len);
+/* A guardrail by guardrail_name, or NULL. */
+const rg_guardrail_t *rg_config_find_guardrail(const rg_config_t *c, const char *name, size_t len);
 
 #endif

@@ -193,3 +193,43 @@ int rg_cfg_each_pair(rg_walk_t *w, yaml_node_t *map, const char *what, rg_cfg_pa
 }
 
 
+int rg_cfg_bool(rg_walk_t *w, yaml_node_t *n, const char *what, int *out)
+{
+    const char *v = rg_cfg_scalar(w, n, what);
+    if (v == NULL)
+        return -1;
+    if (!strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE"))
+        *out = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "False") || !strcmp(v, "FALSE"))
+        *out = 0;
+    else {
+        rg_cfg_bad(w, n, "%s: expected true or false, got '%s'", what, v);
+        return -1;
+    }
+    return 0;
+}
+
+const char *rg_cfg_http_url(rg_walk_t *w, yaml_node_t *n, const char *what)
+{
+    const char *b = rg_cfg_scalar(w, n, what);
+    if (b == NULL)
+        return NULL;
+    const char *host = !strncmp(b, "http://", 7) ? b + 7 : !strncmp(b, "https://", 8) ? b + 8 : NULL;
+    if (host == NULL || *host == '\0' || *host == '/' || *host == ':' || strpbrk(host, " \t\r\n")) {
+        rg_cfg_bad(w, n, "%s: expected an http:// or https:// URL with a host, got '%s'", what, b);
+        return NULL;
+    }
+    return b;
+}
+
+yaml_node_t *rg_cfg_lookup(rg_walk_t *w, yaml_node_t *map, const char *key)
+{
+    if (map == NULL || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = rg_cfg_node(w, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+            return rg_cfg_node(w, p->value);
+    }
+    return NULL;
+}
