@@ -84,7 +84,7 @@ typedef struct rg_config {
     char *tls_key_file;
     /* railgate_settings.hooks: Portkey-shaped hooks every request runs (before / after the upstream) */
     rg_hook_list_t default_before, default_after;
-    int request_hooks_off; /* railgate_settings.request_hooks: off = x-portkey-config hooks are refused */
+    int request_hooks_off; /* railgate_settings.request_hooks: off = hooks a request brings are not accepted */
 
     /* every heap string above, for rg_config_free */
     void **allocs;
@@ -129,5 +129,7 @@ static inline rg_config_t *rg_config_ref(rg_config_t *c)
 void rg_config_unref(rg_config_t *c);
 
 const rg_model_t *rg_config_find_model(const rg_config_t *c, const char *name, size_t len);
+/* A guardrail by guardrail_name, or NULL. */
+const rg_guardrail_t *rg_config_find_guardrail(const rg_config_t *c, const char *name, size_t len);
 
 #endif

@@ -9,7 +9,7 @@
  * checks and bad check parameters are config errors at their line. The
  * runtime picks the phase from `modes`; the hook itself is phase-free.
  *
- * Kinds (a table in guardrails.c):
+ * Kinds (a table in guardrail_kinds.c):
  *   railgate  `checks:` — Portkey check ids with parameters (YAML → JSON);
  *   webhook   one `default.webhook` check built from api_base, api_key,
  *             headers and guardrail_timeout; remote = 1.

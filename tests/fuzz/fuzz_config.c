@@ -5,8 +5,10 @@
  * generation and report no problem, or return NULL and report at least one;
  * every problem is a "fuzz.yaml:..." string. A generation that loads must be
  * internally consistent (every model named, resolvable and with the fields
- * the proxy dereferences without checking). Memory errors, leaks and UB are
- * the sanitizers' job.
+ * the proxy dereferences without checking; every guardrail and default hook
+ * compiled, with every check found and its parameters compiled; model
+ * guardrail indices in range). Memory errors, leaks and UB are the
+ * sanitizers' job.
  */
 #include "config/config.h"
 
@@ -28,7 +30,51 @@ static void setup_env(void)
     setenv("RG_FUZZ_PORT", "4242", 1);
     setenv("RG_FUZZ_EMPTY", "", 1);
     setenv("RG_FUZZ_SIZE", "2mb", 1);
+    setenv("RG_FUZZ_NL", "a\nb", 1);
     unsetenv("LOG_LEVEL"); /* the result must not depend on the caller's environment */
+}
+
+/* Operator hooks load only when every check exists and compiled (strict). */
+static void check_hooks(const rg_hook_list_t *l)
+{
+    if (l->n && l->hooks == NULL)
+        abort();
+    for (size_t i = 0; i < l->n; i++) {
+        const rg_hook_t *h = &l->hooks[i];
+        if (h->type == RG_HOOK_UNTYPED || (h->n_checks && h->checks == NULL))
+            abort();
+        for (size_t k = 0; k < h->n_checks; k++)
+            if (h->checks[k].id == NULL || h->checks[k].ops == NULL || h->checks[k].compiled == NULL)
+                abort();
+    }
+}
+
+static void check_guardrails(const rg_config_t *c)
+{
+    if (c->n_guardrails && c->guardrails == NULL)
+        abort();
+    for (size_t i = 0; i < c->n_guardrails; i++) {
+        const rg_guardrail_t *g = &c->guardrails[i];
+        if (g->name == NULL || g->name[0] == '\0' || g->kind == NULL)
+            abort();
+        if (rg_config_find_guardrail(c, g->name, strlen(g->name)) != g)
+            abort(); /* names are unique */
+        if (g->modes == 0 || (g->modes & ~15u) != 0 || g->block_status < 400 || g->block_status > 599)
+            abort();
+        if (g->stream_mode != RG_STREAM_INCREMENTAL && g->stream_mode != RG_STREAM_BUFFER &&
+            g->stream_mode != RG_STREAM_LOG)
+            abort();
+        if (g->remote && (g->api_base == NULL || g->timeout_ms == 0))
+            abort();
+        if (g->hooks.n != 1 || g->hooks.hooks[0].n_checks == 0 || g->hooks.hooks[0].n_checks > RG_GR_MAX_CHECKS ||
+            strcmp(g->hooks.hooks[0].id, g->name) != 0 || !g->hooks.hooks[0].deny)
+            abort();
+        check_hooks(&g->hooks);
+    }
+    check_hooks(&c->default_before);
+    check_hooks(&c->default_after);
+    if (c->request_hooks_off != 0 && c->request_hooks_off != 1)
+        abort();
 }
 
 static void check_config(const rg_config_t *c)
@@ -41,6 +87,7 @@ static void check_config(const rg_config_t *c)
         abort();
     if (!!c->tls_cert_file != !!c->tls_key_file)
         abort();
+    check_guardrails(c);
     for (size_t i = 0; i < c->n_models; i++) {
         const rg_model_t *m = &c->models[i];
         if (m->name == NULL || m->name[0] == '\0' || m->upstream_model == NULL || m->provider_name == NULL)
@@ -56,6 +103,11 @@ static void check_config(const rg_config_t *c)
                 abort();
         if (rg_config_find_model(c, m->name, strlen(m->name)) != m)
             abort(); /* names are unique, so the lookup finds this very entry */
+        if (m->n_guardrails && m->guardrails == NULL)
+            abort();
+        for (size_t k = 0; k < m->n_guardrails; k++)
+            if (m->guardrails[k] >= c->n_guardrails)
+                abort();
     }
 }
 
