@@ -1,0 +1,222 @@
+"""LiteLLM-style guardrails from the YAML config (`guardrails:`), gateway-wide default hooks, and the
+operator-vs-request rule: 403 blocks in OpenAI's error shape, per-model and per-request opt-in, modes
+(pre_call, post_call, during_call, logging_only), background hooks landing in the record, and
+remote (webhook) guardrails failing closed or open within guardrail_timeout."""
+import json
+import socket
+import time
+
+from harness import Mock, Railgate, check, config, eq, error_of, request, upstream_model
+
+SSN = "\\\\d{3}-\\\\d{2}-\\\\d{4}"  # YAML double-quoted: \\d → \d for the regex
+
+
+def guardrail(name, mode="pre_call", default_on="true", checks=None, extra=""):
+    checks = checks or f'        - id: default.regexMatch\n          parameters: {{rule: "{SSN}", not: true}}\n'
+    return f"""  - guardrail_name: {name}
+    litellm_params:
+      guardrail: railgate
+      mode: {mode}
+      default_on: {default_on}
+      checks:
+{checks}{extra}"""
+
+
+def cfg(guardrails, models="", settings=""):
+    return config(models=models, settings=settings) + "guardrails:\n" + guardrails
+
+
+def record_of(rg, rid):
+    rows = rg.wait_rows(1, "id = ?", (rid,))
+    eq(len(rows), 1, f"one record for {rid}")
+    return rows[0]
+
+
+def hooks_in(verdicts):
+    v = json.loads(verdicts)
+    return v["before_request_hooks"] + v["after_request_hooks"]
+
+
+def test_pre_call_blocks_with_403_and_upstream_not_called():
+    mock = Mock()
+    rg = Railgate(cfg(guardrail("no-ssn"), models=upstream_model("up", mock.base())))
+    s, h, b = rg.chat("up", "my SSN is 123-45-6789")
+    eq(s, 403, "blocked status")
+    e = error_of(b)
+    eq(e["type"], "guardrail_violation", "error type")
+    check(e["message"].startswith("Blocked by no-ssn: "), f"message: {e['message']}")
+    check("hook_results" not in json.loads(b), "LiteLLM-style blocks carry no hook_results")
+    eq(mock.count(), 0, "upstream calls after a pre_call block")
+    r = record_of(rg, h["x-railgate-request-id"])
+    eq(r["status"], 403, "recorded status")
+    eq(r["error"], "guardrail_blocked", "recorded error")
+    hooks = hooks_in(r["verdicts"])
+    eq([x["id"] for x in hooks], ["no-ssn"], "recorded hook")
+    eq(hooks[0]["verdict"], False, "recorded verdict")
+
+    s, h, b = rg.chat("up", "nothing to see")
+    eq(s, 200, "clean request")
+    check("hook_results" not in json.loads(b), "no hook_results added for YAML guardrails")
+    eq(mock.count(), 1, "upstream called once")
+
+
+def test_block_status_and_message_configurable():
+    g = guardrail("strict", extra="      block_status: 400\n      block_message: \"Request refused by policy\"\n")
+    rg = Railgate(cfg(g))
+    s, _, b = rg.chat("mock", "123-45-6789")
+    eq(s, 400, "configured status")
+    eq(error_of(b)["message"], "Request refused by policy", "configured message")
+
+
+def test_opt_in_by_request_body_metadata_and_model():
+    mock = Mock()
+    models = upstream_model("up", mock.base()) + upstream_model(
+        "guarded", mock.base(), extra="      guardrails: [opt]\n")
+    rg = Railgate(cfg(guardrail("opt", default_on="false"), models=models))
+    eq(rg.chat("up", "123-45-6789")[0], 200, "not default_on: not run")
+    s, _, _ = rg.chat("up", "123-45-6789", guardrails=["opt"])
+    eq(s, 403, "named in the body")
+    s, _, _ = rg.chat("up", "fine", guardrails=["opt"])
+    eq(s, 200, "named in the body, passing")
+    check("guardrails" not in mock.last()["body"], f"the guardrails key is not sent upstream: {mock.last()['body']}")
+    eq(rg.chat("up", "123-45-6789", metadata={"guardrails": ["opt"]})[0], 403, "named in metadata")
+    eq(rg.chat("guarded", "123-45-6789")[0], 403, "named by the model")
+    s, _, b = rg.chat("up", "x", guardrails=["nope"])
+    eq(s, 400, "unknown guardrail name")
+    check("nope" in error_of(b)["message"], "the message names it")
+
+
+def test_post_call_blocks_the_answer():
+    models = """  - model_name: leaky
+    litellm_params:
+      model: mock/railgate-mock
+      mock_response: "the number is 123-45-6789"
+"""
+    rg = Railgate(cfg(guardrail("out", mode="post_call"), models=models))
+    s, h, b = rg.chat("leaky", "hello")
+    eq(s, 403, "post_call block")
+    check("123-45" not in b.decode(), "the answer does not leak")
+    r = record_of(rg, h["x-railgate-request-id"])
+    eq(json.loads(r["verdicts"])["after_request_hooks"][0]["id"], "out", "recorded after hook")
+
+
+def test_logging_only_never_blocks_and_lands_in_the_record():
+    rg = Railgate(cfg(guardrail("audit", mode="logging_only")))
+    s, h, _ = rg.chat("mock", "123-45-6789")
+    eq(s, 200, "logging_only does not block")
+    r = record_of(rg, h["x-railgate-request-id"])
+    hooks = hooks_in(r["verdicts"])
+    check(any(x["id"] == "audit" and x["verdict"] is False for x in hooks), f"recorded: {r['verdicts']}")
+
+
+def test_portkey_async_hook_runs_and_is_recorded():
+    rg = Railgate(config())
+    hook = {"before_request_hooks": [{"id": "bg", "type": "guardrail", "async": True, "deny": True, "checks": [
+        {"id": "default.contains", "parameters": {"words": ["secret"], "operator": "none"}}]}]}
+    s, h, b = rg.chat("mock", "a secret", headers={"x-portkey-config": json.dumps(hook)})
+    eq(s, 200, "async hooks never deny")
+    r = record_of(rg, h["x-railgate-request-id"])
+    hooks = hooks_in(r["verdicts"])
+    eq([(x["id"], x["verdict"], x["async"]) for x in hooks], [("bg", False, True)], "recorded async result")
+
+
+def test_operator_default_hooks_always_run():
+    settings = """  hooks:
+    before_request_hooks:
+      - id: op
+        type: guardrail
+        deny: true
+        checks:
+          - id: default.contains
+            parameters: {words: [forbidden], operator: none}
+"""
+    rg = Railgate(config(settings=settings))
+    s, _, b = rg.chat("mock", "forbidden words")
+    eq(s, 446, "operator hook denies")
+    eq([x["id"] for x in json.loads(b)["hook_results"]["before_request_hooks"]], ["op"], "hook_results")
+    # a request config cannot remove or weaken it: its own hooks add to the operator's
+    mine = {"before_request_hooks": [{"id": "op", "type": "guardrail", "deny": False, "checks": []}]}
+    s, _, b = rg.chat("mock", "forbidden words", headers={"x-portkey-config": json.dumps(mine)})
+    eq(s, 446, "still denied with a request config reusing the id")
+    eq([x["id"] for x in json.loads(b)["hook_results"]["before_request_hooks"]], ["op", "op"], "both ran")
+    eq(rg.chat("mock", "fine")[0], 200, "passing request")
+
+
+def test_request_hooks_off_refuses_request_hooks():
+    rg = Railgate(config(settings="  request_hooks: off\n"))
+    mine = {"before_request_hooks": [{"id": "x", "type": "guardrail", "checks": []}]}
+    s, _, b = rg.chat("mock", "hi", headers={"x-portkey-config": json.dumps(mine)})
+    eq(s, 400, "request hooks refused")
+    check("request_hooks" in error_of(b)["message"], "the message says which setting")
+    s, _, _ = rg.chat("mock", "hi", headers={"x-portkey-config": json.dumps({"provider": "openai"})})
+    eq(s, 200, "a config without hooks is fine")
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def webhook(name, url, fallback="fail_closed", timeout="1", headers="{}"):
+    return f"""  - guardrail_name: {name}
+    litellm_params:
+      guardrail: webhook
+      mode: pre_call
+      default_on: true
+      api_base: {url}
+      unreachable_fallback: {fallback}
+      guardrail_timeout: {timeout}
+      headers: {headers}
+"""
+
+
+def test_remote_guardrail_unreachable_fail_closed_and_open():
+    url = f"http://127.0.0.1:{closed_port()}/check"
+    rg = Railgate(cfg(webhook("corp", url)))
+    s, _, b = rg.chat("mock", "hi")
+    eq(s, 503, "fail_closed")
+    e = error_of(b)
+    eq(e["code"], "guardrail_unreachable", "code")
+    check("corp" in e["message"], e["message"])
+    rg.stop()
+    rg = Railgate(cfg(webhook("corp", url, fallback="fail_open")))
+    eq(rg.chat("mock", "hi")[0], 200, "fail_open passes")
+
+
+def test_remote_guardrail_verdicts_and_timeout():
+    mock = Mock()
+    url = f"http://127.0.0.1:{mock.port}/webhook"
+    rg = Railgate(cfg(webhook("corp", url)))
+    eq(rg.chat("mock", "hello")[0], 200, "webhook passes")
+    s, _, b = rg.chat("mock", "this is forbidden")
+    eq(s, 403, "webhook verdict false blocks")
+    check(error_of(b)["message"].startswith("Blocked by corp"), "message")
+    rg.stop()
+    rg = Railgate(cfg(webhook("slow", url, timeout="0.3", headers="{x-mock-delay-ms: '3000'}")))
+    t0 = time.time()
+    s, _, _ = rg.chat("mock", "hello")
+    took = time.time() - t0
+    eq(s, 503, "a slow webhook fails closed")
+    check(took < 2.0, f"answered within the guardrail_timeout, not the webhook's delay ({took:.2f}s)")
+
+
+def test_during_call_runs_beside_the_upstream_and_blocks_its_answer():
+    mock = Mock(threads=2)
+    hook_url = f"http://127.0.0.1:{mock.port}/webhook"
+    g = webhook("beside", hook_url, timeout="2", headers="{x-mock-delay-ms: '300'}").replace("mode: pre_call",
+                                                                                             "mode: during_call")
+    slow = "      extra_headers: {x-mock-delay-ms: '300'}\n"
+    rg = Railgate(cfg(g, models=upstream_model("up", mock.base("slow"), extra=slow)))
+    t0 = time.time()
+    s, _, b = rg.chat("up", "this is forbidden")
+    took = time.time() - t0
+    eq(s, 403, "during_call block")
+    check("Hello from" not in b.decode(), "the upstream's answer is dropped")
+    eq(mock.count(), 1, "the upstream was called")
+    eq(json.loads(request("GET", mock.port, "/_count")[2])["hooks"], 1, "the webhook was called")
+    check(took < 0.55, f"webhook and upstream ran side by side ({took:.2f}s for two 0.3 s waits)")
+    s, _, b = rg.chat("up", "fine")
+    eq(s, 200, "during_call pass")
