@@ -1,5 +1,6 @@
 #include "api/guard.h"
 
+#include "api/stream_guard.h"
 #include "core/json_load.h"
 #include "core/log.h"
 #include "guard/hook.h"
@@ -227,8 +228,46 @@ void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
     json_decref(ev);
 }
 
+rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
+{
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL || g->after.n == 0 || ex->route == RG_ROUTE_EMBEDDINGS)
+        return NULL;
+    const rg_hook_t **hooks = calloc(g->after.n, sizeof(*hooks));
+    size_t n = 0;
+    for (size_t i = 0; hooks && i < g->after.n; i++)
+        if (!g->after.hooks[i].async) /* as rg_guard_respond: async hooks are not run yet */
+            hooks[n++] = &g->after.hooks[i];
+    rg_stream_guard_t *sg = NULL;
+    if (n > 0) {
+        rg_stream_guard_opts_t o = {
+            .mode = rg_stream_guard_mode_of(hooks, n),
+            .hooks = hooks,
+            .n = n,
+            .type = req_type(ex->route),
+            .request = ex->body,
+            .metadata = g->metadata,
+            .header = header_cb,
+            .header_ctx = ex->req,
+            .before_results = g->before_results,
+            .send_results = !g->strict,
+            .max = ex->cfg->max_response_buffered,
+        };
+        sg = rg_stream_guard_new(&o);
+    }
+    free(hooks);
+    return sg;
+}
+
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
 {
+    if (ex->guard && ex->sg && rg_stream_guard_results(ex->sg)) { /* a stream's after-hook results */
+        json_decref(ex->guard->after_results);
+        ex->guard->after_results = json_incref(rg_stream_guard_results(ex->sg));
+        json_t *hr = hook_results(ex->guard);
+        remember(ex, hr);
+        json_decref(hr);
+    }
     if (ex->guard == NULL || ex->guard->verdicts == NULL)
         return NULL;
     *len = strlen(ex->guard->verdicts);
