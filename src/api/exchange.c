@@ -2,6 +2,7 @@
 
 #include "api/app.h"
 #include "api/guard.h"
+#include "api/stream_guard.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/record.h"
@@ -203,6 +204,8 @@ static void on_dispose(void *p)
     }
     rg_exchange_finalize(ex);
     h2o_linklist_unlink(&ex->link);
+    rg_stream_guard_free(ex->sg); /* cancels a final check still running */
+    ex->sg = NULL;
     rg_guard_free(ex);
     json_decref(ex->body);
     free(ex->up_body);
@@ -363,6 +366,8 @@ void rg_exchange_flush(rg_exchange_t *ex)
     ex->resp = tmp;
     rg_buf_reset(&ex->resp);
     h2o_iovec_t iov = h2o_iovec_init(ex->out.data, ex->out.len);
+    if (rg_buf_append_some(&ex->rec, iov.base, iov.len) < iov.len)
+        ex->rec_truncated = 1;
     ex->sending = 1;
     if (final)
         ex->finished = 1;
@@ -371,6 +376,69 @@ void rg_exchange_flush(rg_exchange_t *ex)
         ex->paused = 0;
         rg_transfer_resume(ex->xfer); /* may call on_data right away; flush then sees sending=1 */
     }
+}
+
+void rg_exchange_stream_init(rg_exchange_t *ex)
+{
+    if (ex->guard && ex->sg == NULL)
+        ex->sg = rg_guard_stream_guard(ex);
+}
+
+static void guard_cut(rg_exchange_t *ex)
+{
+    int too_large = rg_stream_guard_cut(ex->sg) == RG_SG_CUT_TOO_LARGE;
+    ex->guard_cut = 1;
+    ex->err = too_large ? RG_E_UPSTREAM_TOO_LARGE : RG_E_HOOK_DENIED;
+    ex->err_detail = too_large ? "the stream outgrew max_response_buffered while held for output guardrails"
+                               : "an output guardrail denied the streamed answer";
+}
+
+int rg_exchange_stream_event(rg_exchange_t *ex, const rg_sse_event_t *ev)
+{
+    if (!ex->started)
+        rg_exchange_start_stream(ex);
+    if (ex->guard_cut)
+        return 1;
+    if (ex->sg) {
+        if (rg_stream_guard_event(ex->sg, ev, &ex->resp) != RG_SG_CUT)
+            return 0;
+        guard_cut(ex);
+        return 1;
+    }
+    if (rg_buf_append(&ex->resp, ev->raw, ev->raw_len) != RG_BUF_OK) {
+        ex->err = RG_E_UPSTREAM_TOO_LARGE;
+        return 1;
+    }
+    return 0;
+}
+
+/* The output guardrails' verdict is in (or there are none): the error event for ex->err, then the end. */
+static void stream_close(void *arg)
+{
+    rg_exchange_t *ex = arg;
+    ex->guard_wait = 0;
+    if (ex->sg && !ex->guard_cut && rg_stream_guard_cut(ex->sg)) {
+        guard_cut(ex); /* denied by the final check: its error event and [DONE] are queued */
+    } else if (ex->err && !ex->guard_cut) {
+        char tmp[768];
+        size_t n = rg_error_format(tmp, sizeof(tmp), ex->err, ex->err_detail, NULL);
+        if (ex->resp.len + n + 8 > ex->resp.max)
+            ex->resp.max = ex->resp.len + n + 8; /* always room for the closing error event */
+        rg_sse_frame(&ex->resp, tmp, n);
+    }
+    ex->upstream_done = 1;
+    rg_exchange_flush(ex);
+}
+
+void rg_exchange_stream_end(rg_exchange_t *ex)
+{
+    if (!ex->started)
+        rg_exchange_start_stream(ex); /* an empty but well-formed stream */
+    if (ex->sg && !ex->guard_cut && rg_stream_guard_finish(ex->sg, &ex->resp, stream_close, ex) == RG_SG_WAIT) {
+        ex->guard_wait = 1;
+        return;
+    }
+    stream_close(ex);
 }
 
 /* keys whose values are credentials; matched case-insensitively at any depth */

@@ -69,6 +69,7 @@ typedef struct rg_exchange {
     char *mock_text; /* malloc'd */
 
     struct rg_guard_state *guard; /* hooks of this request, or NULL (api/guard.c) */
+    struct rg_stream_guard *sg;   /* streams: output guardrails between the provider and the client, or NULL */
     unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */
     unsigned streaming : 1;   /* passing an SSE stream through */
@@ -80,6 +81,8 @@ typedef struct rg_exchange {
     unsigned client_gone : 1;
     unsigned recorded : 1;
     unsigned sse_ready : 1;
+    unsigned guard_wait : 1;  /* the stream ended; the output guardrails' final check is running */
+    unsigned guard_cut : 1;   /* the output guardrails stopped the stream */
 } rg_exchange_t;
 
 rg_exchange_t *rg_exchange_new(rg_worker_t *w, h2o_req_t *req, rg_route_t route);
@@ -90,8 +93,22 @@ void rg_exchange_send(rg_exchange_t *ex, int status, const char *content_type, h
 void rg_exchange_error(rg_exchange_t *ex, rg_error_t e, const char *message, const char *param);
 /* Starts a streamed (SSE) response with status 200. */
 void rg_exchange_start_stream(rg_exchange_t *ex);
-/* Streams: hands pending bytes (ex->resp) to h2o when it is ready; ends after upstream_done. */
+/* Streams: hands pending bytes (ex->resp) to h2o when it is ready; ends after upstream_done. What goes
+ * out is copied (capped) into ex->rec for the record. */
 void rg_exchange_flush(rg_exchange_t *ex);
+/*
+ * Streams, for providers: call once the answer is known to be a stream, before its first event (sets up
+ * the output guardrails when the request has after-hooks: api/stream_guard.h). Then each complete event
+ * goes through rg_exchange_stream_event, which starts the response on its first call and queues what may
+ * go out in ex->resp (the caller flushes). It returns 1 when the provider must stop: the guardrails cut
+ * the stream (their error event and [DONE] are queued), or ex->resp outgrew its cap (ex->err set).
+ * rg_exchange_stream_end is the end of the provider's stream, with ex->err set when it failed: it runs
+ * the guardrails' final check (which may wait on async checks), queues an error event for ex->err, and
+ * ends the response.
+ */
+void rg_exchange_stream_init(rg_exchange_t *ex);
+int rg_exchange_stream_event(rg_exchange_t *ex, const rg_sse_event_t *ev);
+void rg_exchange_stream_end(rg_exchange_t *ex);
 /* The client left before any response: stop upstream work and let h2o free the request (recorded as 499). */
 void rg_exchange_abandon(rg_exchange_t *ex);
 /* Writes the record and the log line now (idempotent); used by dispose and at shutdown. */

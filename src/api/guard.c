@@ -24,6 +24,7 @@
 #include "api/app.h"
 #include "api/check_io.h"
 #include "api/guard_cache.h"
+#include "api/stream_guard.h"
 #include "core/json_load.h"
 #include "core/log.h"
 #include "guard/hook.h"
@@ -804,11 +805,66 @@ void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
     json_decref(ev);
 }
 
+rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
+{
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL || g->post.n == 0 || ex->route == RG_ROUTE_EMBEDDINGS)
+        return NULL;
+    api_worker_t *a = aw(g->w);
+    rg_stream_guard_opts_t o = {
+        .mode = rg_stream_guard_mode_of(g->post.hooks, g->post.n),
+        .hooks = g->post.hooks,
+        .n = g->post.n,
+        .type = g->type,
+        .request = ex->body,
+        .metadata = g->metadata,
+        .header = header_cb,
+        .header_ctx = g,
+        .headers = g->headers,
+        .io = a ? a->io : NULL,
+        .before_results = g->results[0],
+        .send_results = !g->strict && g->portkey,
+        .max = ex->cfg->max_response_buffered,
+    };
+    /* only YAML guardrails check this stream: a cut carries LiteLLM's error, not Portkey's hooks_failed */
+    char names[512] = "";
+    size_t used = 0;
+    int only_guardrails = 1;
+    for (size_t i = 0; i < g->post.n; i++) {
+        if (g->post.gr[i] == NULL) {
+            only_guardrails = 0;
+            break;
+        }
+        int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", g->post.gr[i]->name);
+        if (n > 0 && (size_t)n < sizeof(names) - used)
+            used += (size_t)n;
+    }
+    json_t *err = NULL;
+    if (only_guardrails) {
+        char msg[640];
+        snprintf(msg, sizeof(msg), "Blocked by %s: the streamed answer failed the guardrail", names);
+        err = json_pack("{s:s, s:s, s:n, s:s}", "message", msg, "type", "guardrail_violation", "param", "code",
+                        "guardrail_blocked");
+        o.error = err;
+    }
+    rg_stream_guard_t *sg = rg_stream_guard_new(&o);
+    json_decref(err);
+    return sg;
+}
+
 /* ---- records and teardown ----------------------------------------------------- */
 
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
 {
     rg_guard_state_t *g = ex->guard;
+    if (g == NULL)
+        return NULL;
+    json_t *sr = ex->sg ? rg_stream_guard_results(ex->sg) : NULL;
+    if (sr && sr != g->results[1]) { /* a stream's after-hook results */
+        json_incref(sr);
+        json_decref(g->results[1]);
+        g->results[1] = sr;
+    }
     if (g == NULL)
         return NULL;
     remember(g);

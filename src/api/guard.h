@@ -14,7 +14,8 @@
  * transformed response text is what the client gets. Streams: before-hooks
  * as above (446 is plain JSON); the before results go out as the first SSE
  * event when the client sends x-portkey-strict-open-ai-compliance: false.
- * After-hooks on streams and async hooks come in a later change.
+ * After-hooks on streams: rg_guard_stream_guard (api/stream_guard.h); their
+ * results join the recorded hook_results. Async hooks come in a later change.
  */
 #ifndef RG_API_GUARD_H
 #define RG_API_GUARD_H
@@ -38,7 +39,10 @@ void rg_guard_respond(rg_exchange_t *ex, int status, const char *body, size_t le
 /* For streams: the status to send (246 when a before-hook failed) and the optional first event. */
 int rg_guard_stream_status(rg_exchange_t *ex);
 void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out);
-/* hook_results as recorded (NULL when there were no hooks); valid until dispose. */
+/* For streams: the output guardrails for this request's (non-async) after-hooks, or NULL when it has none. */
+struct rg_stream_guard *rg_guard_stream_guard(rg_exchange_t *ex);
+/* hook_results as recorded (NULL when there were no hooks), with a stream guard's after results; valid until
+ * dispose. */
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len);
 /* The record, when background hooks still run: guard keeps it and writes it when they finish (returns 1). */
 int rg_guard_hold_record(rg_exchange_t *ex, struct rg_record *rec);

@@ -3,9 +3,11 @@
  *
  * The reply is the model's `mock_response`, or a fixed sentence that quotes
  * the start of the last user message. Streams are cut into `mock_chunks`
- * events sent one per h2o proceed (so back-pressure is real), with an
- * optional `mock_delay` before the first byte and `mock_chunk_delay`
- * between events. Used for the offline quickstart, demos and tests.
+ * events that pass through the same output guardrails as a real upstream's
+ * (rg_exchange_stream_event); what may go out is sent one batch per h2o
+ * proceed (so back-pressure is real), with an optional `mock_delay` before
+ * the first byte and `mock_chunk_delay` between events. Used for the
+ * offline quickstart, demos and tests.
  */
 #include "api/exchange.h"
 #include "api/guard.h"
@@ -135,8 +137,8 @@ static void complete(rg_exchange_t *ex)
                                 text, "logprobs", "finish_reason", "stop", "usage", usage(prompt, text)));
 }
 
-/* Appends event number `step` of the stream to ex->resp; returns 0 when there are no more. */
-static int stream_event(rg_exchange_t *ex, int step)
+/* Writes event number `step` of the stream into b; returns 0 when there are no more. */
+static int stream_event(rg_exchange_t *ex, int step, rg_buf_t *b)
 {
     const char *text = ex->mock_text;
     size_t len = strlen(text);
@@ -144,7 +146,7 @@ static int stream_event(rg_exchange_t *ex, int step)
     if (step > chunks + 1)
         return 0;
     if (step == chunks + 1) {
-        rg_buf_append(&ex->resp, "data: [DONE]\n\n", 14);
+        rg_buf_append(b, "data: [DONE]\n\n", 14);
         return 1;
     }
     json_t *choice;
@@ -154,12 +156,12 @@ static int stream_event(rg_exchange_t *ex, int step)
                      : json_pack("{s:i, s:{}, s:s}", "index", 0, "delta", "finish_reason", "stop");
     } else {
         /* piece `step` of `chunks`, cut on UTF-8 boundaries */
-        size_t a = len * (size_t)step / (size_t)chunks, b = len * (size_t)(step + 1) / (size_t)chunks;
+        size_t a = len * (size_t)step / (size_t)chunks, e = len * (size_t)(step + 1) / (size_t)chunks;
         while (a < len && a > 0 && ((unsigned char)text[a] & 0xC0) == 0x80)
             a++;
-        while (b < len && ((unsigned char)text[b] & 0xC0) == 0x80)
-            b++;
-        json_t *piece = json_stringn(text + a, b > a ? b - a : 0);
+        while (e < len && ((unsigned char)text[e] & 0xC0) == 0x80)
+            e++;
+        json_t *piece = json_stringn(text + a, e > a ? e - a : 0);
         if (ex->route == RG_ROUTE_COMPLETIONS)
             choice = json_pack("{s:i, s:o, s:n}", "index", 0, "text", piece, "finish_reason");
         else if (step == 0)
@@ -174,31 +176,57 @@ static int stream_event(rg_exchange_t *ex, int step)
     char *s = json_dumps(ev, JSON_COMPACT);
     json_decref(ev);
     if (s) {
-        rg_sse_frame(&ex->resp, s, strlen(s));
+        rg_sse_frame(b, s, strlen(s));
         free(s);
     }
     return 1;
 }
 
-static void stream_next(rg_exchange_t *ex);
+static void stream_pump(rg_exchange_t *ex);
 
 static void on_timer(uv_timer_t *t)
 {
-    stream_next(t->data);
+    stream_pump(t->data);
 }
 
-static void on_first_byte(uv_timer_t *t)
+static int stream_over(rg_exchange_t *ex)
 {
-    rg_exchange_t *ex = t->data;
-    if (ex->stream) {
-        rg_exchange_start_stream(ex);
-        ex->streaming = 1;
-        stream_next(ex);
-    } else if (ex->route == RG_ROUTE_EMBEDDINGS) {
-        embeddings(ex);
-    } else {
-        complete(ex);
+    return ex->finished || ex->client_gone || ex->upstream_done || ex->guard_wait || ex->guard_cut;
+}
+
+/*
+ * Makes events until something is queued for the client, then hands it to
+ * h2o and waits for proceed (back-pressure); events the output guardrails
+ * hold are followed by the next one at once (or after mock_chunk_delay).
+ */
+static void stream_pump(rg_exchange_t *ex)
+{
+    rg_buf_t b;
+    rg_buf_init(&b, strlen(ex->mock_text) + 65536);
+    while (!stream_over(ex) && !ex->sending) {
+        rg_buf_reset(&b);
+        int more = stream_event(ex, ex->mock_step++, &b) && b.len >= 8; /* "data: " payload "\n\n" */
+        rg_sse_event_t ev = {.raw = b.data,
+                             .raw_len = b.len,
+                             .data = more ? b.data + 6 : "",
+                             .data_len = more ? b.len - 8 : 0,
+                             .event = "",
+                             .has_data = 1};
+        if (!more || rg_exchange_stream_event(ex, &ev) != 0) {
+            ex->t_up1 = rg_now_us();
+            rg_exchange_stream_end(ex); /* the output guardrails' verdict, then the end */
+            break;
+        }
+        if (ex->resp.len > 0) {
+            rg_exchange_flush(ex);
+            break;
+        }
+        if (ex->model->mock_chunk_delay_ms && ex->timer) {
+            uv_timer_start(ex->timer, on_timer, ex->model->mock_chunk_delay_ms, 0);
+            break;
+        }
     }
+    rg_buf_free(&b);
 }
 
 static void stream_proceed(h2o_generator_t *gen, h2o_req_t *req)
@@ -206,36 +234,30 @@ static void stream_proceed(h2o_generator_t *gen, h2o_req_t *req)
     (void)req;
     rg_exchange_t *ex = (rg_exchange_t *)gen;
     ex->sending = 0;
-    if (ex->model->mock_chunk_delay_ms && ex->timer)
+    rg_buf_reset(&ex->out);
+    int last = ex->mock_step > (int)ex->model->mock_chunks + 1;
+    if (stream_over(ex) || ex->resp.len > 0)
+        rg_exchange_flush(ex); /* what the guardrails' final verdict queued, and the end */
+    else if (ex->model->mock_chunk_delay_ms && ex->timer && !last)
         uv_timer_start(ex->timer, on_timer, ex->model->mock_chunk_delay_ms, 0);
     else
-        stream_next(ex);
+        stream_pump(ex);
 }
 
-/* Sends the next event; the last one goes out with the final flag. */
-static void stream_next(rg_exchange_t *ex)
+static void on_first_byte(uv_timer_t *t)
 {
-    if (ex->finished || ex->client_gone)
-        return;
-    ex->gen.proceed = stream_proceed;
-    if (ex->mock_step > 0) /* before the first event it may hold the hook_results event */
-        rg_buf_reset(&ex->resp);
-    if (!stream_event(ex, ex->mock_step++))
-        return;
-    if (rg_buf_append_some(&ex->rec, ex->resp.data, ex->resp.len) < ex->resp.len)
-        ex->rec_truncated = 1;
-    int last = ex->mock_step > (int)ex->model->mock_chunks + 1;
-    if (last) {
-        ex->finished = 1;
-        ex->t_up1 = rg_now_us();
+    rg_exchange_t *ex = t->data;
+    if (ex->stream) {
+        ex->streaming = 1;
+        ex->gen.proceed = stream_proceed;
+        rg_exchange_stream_init(ex);
+        rg_exchange_start_stream(ex);
+        stream_pump(ex);
+    } else if (ex->route == RG_ROUTE_EMBEDDINGS) {
+        embeddings(ex);
+    } else {
+        complete(ex);
     }
-    ex->sending = 1;
-    /* ex->out holds the bytes h2o is sending; ex->resp is refilled next time */
-    rg_buf_t tmp = ex->out;
-    ex->out = ex->resp;
-    ex->resp = tmp;
-    h2o_iovec_t iov = h2o_iovec_init(ex->out.data, ex->out.len);
-    h2o_send(ex->req, &iov, 1, last ? H2O_SEND_STATE_FINAL : H2O_SEND_STATE_IN_PROGRESS);
 }
 
 void rg_mock_start(rg_exchange_t *ex)

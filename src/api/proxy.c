@@ -4,8 +4,10 @@
  * Non-streamed answers are buffered (capped by max_response_buffered),
  * checked to be JSON, and passed on with the upstream's status. Streamed
  * answers are parsed as SSE while they pass: each complete event is checked
- * and forwarded as soon as it is whole, the transfer is paused while the
- * client is slower than the upstream, and cancelled when the client leaves.
+ * and forwarded as soon as it is whole (through the output guardrails when
+ * the request has after-hooks: they may hold events, or cut the stream, which
+ * aborts the transfer), the transfer is paused while the client is slower
+ * than the upstream, and cancelled when the client leaves.
  */
 #include "api/exchange.h"
 #include "api/guard.h"
@@ -59,20 +61,6 @@ static void on_header(void *ctx, const char *line, size_t len)
     ex->n_pass++;
 }
 
-static void stream_error_event(rg_exchange_t *ex, rg_error_t e, const char *detail)
-{
-    char tmp[768];
-    size_t n = rg_error_format(tmp, sizeof(tmp), e, detail, NULL);
-    ex->resp.max += 1024; /* always room for the closing error event */
-    rg_sse_frame(&ex->resp, tmp, n);
-    rg_buf_append_some(&ex->rec, "data: ", 6);
-    rg_buf_append_some(&ex->rec, tmp, n);
-    rg_buf_append_some(&ex->rec, "\n\n", 2);
-    ex->err = e;
-    if (detail && !ex->err_detail)
-        ex->err_detail = h2o_strdup(&ex->req->pool, detail, strlen(detail)).base;
-}
-
 /* One complete SSE event from the upstream. Returns non-zero to stop the stream. */
 static int on_event(void *arg, const rg_sse_event_t *ev)
 {
@@ -83,15 +71,7 @@ static int on_event(void *arg, const rg_sse_event_t *ev)
     } else if (!ev->has_data && ev->unknown) {
         goto garbage;
     }
-    if (rg_buf_append(&ex->resp, ev->raw, ev->raw_len) != RG_BUF_OK) {
-        ex->err = RG_E_UPSTREAM_TOO_LARGE;
-        return 1;
-    }
-    if (rg_buf_append_some(&ex->rec, ev->raw, ev->raw_len) < ev->raw_len)
-        ex->rec_truncated = 1;
-    if (!ex->started)
-        rg_exchange_start_stream(ex);
-    return 0;
+    return rg_exchange_stream_event(ex, ev); /* 1: cut by the output guardrails, or too large */
 garbage:
     ex->err = RG_E_UPSTREAM_BAD_RESPONSE;
     ex->err_detail = "upstream sent an event that is not OpenAI-style SSE";
@@ -110,6 +90,7 @@ static size_t on_data(void *ctx, const char *p, size_t n)
             rg_sse_init(&ex->sse, SSE_EVENT_MAX);
             ex->sse_ready = 1;
             ex->resp.max = STREAM_HIGH_WATER + SSE_EVENT_MAX + 65536;
+            rg_exchange_stream_init(ex);
         }
     }
     if (!ex->streaming) {
@@ -175,15 +156,7 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
             rg_exchange_error(ex, ex->err, ex->err_detail, NULL);
             return;
         }
-        if (!ex->started)
-            rg_exchange_start_stream(ex); /* an empty but well-formed stream */
-        if (ex->err) {
-            rg_error_t e = ex->err;
-            ex->err = RG_OK;
-            stream_error_event(ex, e, ex->err_detail);
-        }
-        ex->upstream_done = 1;
-        rg_exchange_flush(ex);
+        rg_exchange_stream_end(ex); /* output guardrails' final check, the error event if any, the end */
         return;
     }
 

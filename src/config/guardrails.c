@@ -195,8 +195,9 @@ json_t *rg_cfg_guardrail_parse(rg_walk_t *w, yaml_node_t *entry, size_t idx, rg_
     kind->finish(&p, params);
     json_t *hook = NULL;
     if (w->errs->n == before && p.checks != NULL) {
-        hook = json_pack("{s:s, s:s, s:b, s:b, s:O}", "id", g->name, "type", "guardrail", "deny", 1, "sequential",
-                         p.sequential, "checks", p.checks);
+        static const char *const stream_modes[] = {"incremental", "buffer", "log"};
+        hook = json_pack("{s:s, s:s, s:b, s:b, s:s, s:O}", "id", g->name, "type", "guardrail", "deny", 1,
+                         "sequential", p.sequential, "stream_mode", stream_modes[g->stream_mode], "checks", p.checks);
         if (hook == NULL)
             rg_cfg_bad(w, entry, "guardrail '%s': out of memory", g->name);
     }

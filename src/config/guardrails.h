@@ -34,12 +34,7 @@ enum {
     RG_GR_LOGGING_ONLY = 8, /* after the response is sent; never blocks */
 };
 
-/* output guardrails on streamed answers */
-typedef enum rg_stream_mode {
-    RG_STREAM_INCREMENTAL = 0, /* check as the stream goes; cut it on a block */
-    RG_STREAM_BUFFER,          /* hold the stream, check the whole answer, then send or block */
-    RG_STREAM_LOG,             /* pass the stream through, check afterwards, record only */
-} rg_stream_mode_t;
+/* output guardrails on streamed answers: rg_stream_mode_t (guard/hook.h) */
 
 #define RG_GR_MAX_CHECKS 64         /* checks per guardrail */
 #define RG_GR_BLOCK_MESSAGE_MAX 1024 /* bytes of block_message */

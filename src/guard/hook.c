@@ -122,6 +122,11 @@ static void hook_props(rg_hook_t *h, json_t *o)
     h->deny = json_is_true(json_object_get(o, "deny"));
     h->async = json_is_true(json_object_get(o, "async"));
     h->sequential = json_is_true(json_object_get(o, "sequential"));
+    json_t *sm = get2(o, "stream_mode", "streamMode"); /* Railgate's extension; absent or null: incremental */
+    const char *smv = sm == NULL || json_is_null(sm) ? "incremental" : json_is_string(sm) ? json_string_value(sm) : "";
+    h->stream_mode = !strcmp(smv, "incremental") ? RG_STREAM_INCREMENTAL
+                     : !strcmp(smv, "log")       ? RG_STREAM_LOG
+                                                 : RG_STREAM_BUFFER; /* "buffer", and unknown values: the strictest */
     h->on_success = feedback_of(get2(o, "on_success", "onSuccess"));
     h->on_fail = feedback_of(get2(o, "on_fail", "onFail"));
 }
@@ -166,7 +171,8 @@ static int full_hooks(json_t *arr, int strict, rg_hook_list_t *l, const char *wh
 static int is_hook_prop(const char *k)
 {
     static const char *const props[] = {"deny",   "on_fail", "on_success", "async",     "id",        "type",
-                                        "sequential", "onFail", "onSuccess",  "guardrail_version_id", "guardrailVersionId"};
+                                        "sequential", "onFail", "onSuccess",  "guardrail_version_id", "guardrailVersionId",
+                                        "stream_mode", "streamMode"};
     for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
         if (!strcmp(k, props[i]))
             return 1;

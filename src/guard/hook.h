@@ -31,6 +31,11 @@
 
 typedef enum rg_hook_type { RG_HOOK_UNTYPED = 0, RG_HOOK_GUARDRAIL, RG_HOOK_MUTATOR } rg_hook_type_t;
 
+/* Railgate's extension key "stream_mode" (or "streamMode"): how an after-hook treats a streamed answer
+ * (api/stream_guard.h, docs/internals/stream-guard.md). Absent: incremental. An unknown value: buffer,
+ * the strictest. */
+typedef enum rg_stream_mode { RG_STREAM_INCREMENTAL = 0, RG_STREAM_BUFFER, RG_STREAM_LOG } rg_stream_mode_t;
+
 typedef struct rg_hook_check {
     char *id;
     const rg_check_ops_t *ops; /* NULL: no such check */
@@ -46,6 +51,7 @@ typedef struct rg_hook {
     char *id;
     rg_hook_type_t type;
     int deny, async, sequential;
+    rg_stream_mode_t stream_mode;
     json_t *on_success; /* feedback objects {value, weight, metadata} or NULL */
     json_t *on_fail;
     rg_hook_check_t *checks;

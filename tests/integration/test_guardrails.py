@@ -6,7 +6,7 @@ import json
 import socket
 import time
 
-from harness import Mock, Railgate, check, config, eq, error_of, request, upstream_model
+from harness import Mock, Railgate, check, config, eq, error_of, request, sse_events, upstream_model
 
 SSN = "\\\\d{3}-\\\\d{2}-\\\\d{4}"  # YAML double-quoted: \\d → \d for the regex
 
@@ -220,3 +220,25 @@ def test_during_call_runs_beside_the_upstream_and_blocks_its_answer():
     check(took < 0.55, f"webhook and upstream ran side by side ({took:.2f}s for two 0.3 s waits)")
     s, _, b = rg.chat("up", "fine")
     eq(s, 200, "during_call pass")
+
+
+def test_post_call_guardrail_cuts_a_stream():
+    models = """  - model_name: leaky
+    litellm_params:
+      model: mock/railgate-mock
+      mock_response: "Sure. The number you asked for is 123-45-6789, keep it safe."
+      mock_chunks: 12
+"""
+    rg = Railgate(cfg(guardrail("out", mode="post_call"), models=models))
+    s, h, b = rg.chat("leaky", "hello", stream=True)
+    eq(s, 200, "stream status (headers go out first)")
+    events = sse_events(b)
+    eq(events[-1], "[DONE]", "the stream still ends with [DONE]")
+    err = json.loads(events[-2])["error"]
+    eq((err["type"], err["code"]), ("guardrail_violation", "guardrail_blocked"), "LiteLLM-style cut event")
+    check(err["message"].startswith("Blocked by out"), err["message"])
+    text = "".join(json.loads(e)["choices"][0]["delta"].get("content", "") for e in events[:-2])
+    check("6789" not in text, f"the SSN never streams: {text!r}")
+    r = record_of(rg, h["x-railgate-request-id"])
+    check("6789" not in (r["response_body"] or "").split('"error"')[0], "the record holds what the client got")
+    eq(json.loads(r["verdicts"])["after_request_hooks"][0]["verdict"], False, "recorded verdict")

@@ -1,8 +1,8 @@
 """Replays Portkey 1.15.2's recorded guardrail cases (../shared/reference/portkey-1.15.2/) against Railgate:
 same status, same hook_results shape (hooks, checks, verdicts, deny, transformed, feedback, errors, data fields),
-and the same effect on what reached the upstream. Deliberate differences are listed in DIFFERENT with the reason;
-cases that need Portkey's routing (fallback targets) or stream after-hooks are in NOT_YET and
-are not counted as passing."""
+and the same effect on what reached the upstream. Deliberate differences are listed in DIFFERENT (checked for
+what Railgate does instead) and DIFFERENT_STATUS (a different status, with the reason); cases that need
+Portkey's routing (fallback targets) are in NOT_YET and are not counted as passing."""
 import json
 import os
 import shlex
@@ -13,12 +13,22 @@ REF = os.path.join(ROOT, "..", "shared", "reference", "portkey-1.15.2")
 
 NOT_YET = {
     "30": "Portkey's fallback targets (Railgate routes by model)",
-    "19": "after-hooks on streams: Railgate will check the streamed text (Portkey checks an empty body)",
-    "20": "after-hooks on streams (as 19)",
 }
 
-# Where Railgate answers differently on purpose: case → (status Railgate gives, why).
+# Deliberate differences: Railgate does better than Portkey 1.15.2 here (docs/guardrails-streams.md). Each is
+# checked for what Railgate does instead, in check_different().
 DIFFERENT = {
+    "19": "after-hooks on streams: Portkey runs them on an empty body before the stream is read, so a deny hook "
+          "never denies and the text it forbids (\"42\") is streamed with 200; Railgate checks the streamed text "
+          "and cuts the stream: 200 (the headers are out first), an SSE error event hooks_failed with "
+          "hook_results, then [DONE]; the forbidden text never reaches the client",
+    "20": "after-hooks on streams: Portkey's check of the empty body fails, so it answers 246 although the stream "
+          "contains the word the hook asks for; Railgate checks the streamed text, which passes: 200, the "
+          "stream unchanged",
+}
+
+# Where Railgate answers with another status on purpose: case → (status Railgate gives, why).
+DIFFERENT_STATUS = {
     "32": (200, "default.jwt matches the header name case-insensitively, so the default headerKey 'Authorization' "
                 "finds the token (Portkey's node build lower-cases header names and never matches it: 246 "
                 "'Missing authorization header'); the JWKS fetch then fails (404) and the check fails open"),
@@ -88,8 +98,8 @@ def run_case(num, case, rg, m):
     sent = {k: localize(v, m.port) for k, v in headers.items() if k.startswith("x-portkey") or k == "authorization"}
     before = m.count()
     s, h, b = rg.post("/v1/chat/completions", body, sent)
-    if num in DIFFERENT:
-        eq(s, DIFFERENT[num][0], f"case {case} (deliberately different: {DIFFERENT[num][1]}): status")
+    if num in DIFFERENT_STATUS:
+        eq(s, DIFFERENT_STATUS[num][0], f"case {case} (deliberately different: {DIFFERENT_STATUS[num][1]}): status")
         return m.count() > before, None
     eq(s, want_status, f"case {case}: status")
     want_body = localize(want_body.decode(), m.port).encode()
@@ -101,6 +111,31 @@ def run_case(num, case, rg, m):
                 eq(shape_of_hooks(got.get(phase, [])), shape_of_hooks(want.get(phase, [])), f"case {case}: {phase}")
     called = m.count() > before
     return called, m.last() if called else None
+
+
+def check_different(num, case, rg, m):
+    headers, body = parse_cmd(case)
+    sent = {k: v for k, v in headers.items() if k.startswith("x-portkey")}
+    before = m.count()
+    s, _, b = rg.post("/v1/chat/completions", body, sent)
+    ev = sse_events(b)
+    check(m.count() > before, f"case {case}: upstream called")
+    eq(s, 200, f"case {case}: status")
+    eq(ev[-1], "[DONE]", f"case {case}: the stream ends with [DONE]")
+    text = "".join((json.loads(e)["choices"][0].get("delta") or {}).get("content") or ""
+                   for e in ev if e.startswith("{") and json.loads(e).get("choices"))
+    if num == "19":
+        eq(len(ev), 2, f"case {case}: only the error event and [DONE] (the answer was held until checked)")
+        err = json.loads(ev[0])
+        eq(err["error"]["type"], "hooks_failed", f"case {case}: error type")
+        hooks = shape_of_hooks(err["hook_results"]["after_request_hooks"])
+        eq([(h["id"], h["verdict"], h["deny"]) for h in hooks], [("out-no-42", False, True)], f"case {case}: hook")
+        eq([(c["id"], c["verdict"]) for c in hooks[0]["checks"]],
+           [("default.contains", False), ("default.wordCount", True)], f"case {case}: checks")
+        check("42" not in text, f"case {case}: the forbidden text was streamed")
+    else:
+        check("42" in text, f"case {case}: the stream passes unchanged: {text!r}")
+        check(all("hook_results" not in e for e in ev), f"case {case}: strict compliance: no hook_results event")
 
 
 def upstream_expectations():
@@ -119,9 +154,13 @@ def test_recorded_portkey_cases():
     for num, case in cases():
         if num in NOT_YET:
             continue
+        if num in DIFFERENT:
+            check_different(num, case, rg, m)
+            ran += 1
+            continue
         called, last = run_case(num, case, rg, m)
         status, _ = recorded(case)
-        denied_before = status == 446 and num not in ("07",) and num not in DIFFERENT
+        denied_before = status == 446 and num not in ("07",) and num not in DIFFERENT_STATUS
         eq(called, not denied_before, f"case {case}: upstream called")
         if num == "09":
             check("[SSN]" in json.loads(last["body"])["messages"][-1]["content"], f"case 09 upstream got {last['body']}")

@@ -21,6 +21,9 @@
  *           HEAD|GET /page/ok 200;  /page/missing 404;  /page/moved 301 → /page/ok
  *           GET /jwks         the test JWKS of tests/keys/ (MOCK_JWKS)
  *           /webhook and /log honour x-mock-delay-ms and x-mock-status: NNN.
+ *   sse options (header or query): x-mock-chunk-delay-ms, x-mock-repeat,
+ *           x-mock-content (the streamed text), x-mock-split-seed and
+ *           x-mock-split-max (the stream's bytes re-cut at random places)
  */
 #include <errno.h>
 #include <netdb.h>
@@ -596,6 +599,9 @@ struct job {
     struct body_info info;
     uint64_t chunk_delay_ms;
     uint64_t repeat; /* x-mock-repeat: the word events are sent this many times (big streams) */
+    h2o_iovec_t *words; /* the content's words: MOCK_CONTENT's, or x-mock-content's (JSON-escaped) */
+    size_t num_words;
+    uint64_t split_seed, split_max; /* x-mock-split-seed (+1; 0 = off) and x-mock-split-max */
     h2o_iovec_t *events;
     size_t num_events, next_event;
 };
@@ -659,6 +665,8 @@ static struct job *job_create(h2o_req_t *req, enum route route, enum mode mode, 
     job->route = route;
     job->mode = mode;
     job->info = *info;
+    job->words = words;
+    job->num_words = num_words;
     uv_timer_init(req->conn->ctx->loop, &job->timer);
     uv_timer_init(req->conn->ctx->loop, &job->probe);
     job->timer.data = job->probe.data = job;
@@ -679,16 +687,16 @@ static void build_events(struct job *job)
     h2o_iovec_t model = job->info.model;
     size_t n = 0, i;
     size_t rep = job->repeat ? (size_t)job->repeat : 1, r;
-    job->events = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (num_words * rep + 3));
+    job->events = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (job->num_words * rep + 3));
     if (job->route == ROUTE_CHAT) {
         static const char fmt[] = "data: {\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\",\"created\":" MOCK_CREATED
                                   ",\"model\":\"%.*s\",\"choices\":[{\"index\":0,\"delta\":{%s%s%.*s%s},\"logprobs\":null,"
                                   "\"finish_reason\":%s}]}\n\n";
         for (r = 0; r != rep; ++r)
-            for (i = 0; i != num_words; ++i)
+            for (i = 0; i != job->num_words; ++i)
                 job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base,
                                                i == 0 && r == 0 ? "\"role\":\"assistant\"," : "", "\"content\":\"",
-                                               (int)words[i].len, words[i].base, "\"", "null");
+                                               (int)job->words[i].len, job->words[i].base, "\"", "null");
         job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, "", "", 0, "", "", "\"stop\"");
         if (job->info.include_usage)
             job->events[n++] = pool_printf(pool,
@@ -699,8 +707,8 @@ static void build_events(struct job *job)
         static const char fmt[] = "data: {\"id\":\"cmpl-mock\",\"object\":\"text_completion\",\"created\":" MOCK_CREATED
                                   ",\"model\":\"%.*s\",\"choices\":[{\"text\":\"%.*s\",\"index\":0,\"logprobs\":null,"
                                   "\"finish_reason\":%s}]}\n\n";
-        for (i = 0; i != num_words; ++i)
-            job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, (int)words[i].len, words[i].base, "null");
+        for (i = 0; i != job->num_words; ++i)
+            job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, (int)job->words[i].len, job->words[i].base, "null");
         job->events[n++] = pool_printf(pool, fmt, (int)model.len, model.base, 0, "", "\"stop\"");
         if (job->info.include_usage)
             job->events[n++] = pool_printf(pool,
@@ -709,6 +717,57 @@ static void build_events(struct job *job)
                                            (int)model.len, model.base);
     }
     job->events[n++] = sse_done;
+    job->num_events = n;
+}
+
+/* x-mock-content: the words of the given text (split before spaces, as MOCK_CONTENT), JSON-escaped */
+static void content_words(struct job *job, h2o_iovec_t v)
+{
+    h2o_mem_pool_t *pool = &job->req->pool;
+    char *esc = h2o_mem_alloc_pool(pool, v.len * 6 + 1);
+    size_t *starts = h2o_mem_alloc_pool(pool, sizeof(size_t) * (v.len + 1)), n = 0, o = 0, i;
+    job->words = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (v.len + 1));
+    job->num_words = 0;
+    for (i = 0; i != v.len; ++i) {
+        unsigned char c = (unsigned char)v.base[i];
+        if (i == 0 || c == ' ')
+            starts[n++] = o;
+        if (c == '"' || c == '\\') {
+            esc[o++] = '\\';
+            esc[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)sprintf(esc + o, "\\u%04x", c);
+        } else {
+            esc[o++] = (char)c;
+        }
+    }
+    for (i = 0; i != n; ++i)
+        job->words[job->num_words++] = h2o_iovec_init(esc + starts[i], (i + 1 < n ? starts[i + 1] : o) - starts[i]);
+}
+
+/* x-mock-split-seed: the whole stream's bytes re-cut into pieces of 1..max bytes at pseudo-random places */
+static void split_events(struct job *job, uint64_t seed, uint64_t max)
+{
+    h2o_mem_pool_t *pool = &job->req->pool;
+    size_t total = 0, i, n = 0, off = 0;
+    for (i = 0; i != job->num_events; ++i)
+        total += job->events[i].len;
+    char *all = h2o_mem_alloc_pool(pool, total + 1);
+    for (i = 0; i != job->num_events; ++i) {
+        memcpy(all + off, job->events[i].base, job->events[i].len);
+        off += job->events[i].len;
+    }
+    h2o_iovec_t *pieces = h2o_mem_alloc_pool(pool, sizeof(h2o_iovec_t) * (total + 1));
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (off = 0; off < total;) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t k = 1 + (size_t)(x % max);
+        if (k > total - off)
+            k = total - off;
+        pieces[n++] = h2o_iovec_init(all + off, k);
+        off += k;
+    }
+    job->events = pieces;
     job->num_events = n;
 }
 
@@ -754,6 +813,8 @@ static void job_start_stream(struct job *job)
 {
     h2o_req_t *req = job->req;
     build_events(job);
+    if (job->split_seed != 0)
+        split_events(job, job->split_seed - 1, job->split_max);
     job->gen.proceed = job_on_proceed;
     job->gen.stop = job_on_stop;
     set_common_headers(req, 200, "OK", H2O_STRLIT("text/event-stream"));
@@ -1124,6 +1185,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             job->repeat = param_ms(req, "x-mock-repeat", "repeat", 1);
             if (job->repeat == 0 || job->repeat > 100000)
                 job->repeat = 1;
+            h2o_iovec_t v;
+            if (find_param(req, "x-mock-content", "content", &v) && v.len != 0)
+                content_words(job, v);
+            if (find_param(req, "x-mock-split-seed", "split_seed", &v))
+                job->split_seed = param_ms(req, "x-mock-split-seed", "split_seed", 0) + 1;
+            job->split_max = param_ms(req, "x-mock-split-max", "split_max", 24);
+            if (job->split_max == 0)
+                job->split_max = 24;
             job_start_stream(job);
         } else {
             respond_normal(req, route, info.model);

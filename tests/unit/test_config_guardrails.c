@@ -671,7 +671,7 @@ static void test_webhook_fields(void **state)
     assert_string_equal(s, "{\"checks\":[{\"id\":\"default.webhook\",\"parameters\":{\"failOnError\":true,"
                            "\"headers\":{\"Authorization\":\"Bearer sk-test-123\",\"x-team\":\"a\"},"
                            "\"timeout\":500,\"webhookURL\":\"http://127.0.0.1:9000/check\"}}],"
-                           "\"deny\":true,\"id\":\"corp-check\",\"sequential\":false,\"type\":\"guardrail\"}");
+                           "\"deny\":true,\"id\":\"corp-check\",\"sequential\":false,\"stream_mode\":\"incremental\",\"type\":\"guardrail\"}");
     free(s);
     json_decref(hook);
     rg_config_unref(cfg);
