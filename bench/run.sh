@@ -319,9 +319,21 @@ measure() {
         "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non200" "$srv_us" "$others" >&2
 }
 
+# mock_alive: every figure depends on the mock upstream; if it has gone, say how and stop
+mock_alive() {
+    kill -0 "$MOCK_PID" 2>/dev/null && return 0
+    local st=0
+    wait "$MOCK_PID" 2>/dev/null || st=$?
+    echo "bench: FAILED: the mock upstream (pid $MOCK_PID) is gone, exit status $st$([ "$st" -gt 128 ] && echo " (signal $((st - 128)))")," \
+        "noticed $1; its log (bench/out/$STAMP/mockup.log):" >&2
+    sed "s/^/    /" "$TMP/mockup.log" >&2 2>/dev/null || true
+    exit 1
+}
+
 # run_target TARGET ROUND: start what the target needs, warm it up, measure 1 and 64 connections, stop it
 run_target() {
     local t=$1 r=$2
+    mock_alive "before $t round $r"
     SERVER_PID=
     case $t in
     direct) URL[$t]="$(mock_base)/chat/completions" ;;
@@ -350,7 +362,9 @@ run_target() {
     if [ "$ok" = 1 ] && ! grep -Fqx "$t" "$TMP/skip" 2>/dev/null; then
         warm "$t"
         measure "$t" 1 "$r"
+        mock_alive "after $t c1 round $r"
         measure "$t" 64 "$r"
+        mock_alive "after $t c64 round $r"
     else
         echo "$t" >> "$TMP/skip" # a target whose pack check failed is skipped in every round
     fi
