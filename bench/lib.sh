@@ -86,7 +86,8 @@ mock_base() { echo "http://127.0.0.1:$MOCK_PORT/$MOCK_MODE/v1"; }
 # write_config FILE DB_PATH [mock]: a Railgate config serving model gpt-bench through the
 # mock upstream, or with "mock" answered in-process (provider mock)
 write_config() {
-    local params="      model: openai/gpt-bench
+    local params
+    params="      model: openai/gpt-bench
       api_base: $(mock_base)
       api_key: sk-bench"
     [ "${3:-}" = mock ] && params='      model: mock/gpt-bench
