@@ -6,6 +6,8 @@
 #   proxy, db on tmpfs    the same with the SQLite file on /dev/shm: no filesystem/journal cost
 #   mock provider         model answered in-process (provider mock): no libcurl, no upstream socket
 #   proxy, 150 B body     the proxy with a small request body: how cost scales with JSON size
+#   proxy, guardrail pack the proxy with bench/run.sh's guardrail pack in x-portkey-config
+#                         (bench/lib.sh pack_config): what the hooks cost, per thread
 #   proxy, SQLite stubbed the proxy with an LD_PRELOAD shim (built here in a temp dir with cc) that
 #                         turns the writer's BEGIN/INSERT/COMMIT into no-ops: the records are still
 #                         built, queued and handed to the writer thread, but not stored. This is a
@@ -35,6 +37,7 @@ write_lua "$OUT/big.lua" "$(make_body)" "$PCT"
 write_lua "$OUT/small.lua" '{"model":"gpt-bench","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"What is the capital of France?"}],"max_tokens":64}' "$PCT"
 
 start_mock || { echo "mockup did not start" >&2; exit 1; }
+write_lua "$OUT/pack.lua" "$(make_body)" "wrk.headers[\"x-portkey-config\"] = [==[$(pack_config)]==]" "$PCT"
 
 task_ticks() { awk '{print $14 + $15}' "/proc/$1/task/$2/stat" 2>/dev/null || echo 0; }
 
@@ -124,6 +127,7 @@ variant "proxy, 1 KB body, db on disk" openai "$TMP" "$OUT/big.lua"
 variant "proxy, 1 KB body, db on tmpfs" openai "$SHM" "$OUT/big.lua"
 variant "mock provider, 1 KB body, db on disk" mock "$TMP" "$OUT/big.lua"
 variant "proxy, 150 B body, db on disk" openai "$TMP" "$OUT/small.lua"
+variant "proxy, 1 KB body, guardrail pack" openai "$TMP" "$OUT/pack.lua"
 [ -n "$NOSQL" ] && variant "proxy, 1 KB body, SQLite stubbed" openai "$TMP" "$OUT/big.lua" "$NOSQL"
 [ -n "$NOSQL" ] && variant "mock provider, 1 KB body, SQLite stubbed" mock "$TMP" "$OUT/big.lua" "$NOSQL"
 echo

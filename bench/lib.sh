@@ -75,12 +75,20 @@ start_mock() {
     MOCK_PORT=$(wait_line "$TMP/mockup.log" 's/^port=\([0-9][0-9]*\)$/\1/p' "$MOCK_PID" 10)
 }
 mock_count() { { curl -s --noproxy '*' -m 5 "http://127.0.0.1:$MOCK_PORT/_count" || true; } | sed -n 's/.*"requests":\([0-9]*\).*/\1/p'; }
+# The upstream base URL every front end uses. mockup's "structured" mode answers exactly like its
+# default json mode, except that the assistant's text is a JSON object,
+# {"answer":42,"summary":"Hello from mockup."}, so that the guardrail pack's jsonSchema output
+# check has JSON to validate (the default text has none, and jsonSchema would fail: 246/446).
+# nginx forwards the path as it is, so direct and nginx get the same answer bytes.
+MOCK_MODE=structured
+mock_base() { echo "http://127.0.0.1:$MOCK_PORT/$MOCK_MODE/v1"; }
 
 # write_config FILE DB_PATH [mock]: a Railgate config serving model gpt-bench through the
 # mock upstream, or with "mock" answered in-process (provider mock)
 write_config() {
-    local params="      model: openai/gpt-bench
-      api_base: http://127.0.0.1:$MOCK_PORT/v1
+    local params
+    params="      model: openai/gpt-bench
+      api_base: $(mock_base)
       api_key: sk-bench"
     [ "${3:-}" = mock ] && params='      model: mock/gpt-bench
       mock_response: "Hello from mockup. The answer is 42."'
@@ -137,6 +145,109 @@ write_lua() { # write_lua FILE BODY [LUA_LINE...]: a wrk script POSTing BODY as 
         [ $# -eq 0 ] || printf '%s\n' "$@"
     } > "$file"
 }
+
+# ---------------------------------------------------------------- the guardrail pack
+
+# pack_config: the realistic guardrail pack as one Portkey config (one line of JSON), sent in
+# x-portkey-config to Railgate and to the Portkey gateway alike. Portkey needs the routing keys
+# (provider, api_key, custom_host) to reach the mock; Railgate ignores them and routes the
+# request's model (gpt-bench) by its YAML. Input: no SSN (regexMatch, not), no banned words
+# (contains none), 3..400 words (wordCount), each hook denying; output: the answer must hold a
+# JSON object matching a schema (jsonSchema, deny). With the bench body and mockup's structured
+# answer every check passes, so every response must be 200 with hook_results.
+pack_config() {
+    printf '%s' '{"provider":"openai","api_key":"sk-bench","custom_host":"'"$(mock_base)"'",'\
+'"before_request_hooks":['\
+'{"id":"no-ssn","type":"guardrail","deny":true,"checks":['\
+'{"id":"default.regexMatch","parameters":{"rule":"\\b\\d{3}-\\d{2}-\\d{4}\\b","not":true}}]},'\
+'{"id":"input-policy","type":"guardrail","deny":true,"checks":['\
+'{"id":"default.contains","parameters":{"operator":"none","words":["password","api_key","BEGIN RSA PRIVATE KEY","ignore previous instructions"]}},'\
+'{"id":"default.wordCount","parameters":{"minWords":3,"maxWords":400}}]}],'\
+'"after_request_hooks":['\
+'{"id":"json-answer","type":"guardrail","deny":true,"checks":['\
+'{"id":"default.jsonSchema","parameters":{"schema":{"type":"object","properties":{"answer":{"type":"integer"},"summary":{"type":"string"}},"required":["answer","summary"]}}}]}]}'
+}
+# make_body_ssn: the bench body with an SSN in the user message (the pack must deny it: 446)
+make_body_ssn() { make_body | sed 's/At 09:14 UTC/Customer SSN 123-45-6789 wrote at 09:14 UTC/'; }
+
+# check_pack FILE HTTP_CODE pass|deny: is FILE (a response body) what the pack must give? pass:
+# 200, the mock's answer, hook_results with the three hooks and four checks, every verdict true,
+# no check error. deny: 446, error type hooks_failed, no-ssn failed and denied, no after-hooks.
+# Prints one line saying what it found; returns 1 when it is wrong.
+check_pack() {
+    python3 - "$@" <<'EOF_PY'
+import json, sys
+path, code, want = sys.argv[1], sys.argv[2], sys.argv[3]
+def bad(msg):
+    print(f"WRONG: {msg}")
+    sys.exit(1)
+try:
+    with open(path, "rb") as f:
+        j = json.loads(f.read())
+except Exception as e:  # noqa: BLE001
+    bad(f"HTTP {code}, body is not JSON ({e})")
+hr = j.get("hook_results")
+if not isinstance(hr, dict):
+    bad(f"HTTP {code}, no hook_results in the body: the hooks did not run")
+before, after = hr.get("before_request_hooks"), hr.get("after_request_hooks")
+if not isinstance(before, list) or not isinstance(after, list):
+    bad(f"HTTP {code}, hook_results lacks before_request_hooks/after_request_hooks")
+def summary(hooks):
+    return ", ".join(f"{h.get('id')}={h.get('verdict')} [" +
+                     " ".join(f"{c.get('id', '?').replace('default.', '')}={c.get('verdict')}" for c in h.get("checks", [])) + "]"
+                     for h in hooks)
+if want == "pass":
+    if code != "200":
+        bad(f"HTTP {code} (want 200): {summary(before + after)}")
+    content = j.get("choices", [{}])[0].get("message", {}).get("content")
+    if content != '{"answer":42,"summary":"Hello from mockup."}':
+        bad(f"the answer is not the mock's structured one: {content!r}")
+    want_ids = ([("no-ssn", ["default.regexMatch"]), ("input-policy", ["default.contains", "default.wordCount"])],
+                [("json-answer", ["default.jsonSchema"])])
+    for hooks, wanted in zip((before, after), want_ids):
+        got = [(h.get("id"), [c.get("id") for c in h.get("checks", [])]) for h in hooks]
+        if got != wanted:
+            bad(f"hooks/checks {got}, want {wanted}")
+        for h in hooks:
+            if h.get("verdict") is not True or h.get("deny") is not False:
+                bad(f"hook {h.get('id')}: verdict {h.get('verdict')}, deny {h.get('deny')}")
+            for c in h["checks"]:
+                if c.get("verdict") is not True or "error" in c or not isinstance(c.get("data"), dict):
+                    bad(f"check {c.get('id')} in {h.get('id')}: verdict {c.get('verdict')}, error {c.get('error')}")
+    words = before[1]["checks"][1]["data"].get("wordCount")
+    print(f"HTTP 200, all verdicts true: {summary(before + after)}; wordCount saw {words} words")
+else:
+    if code != "446":
+        bad(f"HTTP {code} for a message with an SSN (want 446): {summary(before + after)}")
+    if j.get("error", {}).get("type") != "hooks_failed":
+        bad(f"446 without Portkey's hooks_failed error: {j.get('error')}")
+    ssn = [h for h in before if h.get("id") == "no-ssn"]
+    if not ssn or ssn[0].get("verdict") is not False or ssn[0].get("deny") is not True or after:
+        bad(f"446 but not from no-ssn: {summary(before + after)}")
+    print(f"HTTP 446, denied by no-ssn: {summary(before)}")
+EOF_PY
+}
+
+# STATUS_LUA: wrk script lines that count the responses whose status is not 200. wrk's own
+# "Non-2xx or 3xx responses" does not see 246 (hooks failed, answer served), which a benchmark
+# of guardrails must catch. Prints "status-non200: N" (and the first such status) at the end.
+STATUS_LUA='local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) non200 = 0; first_bad = "" end
+function response(status, headers, body)
+    if status ~= 200 then
+        non200 = non200 + 1
+        if first_bad == "" then first_bad = tostring(status) end
+    end
+end
+function done(summary, latency, requests)
+    local n, first = 0, ""
+    for _, t in ipairs(threads) do
+        n = n + t:get("non200")
+        if first == "" then first = t:get("first_bad") end
+    end
+    io.write(string.format("status-non200: %d%s\n", n, first ~= "" and (" (first: " .. first .. ")") or ""))
+end'
 
 # ---------------------------------------------------------------- machine load
 

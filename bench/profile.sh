@@ -10,6 +10,8 @@
 #
 # Env: PROFILE_SECONDS (default 15 for callgrind, 10 for perf), PROFILE_CONNS (default 8),
 #      RAILGATE, MOCKUP as in run.sh.
+#      PROFILE_PACK=1: every request carries the guardrail pack of bench/run.sh (x-portkey-config,
+#      bench/lib.sh pack_config); the sanity request must then pass check_pack.
 #      PROFILE_LIBPATH: prepended to railgate's LD_LIBRARY_PATH, e.g. the lib/ dir of a jansson
 #      2.14 built with -O2 -g (Debian ships it stripped, so its static functions show as ???:0x...).
 # Everything is on 127.0.0.1; every process started here is killed on exit.
@@ -28,16 +30,25 @@ for t in wrk curl timeout; do command -v "$t" >/dev/null || { echo "profile: $t 
 [ "$TOOL" = perf ] && { command -v perf >/dev/null || { echo "profile: perf missing (apt-get install linux-perf)" >&2; exit 1; }; }
 [ "$TOOL" = callgrind ] && { command -v valgrind >/dev/null || { echo "profile: valgrind missing" >&2; exit 1; }; }
 
-OUT=$ROOT/bench/out/profile-$TOOL-$(date +%Y%m%d-%H%M%S)
+PACK_ON=${PROFILE_PACK:-0}
+OUT=$ROOT/bench/out/profile-$TOOL$([ "$PACK_ON" = 1 ] && echo -pack)-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/railgate-profile.XXXXXX)
 on_cleanup() { cp "$TMP"/*.log "$OUT"/ 2>/dev/null || true; }
 trap_cleanup "$TMP"
 
 BODY=$(make_body) # the same body as bench/run.sh
-write_lua "$OUT/chat.lua" "$BODY"
+printf '%s' "$BODY" > "$OUT/body.json"
 
 start_mock || { echo "mockup did not start" >&2; exit 1; }
+HDR=()
+if [ "$PACK_ON" = 1 ]; then
+    PACK=$(pack_config)
+    HDR=(-H "x-portkey-config: $PACK")
+    write_lua "$OUT/chat.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PACK]==]"
+else
+    write_lua "$OUT/chat.lua" "$BODY"
+fi
 write_config "$TMP/railgate.yaml" "$TMP/railgate.db"
 [ -n "${PROFILE_LIBPATH:-}" ] && export LD_LIBRARY_PATH="$PROFILE_LIBPATH${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate.db" --workers 1)
@@ -46,7 +57,12 @@ RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate
 start_rg "$TMP/railgate.out.log" "$TMP/railgate.log" 60 "${RG[@]}" ||
     { echo "railgate did not start" >&2; cat "$TMP/railgate.log" >&2; exit 1; }
 URL=http://127.0.0.1:$RG_PORT/v1/chat/completions
-curl -s --noproxy '*' -m 30 -o /dev/null -w 'sanity: HTTP %{http_code}\n' -H 'Content-Type: application/json' -d "$BODY" "$URL"
+code=$(curl -s --noproxy '*' -m 30 -o "$OUT/sanity.json" -w '%{http_code}' "${HDR[@]+"${HDR[@]}"}" \
+    -H 'Content-Type: application/json' --data-binary @"$OUT/body.json" "$URL") || code=000
+echo "sanity: HTTP $code"
+if [ "$PACK_ON" = 1 ]; then
+    check_pack "$OUT/sanity.json" "$code" pass || { echo "profile: the pack did not pass; not profiling" >&2; exit 1; }
+fi
 
 if [ "$TOOL" = callgrind ]; then
     timeout 60 callgrind_control -i on "$RG_PID" > /dev/null
@@ -60,7 +76,7 @@ if [ "$TOOL" = callgrind ]; then
     echo "requests profiled: $N (wrk -t1 -c$CONNS -d${SECS}s under valgrind)" | tee "$OUT/summary.txt"
     callgrind_annotate --inclusive=no "$OUT/callgrind.out" > "$OUT/self.txt" 2>/dev/null || true
     callgrind_annotate --inclusive=yes "$OUT/callgrind.out" > "$OUT/inclusive.txt" 2>/dev/null || true
-    total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1 + 0; exit}' "$OUT/self.txt"); total=${total:-0}
+    total=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); printf "%.0f\n", $1; exit}' "$OUT/self.txt"); total=${total:-0}
     echo "instructions: $total total, $((total / (N > 0 ? N : 1))) per request" | tee -a "$OUT/summary.txt"
     for kind in self inclusive; do
         echo

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # bench/run.sh — side-by-side load benchmark: the mock upstream alone, nginx in
-# front of it, and Railgate (1 and 2 workers) in front of it; optionally the
-# Portkey gateway too. Prints a Markdown table and the ratios; it is not a test
-# (exit status 0 unless something could not be started).
+# front of it, Railgate (1 and 2 workers) in front of it without hooks and with a
+# realistic guardrail pack (bench/lib.sh pack_config: regexMatch, contains, wordCount
+# on the input, jsonSchema on the output, sent in x-portkey-config); optionally the
+# Portkey gateway too, without hooks and with the same pack. Prints a Markdown table
+# and the ratios; it is not a test (exit status 0 unless something could not be
+# started or the pack's check failed).
+#
+# Before measuring a target with the pack, one request must come back 200 with
+# hook_results in which every hook and check passed, and one with an SSN must be
+# denied (446); otherwise the target is not measured and the script exits 1.
+# Every wrk run counts the responses that are not 200 (wrk's own Non-2xx count
+# does not see 246) and such responses are flagged.
 #
 #   make bench                      # builds railgate + build/tests/mockup, then runs this
 #   BENCH_SECONDS=10 bash bench/run.sh
@@ -12,8 +21,9 @@
 #   BENCH_WARMUP    seconds of warm-up per target (default 2)
 #   BENCH_ROUNDS    measure every (target, conns) this many times, round-robin;
 #                   the table shows the median of each column (default 1)
-#   BENCH_PORTKEY=1 also measure the Portkey gateway (needs ../shared/peers/portkey.sh
-#                   install; PEER_DIR default ~/.cache/railgate-peers/portkey)
+#   BENCH_PORTKEY=1 also measure the Portkey gateway, without hooks and with the pack
+#                   (needs ../shared/peers/portkey.sh install; PEER_DIR default
+#                   ~/.cache/railgate-peers/portkey)
 #   BENCH_QUIET_WAIT  before each measured run, wait up to this many seconds for the
 #                   machine to be idle (< 15% of a core busy outside the benchmark);
 #                   0 = do not wait (default 30). The others' CPU column shows what was left.
@@ -70,7 +80,14 @@ free_port() { # a port nothing listens on right now (the caller retries on a los
 
 BODY=$(make_body)
 printf '%s' "$BODY" > "$OUT/body.json"
-write_lua "$OUT/chat.lua" "$BODY"
+make_body_ssn > "$OUT/body-ssn.json"
+# (the wrk scripts need MOCK_PORT for the Portkey config: written once the mock runs)
+write_scripts() {
+    PACK=$(pack_config)
+    printf '%s\n' "$PACK" > "$OUT/pack.json"
+    write_lua "$OUT/chat.lua" "$BODY" "$STATUS_LUA"
+    write_lua "$OUT/pack.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PACK]==]" "$STATUS_LUA"
+}
 
 # ---------------------------------------------------------------- servers
 
@@ -133,6 +150,7 @@ start_railgate() { # start_railgate WORKERS
 stop_railgate() { stop_pid "$RG_PID"; forget_pid "$RG_PID"; RG_PID=; }
 
 PK_PID='' PK_PORT='' PK_CONFIG=''
+PACK_FAILED=0
 portkey_available() {
     [ "${BENCH_PORTKEY:-0}" = 1 ] || return 1
     command -v node >/dev/null || { PORTKEY_SKIP="node is not installed"; return 1; }
@@ -144,8 +162,8 @@ portkey_available() {
 }
 start_portkey() {
     local _
-    PK_CONFIG="{\"provider\":\"openai\",\"api_key\":\"sk-bench\",\"custom_host\":\"http://127.0.0.1:$MOCK_PORT/v1\"}"
-    write_lua "$OUT/portkey.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PK_CONFIG]==]"
+    PK_CONFIG="{\"provider\":\"openai\",\"api_key\":\"sk-bench\",\"custom_host\":\"$(mock_base)\"}"
+    write_lua "$OUT/portkey.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PK_CONFIG]==]" "$STATUS_LUA"
     for _ in 1 2 3; do # a lost port race gets another port
         PK_PORT=$(free_port)
         (cd "$PEER_DIR" && exec node --import "$PEER_DIR/loopback-listen.mjs" \
@@ -163,7 +181,7 @@ stop_portkey() { stop_pid "$PK_PID"; forget_pid "$PK_PID"; PK_PID=; }
 # ---------------------------------------------------------------- measuring
 
 RESULTS=$OUT/results.tsv
-printf 'target\tconns\tround\trps\tp50_us\tp99_us\tnon2xx\tsockerr\trequests\tmock_seen\tserver_cpu_us_per_req\tothers_cpu_pct\n' > "$RESULTS"
+printf 'target\tconns\tround\trps\tp50_us\tp99_us\tnon2xx\tsockerr\trequests\tmock_seen\tserver_cpu_us_per_req\tothers_cpu_pct\tnon200\n' > "$RESULTS"
 declare -A URL LUA LABEL
 TARGETS=()
 FLAGS=()
@@ -176,15 +194,46 @@ to_us() {
         printf "%.0f", n }'
 }
 
-# check TARGET: one curl through the target; it must answer 200 with a chat.completion
+is_pack() { case $1 in *-pack*) return 0 ;; *) return 1 ;; esac; }
+
+# check TARGET: one curl through the target; it must answer 200 with a chat.completion.
+# With the pack, check_pack must also find every hook and check passed, and a second request
+# carrying an SSN must be denied with 446. Returns 1 (after a loud message) when the pack
+# check fails: the target is then not measured.
 check_target() {
-    local t=$1 hdr=() code
-    [ "$t" = portkey ] && hdr=(-H "x-portkey-config: $PK_CONFIG")
+    local t=$1 hdr=() code msg
+    case $t in
+    portkey) hdr=(-H "x-portkey-config: $PK_CONFIG") ;;
+    *-pack*) hdr=(-H "x-portkey-config: $PACK") ;;
+    esac
     code=$(curl -s --noproxy '*' -m 10 -o "$OUT/check-$t.json" -w '%{http_code}' "${hdr[@]+"${hdr[@]}"}" \
         -H 'Content-Type: application/json' --data-binary @"$OUT/body.json" "${URL[$t]}") || code=000
     if [ "$code" != 200 ] || ! grep -q '"chat.completion"' "$OUT/check-$t.json"; then
         FLAGS+=("$t: sanity request answered HTTP $code (see bench/out/$STAMP/check-$t.json)")
         echo "  ! $t: sanity request answered HTTP $code" >&2
+    fi
+    is_pack "$t" || return 0
+    if msg=$(check_pack "$OUT/check-$t.json" "$code" pass); then
+        echo "  $t pack check: $msg" >&2
+    else
+        echo "  !!! $t: the pack did not pass: $msg (bench/out/$STAMP/check-$t.json)" >&2
+        FLAGS+=("**$t: pack check failed, not measured:** $msg")
+        PACK_FAILED=1
+        return 1
+    fi
+    local before after
+    before=$(mock_count)
+    code=$(curl -s --noproxy '*' -m 10 -o "$OUT/check-$t-ssn.json" -w '%{http_code}' "${hdr[@]}" \
+        -H 'Content-Type: application/json' --data-binary @"$OUT/body-ssn.json" "${URL[$t]}") || code=000
+    after=$(mock_count)
+    if msg=$(check_pack "$OUT/check-$t-ssn.json" "$code" deny) && [ "$after" = "$before" ]; then
+        echo "  $t pack check, message with an SSN: $msg; upstream not called" >&2
+    else
+        [ "$after" = "$before" ] || msg="$msg; the upstream was called"
+        echo "  !!! $t: the pack did not deny a message with an SSN: $msg (bench/out/$STAMP/check-$t-ssn.json)" >&2
+        FLAGS+=("**$t: pack check (SSN must be denied) failed, not measured:** $msg")
+        PACK_FAILED=1
+        return 1
     fi
 }
 
@@ -217,7 +266,7 @@ QUIET_WAIT=${BENCH_QUIET_WAIT:-30}
 
 # measure TARGET CONNS ROUND
 measure() {
-    local t=$1 c=$2 r=$3 th=2 f before after rps p50 p99 non2xx sockerr reqs
+    local t=$1 c=$2 r=$3 th=2 f before after rps p50 p99 non2xx sockerr reqs non200
     local b0 b1 s0 s1 m0 m1 w0 w1 t0 t1 srv_us others
     [ "$c" = 1 ] && th=1
     f=$OUT/wrk-$t-c$c-r$r.txt
@@ -240,6 +289,11 @@ measure() {
     non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' "$f")
     sockerr=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$f")
     reqs=$(awk '/requests in/ {print $1; exit}' "$f")
+    non200=$(awk '/^status-non200:/ {print $2; exit}' "$f")
+    if [ -z "$non200" ]; then
+        FLAGS+=("$t c$c round $r: no status-non200 line from the wrk script (bench/out/$STAMP/${f##*/})")
+        non200=0
+    fi
     if [ -z "$rps" ] || [ -z "$p50" ] || [ -z "$p99" ]; then
         FLAGS+=("$t c$c round $r: could not parse wrk output (bench/out/$STAMP/${f##*/})")
         rps=0 p50=0 p99=0
@@ -255,25 +309,38 @@ measure() {
         'BEGIN {o = (busy - ours) / hz - w; if (o < 0) o = 0; printf "%.0f", 100 * o / el}')
     local seen=$(( ${after:-0} - ${before:-0} ))
     [ "$non2xx" != 0 ] && FLAGS+=("$t c$c round $r: $non2xx non-2xx responses")
+    [ "$non200" != 0 ] && FLAGS+=("$t c$c round $r: $non200 responses were not 200 ($(sed -n 's/^status-non200: //p' "$f"))")
     [ "$sockerr" != 0 ] && FLAGS+=("$t c$c round $r: $sockerr socket errors")
     # a gateway must not answer more requests than the upstream saw
     [ "$reqs" -gt $((seen + c)) ] && FLAGS+=("$t c$c round $r: wrk counted $reqs responses but the mock saw $seen requests")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$sockerr" "$reqs" "$seen" \
-        "$srv_us" "$others" >> "$RESULTS"
-    printf '  %-12s c=%-3s round %s: %10s req/s  p50 %6s us  p99 %6s us  non-2xx %s  server %s us CPU/req  others %s%% CPU\n' \
-        "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$srv_us" "$others" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non2xx" "$sockerr" "$reqs" "$seen" \
+        "$srv_us" "$others" "$non200" >> "$RESULTS"
+    printf '  %-16s c=%-3s round %s: %10s req/s  p50 %6s us  p99 %6s us  non-200 %s  server %s us CPU/req  others %s%% CPU\n' \
+        "$t" "$c" "$r" "$rps" "$p50" "$p99" "$non200" "$srv_us" "$others" >&2
+}
+
+# mock_alive: every figure depends on the mock upstream; if it has gone, say how and stop
+mock_alive() {
+    kill -0 "$MOCK_PID" 2>/dev/null && return 0
+    local st=0
+    wait "$MOCK_PID" 2>/dev/null || st=$?
+    echo "bench: FAILED: the mock upstream (pid $MOCK_PID) is gone, exit status $st$([ "$st" -gt 128 ] && echo " (signal $((st - 128)))")," \
+        "noticed $1; its log (bench/out/$STAMP/mockup.log):" >&2
+    sed "s/^/    /" "$TMP/mockup.log" >&2 2>/dev/null || true
+    exit 1
 }
 
 # run_target TARGET ROUND: start what the target needs, warm it up, measure 1 and 64 connections, stop it
 run_target() {
     local t=$1 r=$2
+    mock_alive "before $t round $r"
     SERVER_PID=
     case $t in
-    direct) URL[$t]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions" ;;
-    nginx) start_nginx; URL[$t]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions" ;;
-    railgate-w1) start_railgate 1; URL[$t]="http://127.0.0.1:$RG_PORT/v1/chat/completions" ;;
-    railgate-w2) start_railgate 2; URL[$t]="http://127.0.0.1:$RG_PORT/v1/chat/completions" ;;
-    portkey)
+    direct) URL[$t]="$(mock_base)/chat/completions" ;;
+    nginx) start_nginx; URL[$t]="http://127.0.0.1:$NGINX_PORT/$MOCK_MODE/v1/chat/completions" ;;
+    railgate-w1 | railgate-pack-w1) start_railgate 1; URL[$t]="http://127.0.0.1:$RG_PORT/v1/chat/completions" ;;
+    railgate-w2 | railgate-pack-w2) start_railgate 2; URL[$t]="http://127.0.0.1:$RG_PORT/v1/chat/completions" ;;
+    portkey | portkey-pack)
         if ! start_portkey; then
             FLAGS+=("portkey: did not start (see bench/out/$STAMP/portkey.log)"); return 0
         fi
@@ -283,17 +350,28 @@ run_target() {
     direct) SERVER_PID=$MOCK_PID ;;
     nginx) SERVER_PID=$NGINX_PID ;;
     railgate-*) SERVER_PID=$RG_PID ;;
-    portkey) SERVER_PID=$PK_PID ;;
+    portkey*) SERVER_PID=$PK_PID ;;
     esac
-    [ "$t" = portkey ] && LUA[$t]=$OUT/portkey.lua || LUA[$t]=$OUT/chat.lua
-    [ "$r" = 1 ] && check_target "$t"
-    warm "$t"
-    measure "$t" 1 "$r"
-    measure "$t" 64 "$r"
+    case $t in
+    portkey) LUA[$t]=$OUT/portkey.lua ;;
+    *-pack*) LUA[$t]=$OUT/pack.lua ;;
+    *) LUA[$t]=$OUT/chat.lua ;;
+    esac
+    local ok=1
+    if [ "$r" = 1 ]; then check_target "$t" || ok=0; fi
+    if [ "$ok" = 1 ] && ! grep -Fqx "$t" "$TMP/skip" 2>/dev/null; then
+        warm "$t"
+        measure "$t" 1 "$r"
+        mock_alive "after $t c1 round $r"
+        measure "$t" 64 "$r"
+        mock_alive "after $t c64 round $r"
+    else
+        echo "$t" >> "$TMP/skip" # a target whose pack check failed is skipped in every round
+    fi
     case $t in
     nginx) stop_nginx ;;
     railgate-*) stop_railgate ;;
-    portkey) stop_portkey ;;
+    portkey*) stop_portkey ;;
     esac
 }
 
@@ -314,11 +392,14 @@ cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 echo
 
 start_mock || { echo "bench: mockup did not start:" >&2; cat "$TMP/mockup.log" >&2; exit 1; }
-TARGETS=(direct nginx railgate-w1 railgate-w2)
-LABEL=([direct]="direct (mock)" [nginx]="nginx → mock" [railgate-w1]="railgate w1 → mock" [railgate-w2]="railgate w2 → mock" [portkey]="portkey → mock")
+write_scripts
+TARGETS=(direct nginx railgate-w1 railgate-w2 railgate-pack-w1 railgate-pack-w2)
+LABEL=([direct]="direct (mock)" [nginx]="nginx → mock" [railgate-w1]="railgate w1 → mock" [railgate-w2]="railgate w2 → mock"
+    [railgate-pack-w1]="railgate w1 + pack → mock" [railgate-pack-w2]="railgate w2 + pack → mock"
+    [portkey]="portkey → mock" [portkey-pack]="portkey + pack → mock")
 PORTKEY_SKIP=
 if [ "${BENCH_PORTKEY:-0}" = 1 ]; then
-    if portkey_available; then TARGETS+=(portkey); else FLAGS+=("portkey skipped: $PORTKEY_SKIP"); fi
+    if portkey_available; then TARGETS+=(portkey portkey-pack); else FLAGS+=("portkey skipped: $PORTKEY_SKIP"); fi
 fi
 
 for r in $(seq 1 "$ROUNDS"); do
@@ -338,14 +419,14 @@ sum_col() { awk -F'\t' -v t="$1" -v c="$2" -v k="$3" 'NR > 1 && $1 == t && $2 ==
 
 REPORT=$OUT/report.md
 {
-    echo "| target | conns | req/s | p50 (µs) | p99 (µs) | non-2xx | server CPU µs/req | others' CPU |"
+    echo "| target | conns | req/s | p50 (µs) | p99 (µs) | non-200 | server CPU µs/req | others' CPU |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     for t in "${TARGETS[@]}"; do
         for c in 1 64; do
             rps=$(med "$t" "$c" 4)
             [ -n "$rps" ] || continue
             printf '| %s | %s | %.0f | %s | %s | %s | %s | %s%% |\n' "${LABEL[$t]}" "$c" "$rps" "$(med "$t" "$c" 5)" "$(med "$t" "$c" 6)" \
-                "$(sum_col "$t" "$c" 7)" "$(med "$t" "$c" 11)" "$(med "$t" "$c" 12)"
+                "$(sum_col "$t" "$c" 13)" "$(med "$t" "$c" 11)" "$(med "$t" "$c" 12)"
         done
     done
     echo
@@ -371,11 +452,33 @@ REPORT=$OUT/report.md
         echo "| portkey added p99 / p50 over direct, 1 conn | $(diff_us "$(med portkey 1 6)" "$(med direct 1 6)") / $(diff_us "$(med portkey 1 5)" "$(med direct 1 5)") µs | (reference) |"
     fi
     echo
+    # the guardrail pack (the same x-portkey-config for Railgate and Portkey)
+    cpu_diff() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "") print "n/a"; else printf "%.1f", a - b}'; }
+    pk64=$(med railgate-pack-w1 64 4)
+    rp1=$(ratio "$pk64" "$ng64")
+    echo "| ratio, with the guardrail pack | value | target |"
+    echo "|---|---:|---|"
+    echo "| railgate w1 + pack / nginx req/s, 64 conns | $rp1 | ≥ 0.80 — $(verdict "$rp1" 0.8 ge) |"
+    echo "| railgate w2 + pack / nginx req/s, 64 conns | $(ratio "$(med railgate-pack-w2 64 4)" "$ng64") | (info) |"
+    echo "| railgate w1 + pack / railgate w1 req/s, 64 conns | $(ratio "$pk64" "$rg64") | (info: what the pack keeps) |"
+    echo "| railgate w1 pack cost, server CPU µs/req (with − without), 64 conns | $(cpu_diff "$(med railgate-pack-w1 64 11)" "$(med railgate-w1 64 11)") µs | (info) |"
+    echo "| railgate w1 + pack added p99 / p50 over direct, 1 conn | $(diff_us "$(med railgate-pack-w1 1 6)" "$(med direct 1 6)") / $(diff_us "$(med railgate-pack-w1 1 5)" "$(med direct 1 5)") µs | (info) |"
+    if [ -n "$(med portkey-pack 64 4)" ]; then
+        rp2=$(ratio "$pk64" "$(med portkey-pack 64 4)")
+        echo "| railgate w1 + pack / portkey + pack req/s, 64 conns | $rp2 | ≥ 30 — $(verdict "$rp2" 30 ge) |"
+        echo "| railgate w1 + pack / portkey + pack req/s, 1 conn | $(ratio "$(med railgate-pack-w1 1 4)" "$(med portkey-pack 1 4)") | (info) |"
+        echo "| railgate w2 + pack / portkey + pack req/s, 64 conns | $(ratio "$(med railgate-pack-w2 64 4)" "$(med portkey-pack 64 4)") | (info) |"
+        echo "| portkey pack cost, server CPU µs/req (with − without), 64 conns | $(cpu_diff "$(med portkey-pack 64 11)" "$(med portkey 64 11)") µs | (info) |"
+    else
+        echo "| railgate w1 + pack / portkey + pack req/s, 64 conns | n/a (BENCH_PORTKEY=1 measures Portkey) | ≥ 30 |"
+    fi
+    echo
+    echo "pack: bench/out/$STAMP/pack.json, sent as x-portkey-config; the upstream answers $MOCK_MODE mode (a JSON object as the text)."
     echo "server CPU µs/req: CPU time of the target process (mock for direct, else the proxy; nginx includes its worker) per response."
     echo "others' CPU: CPU used during the run by processes outside the benchmark, % of one core (the machine has $(nproc) cores = $(( $(nproc) * 100 ))%)."
     echo
     if [ ${#FLAGS[@]} -eq 0 ]; then
-        echo "No non-2xx responses, socket errors or sanity-check failures."
+        echo "No non-200 responses, socket errors or sanity-check failures."
     else
         echo "**Flags:**"
         for f in "${FLAGS[@]}"; do echo "- $f"; done
@@ -385,3 +488,7 @@ echo
 cat "$REPORT"
 echo
 echo "raw wrk outputs, logs and results.tsv: bench/out/$STAMP/"
+if [ "$PACK_FAILED" = 1 ]; then
+    echo "bench: FAILED: a target did not pass the guardrail pack check (see Flags); its figures are missing" >&2
+    exit 1
+fi

@@ -118,6 +118,30 @@ def test_upstream_error_status_passes_through():
     eq(json.loads(b)["error"]["code"], "429")
 
 
+def test_structured_mock_answer_passes_a_json_schema_after_hook():
+    """mockup's structured mode (the benchmark's upstream): the answer text is a JSON object, so an
+    output jsonSchema check passes; the same mock's default text fails it (246 without deny)."""
+    m = Mock()
+    rg = Railgate(config(upstream_model("gpt", m.base("structured")) + upstream_model("plain", m.base())))
+    hook = {"after_request_hooks": [{"id": "json-answer", "type": "guardrail", "checks": [{
+        "id": "default.jsonSchema", "parameters": {"schema": {
+            "type": "object", "required": ["answer", "summary"],
+            "properties": {"answer": {"type": "integer"}, "summary": {"type": "string"}}}}}]}]}
+    hdr = {"x-portkey-config": json.dumps(hook)}
+    s, _, b = rg.chat("gpt", "Answer in JSON", headers=hdr)
+    eq(s, 200, f"structured answer: {b[:300]!r}")
+    j = json.loads(b)
+    eq(json.loads(j["choices"][0]["message"]["content"]), {"answer": 42, "summary": "Hello from mockup."})
+    eq(j["hook_results"]["after_request_hooks"][0]["verdict"], True, "jsonSchema verdict")
+    eq(m.last()["path"], "/structured/v1/chat/completions", "upstream path")
+    s, _, b = rg.chat("plain", "Answer in JSON", headers=hdr)
+    eq(s, 246, "the default text has no JSON")
+    s, _, b = request("POST", m.port, "/structured/v1/completions", {"model": "x", "prompt": "p"})
+    eq(json.loads(json.loads(b)["choices"][0]["text"])["answer"], 42, "structured completions")
+    s, _, b = request("POST", m.port, "/structured/v1/chat/completions", {"model": "x", "stream": True, "messages": []})
+    check(b.startswith(b"data: "), "a streamed request gets the ordinary stream")
+
+
 def test_extra_headers_reach_upstream():
     m = Mock()
     extra = "      extra_headers:\n        X-Team: blue\n"

@@ -11,7 +11,8 @@
  *      tests/mock/mockup.c -lh2o -luv -lssl -lcrypto -ljansson -lpthread
  *
  * URL layout:  /[MODE/]<openai route>   (MODE defaults to json)
- *   modes:  json sse slow truncated garbage status/NNN hang
+ *   modes:  json structured sse slow truncated garbage status/NNN hang
+ *   (structured = json whose answer text is a JSON object, MOCK_JSON_CONTENT)
  *   routes: POST .../chat/completions, POST .../completions,
  *           POST .../embeddings, GET .../models
  *   control: GET /_last, GET /_last/hook, GET /_count, POST /_reset
@@ -45,6 +46,9 @@
 #include <uv.h>
 
 #define MOCK_CONTENT "Hello from mockup. The answer is 42."
+/* the answer text of the structured mode, already escaped for a JSON string:
+ * {"answer":42,"summary":"Hello from mockup."} */
+#define MOCK_JSON_CONTENT "{\\\"answer\\\":42,\\\"summary\\\":\\\"Hello from mockup.\\\"}"
 #define MOCK_CREATED "1700000000"
 #define MOCK_USAGE "{\"prompt_tokens\":5,\"completion_tokens\":9,\"total_tokens\":14}"
 #define MAX_DELAY_MS (3600u * 1000u)
@@ -59,7 +63,7 @@
 /* static response fragments                                                 */
 
 enum route { ROUTE_NONE, ROUTE_CHAT, ROUTE_COMPLETIONS, ROUTE_EMBEDDINGS, ROUTE_MODELS };
-enum mode { MODE_JSON, MODE_SSE, MODE_SLOW, MODE_TRUNCATED, MODE_GARBAGE, MODE_STATUS, MODE_HANG };
+enum mode { MODE_JSON, MODE_STRUCTURED, MODE_SSE, MODE_SLOW, MODE_TRUNCATED, MODE_GARBAGE, MODE_STATUS, MODE_HANG };
 
 static const struct {
     const char *name;
@@ -67,6 +71,7 @@ static const struct {
     enum mode mode;
 } mode_names[] = {
     {H2O_STRLIT("json"), MODE_JSON},           {H2O_STRLIT("sse"), MODE_SSE},         {H2O_STRLIT("slow"), MODE_SLOW},
+    {H2O_STRLIT("structured"), MODE_STRUCTURED},
     {H2O_STRLIT("truncated"), MODE_TRUNCATED}, {H2O_STRLIT("garbage"), MODE_GARBAGE}, {H2O_STRLIT("status"), MODE_STATUS},
     {H2O_STRLIT("hang"), MODE_HANG},
 };
@@ -88,6 +93,13 @@ static const h2o_iovec_t body_post[] = {
                                       "\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" MOCK_USAGE "}")},
     [ROUTE_EMBEDDINGS] = {H2O_STRLIT("\",\"usage\":{\"prompt_tokens\":5,\"total_tokens\":5}}")},
     [ROUTE_MODELS] = {NULL, 0},
+};
+/* body_post for the structured mode (chat and completions; other routes use body_post) */
+static const h2o_iovec_t body_post_structured[] = {
+    [ROUTE_CHAT] = {H2O_STRLIT("\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" MOCK_JSON_CONTENT
+                               "\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" MOCK_USAGE "}")},
+    [ROUTE_COMPLETIONS] = {H2O_STRLIT("\",\"choices\":[{\"text\":\"" MOCK_JSON_CONTENT
+                                      "\",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" MOCK_USAGE "}")},
 };
 
 static const h2o_iovec_t no_route_body = {
@@ -526,21 +538,21 @@ static void send_json(h2o_req_t *req, int status, const char *reason, h2o_iovec_
 }
 
 /* builds the iovecs of the normal (non-streaming) body of a route; returns the count */
-static size_t build_body(enum route route, h2o_iovec_t model, h2o_iovec_t *bufs)
+static size_t build_body(enum route route, h2o_iovec_t model, int structured, h2o_iovec_t *bufs)
 {
     size_t n = 0;
     bufs[n++] = body_pre[route];
     if (body_post[route].len != 0) {
         bufs[n++] = model;
-        bufs[n++] = body_post[route];
+        bufs[n++] = structured && (route == ROUTE_CHAT || route == ROUTE_COMPLETIONS) ? body_post_structured[route] : body_post[route];
     }
     return n;
 }
 
-static void respond_normal(h2o_req_t *req, enum route route, h2o_iovec_t model)
+static void respond_normal(h2o_req_t *req, enum route route, h2o_iovec_t model, int structured)
 {
     h2o_iovec_t bufs[3];
-    size_t n = build_body(route, model, bufs);
+    size_t n = build_body(route, model, structured, bufs);
     send_oneshot(req, 200, "OK", H2O_STRLIT("application/json"), bufs, n);
 }
 
@@ -832,7 +844,7 @@ static void job_on_delay_timer(uv_timer_t *timer)
     if (job->info.stream)
         job_start_stream(job);
     else
-        respond_normal(job->req, job->route, job->info.model);
+        respond_normal(job->req, job->route, job->info.model, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1172,8 +1184,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 
     switch (mode) {
     case MODE_JSON:
+    case MODE_STRUCTURED: /* a streamed request gets the ordinary stream */
         if (!info.stream) {
-            respond_normal(req, route, info.model);
+            respond_normal(req, route, info.model, mode == MODE_STRUCTURED);
             return 0;
         }
         /* fallthrough */
@@ -1195,7 +1208,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
                 job->split_max = 24;
             job_start_stream(job);
         } else {
-            respond_normal(req, route, info.model);
+            respond_normal(req, route, info.model, 0);
         }
         return 0;
     case MODE_SLOW: {
@@ -1213,7 +1226,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
             job_start_stream(job);
         } else {
             h2o_iovec_t bufs[3], out = {NULL, 0};
-            size_t n = build_body(route, info.model, bufs), i, take;
+            size_t n = build_body(route, info.model, 0, bufs), i, take;
             out.base = h2o_mem_alloc_pool(&req->pool, TRUNCATED_BODY_BYTES);
             for (i = 0; i != n && out.len < TRUNCATED_BODY_BYTES; ++i) {
                 take = bufs[i].len < TRUNCATED_BODY_BYTES - out.len ? bufs[i].len : TRUNCATED_BODY_BYTES - out.len;
@@ -1457,5 +1470,6 @@ int main(int argc, char **argv)
     int sig;
     while (sigwait(&sigs, &sig) != 0)
         ;
+    fprintf(stderr, "mockup: exiting on signal %d\n", sig); /* a benchmark that loses its mock says why */
     exit(0);
 }
