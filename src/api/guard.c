@@ -69,7 +69,9 @@ struct rg_guard_state {
     size_t resp_len;
 
     json_t *results[2];     /* hook_results: [0] before_request_hooks, [1] after_request_hooks */
-    char *verdicts;         /* results as recorded */
+    char *verdicts;         /* results as recorded (and as spliced into answers) */
+    int dirty;              /* results changed since verdicts was made */
+    int resp_changed;       /* after hooks replaced or transformed the answer */
     rg_record_t *held;      /* the record, waiting for background runs */
     h2o_linklist_t link;    /* in the worker's list of detached states */
 };
@@ -226,6 +228,7 @@ static void append_results(rg_guard_state_t *g, int which, rg_phase_run_t *r)
     if (g->results[which] == NULL)
         g->results[which] = json_array();
     json_array_extend(g->results[which], rg_phase_results(r));
+    g->dirty = 1;
 }
 
 static json_t *hook_results(rg_guard_state_t *g)
@@ -240,6 +243,9 @@ static void remember(rg_guard_state_t *g)
 {
     if (g->results[0] == NULL && g->results[1] == NULL)
         return;
+    if (g->verdicts && !g->dirty)
+        return;
+    g->dirty = 0;
     json_t *hr = hook_results(g);
     free(g->verdicts);
     g->verdicts = json_dumps(hr, JSON_COMPACT);
@@ -696,16 +702,43 @@ int rg_guard_before(rg_exchange_t *ex)
 
 /* ---- the response phase ---------------------------------------------------- */
 
+/*
+ * The answer with hook_results added. When the hooks left the answer as the
+ * upstream sent it, the recorded hook_results string is spliced into the
+ * upstream's bytes (no re-serialization of the whole answer); otherwise the
+ * changed tree is serialized.
+ */
 static void post_send(rg_guard_state_t *g, json_t *resp)
 {
     rg_exchange_t *ex = g->ex;
     int status = g->resp_status;
-    if (g->portkey) {
-        json_object_set_new(resp, "hook_results", hook_results(g));
-        if (status == 200 && g->failed)
-            status = 246;
-    }
     remember(g);
+    if (g->portkey && status == 200 && g->failed)
+        status = 246;
+    if (g->portkey && g->verdicts && !g->resp_changed && json_object_get(resp, "hook_results") == NULL) {
+        size_t n = g->resp_len;
+        while (n > 0 && (g->resp_data[n - 1] == ' ' || g->resp_data[n - 1] == '\n' || g->resp_data[n - 1] == '\r' ||
+                         g->resp_data[n - 1] == '\t'))
+            n--;
+        if (n > 0 && g->resp_data[n - 1] == '}') {
+            size_t vlen = strlen(g->verdicts);
+            int empty = json_object_size(resp) == 0;
+            size_t total = n - 1 + (empty ? 0 : 1) + 15 + vlen + 1;
+            char *out = h2o_mem_alloc_pool(&ex->req->pool, total);
+            char *p = out;
+            memcpy(p, g->resp_data, n - 1), p += n - 1;
+            if (!empty)
+                *p++ = ',';
+            memcpy(p, "\"hook_results\":", 15), p += 15;
+            memcpy(p, g->verdicts, vlen), p += vlen;
+            *p++ = '}';
+            rg_exchange_send(ex, status, "application/json", h2o_iovec_init(out, (size_t)(p - out)));
+            start_background(g, ex->body, resp);
+            return;
+        }
+    }
+    if (g->portkey)
+        json_object_set_new(resp, "hook_results", hook_results(g));
     send_json(ex, status, resp);
     start_background(g, ex->body, resp);
 }
@@ -718,7 +751,10 @@ static int post_finish(rg_guard_state_t *g, json_t **resp)
     if (body != *resp) {
         json_decref(*resp);
         *resp = json_incref(body);
+        g->resp_changed = 1;
     }
+    if (rg_phase_outcome(r)->transformed)
+        g->resp_changed = 1;
     outcome_t o = decide(g, &g->post, r);
     rg_phase_free(r);
     g->run = NULL;
@@ -864,6 +900,7 @@ const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
         json_incref(sr);
         json_decref(g->results[1]);
         g->results[1] = sr;
+        g->dirty = 1;
     }
     if (g == NULL)
         return NULL;

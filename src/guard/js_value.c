@@ -67,29 +67,54 @@ int rg_js_space(uint32_t cp)
     }
 }
 
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0D);
+}
+
+/* Scans in from both ends instead of across the whole text; ASCII needs no decoding. */
 void rg_js_trim(const char *s, size_t len, size_t *start, size_t *end)
 {
-    size_t i = 0, last = 0; /* last: end of the last non-space character */
-    int seen = 0;
-    size_t first = len;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
     while (i < len) {
+        if (u[i] < 0x80) {
+            if (!ascii_space(u[i]))
+                break;
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = rg_js_utf8_next(s, len, i, &cp);
-        if (!rg_js_space(cp)) {
-            if (!seen) {
-                first = i;
-                seen = 1;
-            }
-            last = i + n;
-        }
+        if (!rg_js_space(cp))
+            break;
         i += n;
     }
-    if (!seen) {
+    if (i == len) {
         *start = *end = len;
         return;
     }
-    *start = first;
-    *end = last;
+    size_t j = len;
+    while (j > i) {
+        if (u[j - 1] < 0x80) {
+            if (!ascii_space(u[j - 1]))
+                break;
+            j--;
+            continue;
+        }
+        /* the last character starts at the nearest byte that is not a continuation byte; a forward scan
+         * starts a character there too, so decoding from it agrees with the forward reading */
+        size_t k = j - 1;
+        while (k > i && (u[k] & 0xC0) == 0x80)
+            k--;
+        uint32_t cp;
+        size_t n = rg_js_utf8_next(s, j, k, &cp);
+        if (k + n != j || !rg_js_space(cp))
+            break; /* an invalid sequence ends in U+FFFD characters, which are not space */
+        j = k;
+    }
+    *start = i;
+    *end = j;
 }
 
 void rg_js_number(double x, char out[RG_JS_NUMBER_MAX])

@@ -54,15 +54,28 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* "2026-11-21T18:55:34.123Z"; the date and time part is formatted once per second per thread */
 static json_t *iso(int64_t ms)
 {
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    char buf[80];
-    snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-    return json_string(buf);
+    static __thread int64_t sec = -1;
+    static __thread char prefix[48];
+    if (ms / 1000 != sec) {
+        sec = ms / 1000;
+        time_t t = (time_t)sec;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(prefix, sizeof(prefix), "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    char buf[40];
+    int m = (int)(ms % 1000);
+    size_t n = strlen(prefix);
+    memcpy(buf, prefix, n);
+    buf[n] = (char)('0' + m / 100);
+    buf[n + 1] = (char)('0' + m / 10 % 10);
+    buf[n + 2] = (char)('0' + m % 10);
+    buf[n + 3] = 'Z';
+    return json_stringn(buf, n + 4);
 }
 
 rg_phase_run_t *rg_phase_new(const rg_phase_args_t *a)

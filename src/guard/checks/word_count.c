@@ -44,10 +44,17 @@ static void wc_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     /* split(/\s+/) of a trimmed string: one word more than there are runs of space */
     size_t count = 1;
     int in_space = 0;
+    const unsigned char *u = (const unsigned char *)text;
     for (size_t i = b; i < e;) {
-        uint32_t cp;
-        i += rg_js_utf8_next(text, e, i, &cp);
-        int sp = rg_js_space(cp);
+        int sp;
+        if (u[i] < 0x80) { /* ASCII: no decoding */
+            sp = u[i] == ' ' || (u[i] >= 0x09 && u[i] <= 0x0D);
+            i++;
+        } else {
+            uint32_t cp;
+            i += rg_js_utf8_next(text, e, i, &cp);
+            sp = rg_js_space(cp);
+        }
         if (sp && !in_space)
             count++;
         in_space = sp;
