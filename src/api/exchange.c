@@ -4,6 +4,7 @@
 #include "api/guard.h"
 #include "api/stream_guard.h"
 #include "core/clock.h"
+#include "core/json_dump.h"
 #include "core/log.h"
 #include "ingest/record.h"
 
@@ -82,7 +83,7 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
     if (ex->body != NULL && rg_count_secrets(ex->body) > 0) {
         json_t *copy = json_deep_copy(ex->body);
         if (copy && rg_redact_secrets(copy) > 0) {
-            *owned = json_dumps(copy, JSON_COMPACT);
+            *owned = rg_json_dumps(copy, NULL);
             json_decref(copy);
             if (*owned)
                 return h2o_iovec_init(*owned, strlen(*owned));

@@ -25,6 +25,7 @@
 #include "api/check_io.h"
 #include "api/guard_cache.h"
 #include "api/stream_guard.h"
+#include "core/json_dump.h"
 #include "core/json_load.h"
 #include "core/log.h"
 #include "guard/hook.h"
@@ -248,7 +249,7 @@ static void remember(rg_guard_state_t *g)
     g->dirty = 0;
     json_t *hr = hook_results(g);
     free(g->verdicts);
-    g->verdicts = json_dumps(hr, JSON_COMPACT);
+    g->verdicts = rg_json_dumps(hr, NULL);
     json_decref(hr);
 }
 
@@ -317,7 +318,7 @@ static outcome_t decide(rg_guard_state_t *g, const hookset_t *s, rg_phase_run_t 
 
 static void send_json(rg_exchange_t *ex, int status, json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT);
+    char *s = rg_json_dumps(j, NULL);
     if (s == NULL) {
         rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
         return;
@@ -833,7 +834,7 @@ void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
     if (g->results[0] == NULL || g->strict || !g->portkey)
         return;
     json_t *ev = json_pack("{s:{s:O}}", "hook_results", "before_request_hooks", g->results[0]);
-    char *s = json_dumps(ev, JSON_COMPACT);
+    char *s = rg_json_dumps(ev, NULL);
     if (s) {
         rg_sse_frame(out, s, strlen(s));
         free(s);

@@ -13,6 +13,7 @@
 #include "api/guard.h"
 
 #include "core/clock.h"
+#include "core/json_dump.h"
 #include "core/json_valid.h"
 #include "core/log.h"
 #include "core/version.h"
@@ -188,7 +189,7 @@ void rg_proxy_start(rg_exchange_t *ex)
         memcmp(m->upstream_model, ex->model_name.base, ex->model_name.len) != 0) {
         json_object_set_new(ex->body, "model", json_string(m->upstream_model));
         ex->model_name = h2o_iovec_init(m->name, strlen(m->name)); /* body no longer holds the old string */
-        ex->up_body = json_dumps(ex->body, JSON_COMPACT);
+        ex->up_body = rg_json_dumps(ex->body, NULL);
         if (ex->up_body == NULL) {
             rg_exchange_error(ex, RG_E_INTERNAL, NULL, NULL);
             return;

@@ -11,6 +11,7 @@
  */
 #include "api/stream_guard.h"
 
+#include "core/json_dump.h"
 #include "core/json_load.h"
 #include "guard/js_value.h"
 
@@ -184,7 +185,7 @@ static void emit(rg_buf_t *out, const void *p, size_t n)
 
 static void emit_event(rg_buf_t *out, json_t *payload)
 {
-    char *s = json_dumps(payload, JSON_COMPACT);
+    char *s = rg_json_dumps(payload, NULL);
     if (s == NULL)
         return;
     emit(out, "data: ", 6);

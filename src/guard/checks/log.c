@@ -16,6 +16,7 @@
  */
 #include "guard/checks/net.h"
 
+#include "core/json_dump.h"
 #include "guard/checks/common.h"
 #include "guard/js_value.h"
 
@@ -139,7 +140,7 @@ static void *lg_start(const void *compiled, const rg_check_env_t *env, rg_check_
     } else if (!rg_ck_url_fetchable(l->url)) {
         res->error_name = "TypeError";
         rg_check_fail(res, "fetch failed");
-    } else if ((ctx = rg_ck_hook_context(env, 1, 0)) == NULL || (p->body = json_dumps(ctx, JSON_COMPACT)) == NULL) {
+    } else if ((ctx = rg_ck_hook_context(env, 1, 0)) == NULL || (p->body = rg_json_dumps(ctx, NULL)) == NULL) {
         rg_check_fail(res, "out of memory");
     } else {
         rg_http_call_t call = {

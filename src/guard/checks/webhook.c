@@ -25,6 +25,7 @@
  */
 #include "guard/checks/net.h"
 
+#include "core/json_dump.h"
 #include "guard/checks/common.h"
 #include "guard/js_value.h"
 
@@ -223,7 +224,7 @@ static void *wh_start(const void *compiled, const rg_check_env_t *env, rg_check_
         return rg_ck_task_leave(&p->task);
     }
     json_t *ctx = rg_ck_hook_context(env, 0, 1);
-    p->body = ctx ? json_dumps(ctx, JSON_COMPACT) : NULL;
+    p->body = ctx ? rg_json_dumps(ctx, NULL) : NULL;
     json_decref(ctx);
     if (p->body == NULL) {
         rg_check_fail(res, "out of memory");

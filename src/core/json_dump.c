@@ -1,0 +1,168 @@
+#include "core/json_dump.h"
+
+#include "core/json_valid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct out {
+    char *p;
+    size_t len, cap;
+    int oom;
+} out_t;
+
+static int reserve(out_t *o, size_t n)
+{
+    if (o->oom)
+        return -1;
+    if (o->len + n + 1 <= o->cap)
+        return 0;
+    size_t cap = o->cap ? o->cap : 256;
+    while (cap < o->len + n + 1)
+        cap *= 2;
+    char *p = realloc(o->p, cap);
+    if (p == NULL) {
+        o->oom = 1;
+        return -1;
+    }
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+static void put(out_t *o, const char *s, size_t n)
+{
+    if (reserve(o, n) == 0) {
+        memcpy(o->p + o->len, s, n);
+        o->len += n;
+    }
+}
+
+static void putc1(out_t *o, char c)
+{
+    if (reserve(o, 1) == 0)
+        o->p[o->len++] = c;
+}
+
+static void string(out_t *o, const char *s, size_t n)
+{
+    const char *p = s, *e = s + n;
+    putc1(o, '"');
+    while (p < e) {
+        size_t run = rg_json_plain_run(p, e);
+        /* bytes >= 0x80 go out as they are (jansson strings are valid UTF-8) */
+        while (p + run < e && (unsigned char)p[run] >= 0x80)
+            run += 1 + rg_json_plain_run(p + run + 1, e);
+        put(o, p, run);
+        p += run;
+        if (p >= e)
+            break;
+        unsigned char c = (unsigned char)*p++;
+        char esc[8];
+        switch (c) {
+        case '"': put(o, "\\\"", 2); break;
+        case '\\': put(o, "\\\\", 2); break;
+        case '\b': put(o, "\\b", 2); break;
+        case '\f': put(o, "\\f", 2); break;
+        case '\n': put(o, "\\n", 2); break;
+        case '\r': put(o, "\\r", 2); break;
+        case '\t': put(o, "\\t", 2); break;
+        default:
+            snprintf(esc, sizeof(esc), "\\u%04X", c);
+            put(o, esc, 6);
+        }
+    }
+    putc1(o, '"');
+}
+
+/* jansson's real format: %.17g, a dot or exponent always present, exponent without '+' or leading zeros */
+static void real(out_t *o, double v)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "%.17g", v);
+    if (n < 0 || (size_t)n >= sizeof(buf) - 3)
+        return;
+    if (strspn(buf, "0123456789-") == (size_t)n) {
+        memcpy(buf + n, ".0", 3);
+        n += 2;
+    }
+    char *ex = strchr(buf, 'e');
+    if (ex) {
+        char *d = ex + 1, *s = ex + 1;
+        if (*s == '-')
+            *d++ = *s++;
+        else if (*s == '+')
+            s++;
+        while (*s == '0' && s[1] != '\0')
+            s++;
+        memmove(d, s, strlen(s) + 1);
+        n = (int)strlen(buf);
+    }
+    put(o, buf, (size_t)n);
+}
+
+static void value(out_t *o, const json_t *j)
+{
+    char buf[32];
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        putc1(o, '{');
+        const char *k;
+        size_t klen;
+        json_t *v;
+        int first = 1;
+        json_object_keylen_foreach((json_t *)j, k, klen, v)
+        {
+            if (!first)
+                putc1(o, ',');
+            first = 0;
+            string(o, k, klen);
+            putc1(o, ':');
+            value(o, v);
+        }
+        putc1(o, '}');
+        break;
+    }
+    case JSON_ARRAY: {
+        putc1(o, '[');
+        for (size_t i = 0; i < json_array_size(j); i++) {
+            if (i)
+                putc1(o, ',');
+            value(o, json_array_get(j, i));
+        }
+        putc1(o, ']');
+        break;
+    }
+    case JSON_STRING:
+        string(o, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER: {
+        int n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
+        put(o, buf, (size_t)n);
+        break;
+    }
+    case JSON_REAL:
+        real(o, json_real_value(j));
+        break;
+    case JSON_TRUE: put(o, "true", 4); break;
+    case JSON_FALSE: put(o, "false", 5); break;
+    case JSON_NULL: put(o, "null", 4); break;
+    }
+}
+
+char *rg_json_dumps(const json_t *j, size_t *len)
+{
+    out_t o = {0};
+    if (j == NULL)
+        return NULL;
+    value(&o, j);
+    if (o.oom || reserve(&o, 0) != 0) {
+        free(o.p);
+        return NULL;
+    }
+    o.p[o.len] = '\0';
+    if (len)
+        *len = o.len;
+    return o.p;
+}
