@@ -389,7 +389,7 @@ static void guard_cut(rg_exchange_t *ex)
 {
     int too_large = rg_stream_guard_cut(ex->sg) == RG_SG_CUT_TOO_LARGE;
     ex->guard_cut = 1;
-    ex->err = too_large ? RG_E_UPSTREAM_TOO_LARGE : RG_E_HOOK_DENIED;
+    ex->err = too_large ? RG_E_UPSTREAM_TOO_LARGE : rg_guard_stream_cut_error(ex);
     ex->err_detail = too_large ? "the stream outgrew max_response_buffered while held for output guardrails"
                                : "an output guardrail denied the streamed answer";
 }
@@ -418,6 +418,8 @@ static void stream_close(void *arg)
 {
     rg_exchange_t *ex = arg;
     ex->guard_wait = 0;
+    if (ex->sg)
+        rg_guard_stream_finished(ex);
     if (ex->sg && !ex->guard_cut && rg_stream_guard_cut(ex->sg)) {
         guard_cut(ex); /* denied by the final check: its error event and [DONE] are queued */
     } else if (ex->err && !ex->guard_cut) {

@@ -70,6 +70,8 @@ struct rg_guard_state {
     size_t resp_len;
 
     json_t *results[2];     /* hook_results: [0] before_request_hooks, [1] after_request_hooks */
+    json_t *stream_results; /* after hooks run by the stream guard (they come first in after_request_hooks) */
+    int stream_guardrails_only; /* the stream guard runs YAML guardrails only */
     char *verdicts;         /* results as recorded (and as spliced into answers) */
     int dirty;              /* results changed since verdicts was made */
     int resp_changed;       /* after hooks replaced or transformed the answer */
@@ -236,13 +238,18 @@ static json_t *hook_results(rg_guard_state_t *g)
 {
     json_t *hr = json_object();
     json_object_set_new(hr, "before_request_hooks", g->results[0] ? json_incref(g->results[0]) : json_array());
-    json_object_set_new(hr, "after_request_hooks", g->results[1] ? json_incref(g->results[1]) : json_array());
+    json_t *after = json_array();
+    if (g->stream_results)
+        json_array_extend(after, g->stream_results);
+    if (g->results[1])
+        json_array_extend(after, g->results[1]);
+    json_object_set_new(hr, "after_request_hooks", after);
     return hr;
 }
 
 static void remember(rg_guard_state_t *g)
 {
-    if (g->results[0] == NULL && g->results[1] == NULL)
+    if (g->results[0] == NULL && g->results[1] == NULL && g->stream_results == NULL)
         return;
     if (g->verdicts && !g->dirty)
         return;
@@ -845,11 +852,12 @@ void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
 rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
 {
     rg_guard_state_t *g = ex->guard;
-    if (g == NULL || g->post.n == 0 || ex->route == RG_ROUTE_EMBEDDINGS)
+    if (g == NULL || (g->post.n == 0 && g->bg[BG_RESP].n == 0) || ex->route == RG_ROUTE_EMBEDDINGS)
         return NULL;
     api_worker_t *a = aw(g->w);
     rg_stream_guard_opts_t o = {
-        .mode = rg_stream_guard_mode_of(g->post.hooks, g->post.n),
+        /* no in-line after hooks: a pass-through guard that only gathers the text for background hooks */
+        .mode = g->post.n ? rg_stream_guard_mode_of(g->post.hooks, g->post.n) : RG_SG_LOG,
         .hooks = g->post.hooks,
         .n = g->post.n,
         .type = g->type,
@@ -860,7 +868,7 @@ rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
         .headers = g->headers,
         .io = a ? a->io : NULL,
         .before_results = g->results[0],
-        .send_results = !g->strict && g->portkey,
+        .send_results = !g->strict && g->portkey && g->post.n > 0,
         .max = ex->cfg->max_response_buffered,
     };
     /* only YAML guardrails check this stream: a cut carries LiteLLM's error, not Portkey's hooks_failed */
@@ -877,6 +885,7 @@ rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
             used += (size_t)n;
     }
     json_t *err = NULL;
+    g->stream_guardrails_only = only_guardrails && g->post.n > 0;
     if (only_guardrails) {
         char msg[640];
         snprintf(msg, sizeof(msg), "Blocked by %s: the streamed answer failed the guardrail", names);
@@ -889,6 +898,21 @@ rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
     return sg;
 }
 
+void rg_guard_stream_finished(rg_exchange_t *ex)
+{
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL || ex->sg == NULL || g->bg[BG_RESP].n == 0 || g->bg_run[BG_RESP])
+        return;
+    json_t *resp = rg_stream_guard_response(ex->sg);
+    start_background(g, ex->body, resp);
+    json_decref(resp);
+}
+
+rg_error_t rg_guard_stream_cut_error(rg_exchange_t *ex)
+{
+    return ex->guard && ex->guard->stream_guardrails_only ? RG_E_GUARDRAIL_BLOCKED : RG_E_HOOK_DENIED;
+}
+
 /* ---- records and teardown ----------------------------------------------------- */
 
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
@@ -897,10 +921,10 @@ const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
     if (g == NULL)
         return NULL;
     json_t *sr = ex->sg ? rg_stream_guard_results(ex->sg) : NULL;
-    if (sr && sr != g->results[1]) { /* a stream's after-hook results */
+    if (sr && sr != g->stream_results) { /* a stream's after-hook results */
         json_incref(sr);
-        json_decref(g->results[1]);
-        g->results[1] = sr;
+        json_decref(g->stream_results);
+        g->stream_results = sr;
         g->dirty = 1;
     }
     if (g == NULL)
@@ -929,6 +953,7 @@ static void free_state(rg_guard_state_t *g)
         set_free(&g->bg[i]);
         json_decref(g->results[i]);
     }
+    json_decref(g->stream_results);
     rg_phase_free(g->run);
     rg_phase_free(g->during_run);
     set_free(&g->pre);

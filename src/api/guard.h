@@ -41,6 +41,10 @@ int rg_guard_stream_status(rg_exchange_t *ex);
 void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out);
 /* For streams: the output guardrails for this request's (non-async) after-hooks, or NULL when it has none. */
 struct rg_stream_guard *rg_guard_stream_guard(rg_exchange_t *ex);
+/* A guarded stream ended (ex->sg set): background hooks (async after hooks, logging_only) run on its text. */
+void rg_guard_stream_finished(rg_exchange_t *ex);
+/* The stream was cut by output guardrails: the error to record (hooks_failed, or guardrail_blocked for YAML ones). */
+rg_error_t rg_guard_stream_cut_error(rg_exchange_t *ex);
 /* hook_results as recorded (NULL when there were no hooks), with a stream guard's after results; valid until
  * dispose. */
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len);

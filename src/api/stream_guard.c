@@ -348,6 +348,11 @@ static json_t *response_json(rg_stream_guard_t *sg)
     return r;
 }
 
+json_t *rg_stream_guard_response(rg_stream_guard_t *sg)
+{
+    return response_json(sg);
+}
+
 static rg_phase_run_t *new_run(rg_stream_guard_t *sg, const rg_hook_t *const *hooks, size_t n, rg_check_io_t *io)
 {
     json_t *body = response_json(sg);

@@ -107,6 +107,8 @@ int rg_stream_guard_cut(const rg_stream_guard_t *sg);
 
 /* after_request_hooks results of the latest run (mid-stream or final), borrowed; NULL before any run. */
 json_t *rg_stream_guard_results(rg_stream_guard_t *sg);
+/* What a non-streamed answer with the text streamed so far would have been (new reference); for background hooks. */
+json_t *rg_stream_guard_response(rg_stream_guard_t *sg);
 
 typedef struct rg_sg_stats {
     size_t checks;        /* hook runs (mid-stream and final) */

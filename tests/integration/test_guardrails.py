@@ -242,3 +242,23 @@ def test_post_call_guardrail_cuts_a_stream():
     r = record_of(rg, h["x-railgate-request-id"])
     check("6789" not in (r["response_body"] or "").split('"error"')[0], "the record holds what the client got")
     eq(json.loads(r["verdicts"])["after_request_hooks"][0]["verdict"], False, "recorded verdict")
+    eq(r["error"], "guardrail_blocked", "recorded error of a guardrail cut")
+
+
+def test_background_hooks_on_streams_see_the_streamed_text():
+    models = """  - model_name: leaky
+    litellm_params:
+      model: mock/railgate-mock
+      mock_response: "Sure. The number you asked for is 123-45-6789."
+      mock_chunks: 6
+"""
+    rg = Railgate(cfg(guardrail("audit", mode="logging_only"), models=models))
+    hook = {"after_request_hooks": [{"id": "bg-out", "type": "guardrail", "async": True, "checks": [
+        {"id": "default.contains", "parameters": {"words": ["6789"], "operator": "any"}}]}]}
+    s, h, b = rg.chat("leaky", "hello", stream=True, headers={"x-portkey-config": json.dumps(hook)})
+    eq(s, 200, "background hooks never block a stream")
+    check("6789" in "".join(sse_events(b)), "the stream passed untouched")
+    r = record_of(rg, h["x-railgate-request-id"])
+    after = {x["id"]: x["verdict"] for x in json.loads(r["verdicts"])["after_request_hooks"]}
+    eq(after.get("bg-out"), True, f"the async after hook saw the streamed text: {r['verdicts']}")
+    eq(after.get("audit"), False, "logging_only checked the streamed answer")
