@@ -630,7 +630,8 @@ int rg_guard_before(rg_exchange_t *ex)
     h2o_linklist_init_anchor(&g->link);
 
     if (hdr.base) {
-        g->rcfg = rg_guard_cache_get(&a->cache, hdr.base, hdr.len, msg, sizeof(msg));
+        g->rcfg = rg_guard_cache_get(&a->cache, hdr.base, hdr.len, (const char *const *)ex->cfg->request_hook_hosts,
+                                     ex->cfg, msg, sizeof(msg));
         if (g->rcfg == NULL) {
             rg_exchange_error(ex, RG_E_INVALID_CONFIG, msg, NULL);
             return 1;

@@ -2,6 +2,8 @@
 
 #include "core/json_load.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,57 @@ void rg_guard_cfg_release(rg_guard_cfg_t *e)
     rg_hook_list_free(&e->after);
     free(e->key);
     free(e);
+}
+
+/* The URL parameter of each network check Railgate has, by check id. */
+static const char *url_param(const char *id)
+{
+    if (!strcmp(id, "default.webhook"))
+        return "webhookURL";
+    if (!strcmp(id, "default.log"))
+        return "logURL";
+    if (!strcmp(id, "default.jwt"))
+        return "jwksUri";
+    return NULL;
+}
+
+static int host_allowed(const char *url, const char *const *hosts, char *host_out, size_t host_sz)
+{
+    snprintf(host_out, host_sz, "?");
+    CURLU *u = curl_url();
+    char *host = NULL;
+    int ok = 0;
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        snprintf(host_out, host_sz, "%s", host);
+        for (char *p = host_out; *p; p++)
+            *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+        for (size_t i = 0; hosts && hosts[i]; i++)
+            if (!strcmp(hosts[i], "*") || !strcmp(hosts[i], host_out))
+                ok = 1;
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
+}
+
+static void restrict_hosts(rg_hook_list_t *l, const char *const *hosts)
+{
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < l->hooks[i].n_checks; k++) {
+            rg_hook_check_t *c = &l->hooks[i].checks[k];
+            const char *param = c->ops && c->compiled ? url_param(c->id) : NULL;
+            const char *url = param ? json_string_value(json_object_get(c->params, param)) : NULL;
+            char host[128];
+            if (url == NULL || host_allowed(url, hosts, host, sizeof(host)))
+                continue;
+            c->ops->free(c->compiled);
+            c->compiled = NULL;
+            snprintf(c->error, sizeof(c->error),
+                     "%s host '%.100s' is not allowed in hooks sent with the request "
+                     "(railgate_settings.request_hook_hosts)",
+                     param, host);
+        }
 }
 
 static rg_guard_cfg_t *compile(const char *hdr, size_t len, uint64_t hash, char *err, size_t errsz)
@@ -59,7 +112,8 @@ static rg_guard_cfg_t *compile(const char *hdr, size_t len, uint64_t hash, char 
     return e;
 }
 
-rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t len, char *err, size_t errsz)
+rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t len, const char *const *hosts,
+                                   const void *gen, char *err, size_t errsz)
 {
     uint64_t h = fnv1a(hdr, len);
     size_t victim = 0;
@@ -69,7 +123,7 @@ rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t 
             victim = i;
             break;
         }
-        if (e->hash == h && e->key_len == len && memcmp(e->key, hdr, len) == 0) {
+        if (e->hash == h && e->gen == gen && e->key_len == len && memcmp(e->key, hdr, len) == 0) {
             e->used = ++c->clock;
             e->refs++;
             c->hits++;
@@ -82,6 +136,9 @@ rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t 
     rg_guard_cfg_t *e = compile(hdr, len, h, err, errsz);
     if (e == NULL)
         return NULL; /* bad configs are not cached: they are answered with 400 and cost little */
+    e->gen = gen;
+    restrict_hosts(&e->before, hosts);
+    restrict_hosts(&e->after, hosts);
     rg_guard_cfg_release(c->slot[victim]);
     c->slot[victim] = e;
     e->used = ++c->clock;

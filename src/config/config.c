@@ -334,12 +334,14 @@ static void settings_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_no
         rg_cfg_default_hooks(w, v);
     else if (!strcmp(key, "request_hooks"))
         rg_cfg_request_hooks(w, v);
+    else if (!strcmp(key, "request_hook_hosts"))
+        rg_cfg_request_hook_hosts(w, v);
     else
         rg_cfg_bad(w, k,
             "railgate_settings: unknown key '%s' (known: host, port, workers, log_level, max_request_body, "
             "max_response_buffered, record_body_max, record_queue, header_timeout, body_timeout, "
             "upstream_connect_timeout, upstream_read_timeout, upstream_timeout, shutdown_timeout, tls, hooks, "
-            "request_hooks)",
+            "request_hooks, request_hook_hosts)",
             key);
 }
 

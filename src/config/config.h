@@ -85,6 +85,9 @@ typedef struct rg_config {
     /* railgate_settings.hooks: Portkey-shaped hooks every request runs (before / after the upstream) */
     rg_hook_list_t default_before, default_after;
     int request_hooks_off; /* railgate_settings.request_hooks: off = hooks a request brings are not accepted */
+    /* railgate_settings.request_hook_hosts: hosts that network checks in request-supplied hooks may call
+     * (webhookURL, logURL, jwksUri); NULL-terminated, lower-case; "*" = any; empty = none */
+    char **request_hook_hosts;
 
     /* every heap string above, for rg_config_free */
     void **allocs;

@@ -112,3 +112,36 @@ void rg_cfg_request_hooks(rg_walk_t *w, yaml_node_t *v)
     else if (s)
         rg_cfg_bad(w, v, "railgate_settings.request_hooks: expected additive or off, got '%s'", s);
 }
+
+void rg_cfg_request_hook_hosts(rg_walk_t *w, yaml_node_t *list)
+{
+    const char *what = "railgate_settings.request_hook_hosts";
+    if (rg_cfg_is_null(list))
+        return;
+    if (list->type != YAML_SEQUENCE_NODE) {
+        rg_cfg_bad(w, list, "%s: expected a list of host names (or \"*\" for any)", what);
+        return;
+    }
+    size_t n = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+    char **hosts = rg_cfg_own(w->cfg, calloc(n + 1, sizeof(char *)));
+    if (hosts == NULL) {
+        rg_cfg_bad(w, list, "%s: out of memory", what);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        yaml_node_t *item = rg_cfg_node(w, list->data.sequence.items.start[i]);
+        const char *s = item ? rg_cfg_scalar(w, item, what) : NULL;
+        if (s == NULL)
+            continue;
+        if (*s == '\0' || strlen(s) > 253 || strpbrk(s, "/:@ ")) {
+            rg_cfg_bad(w, item, "%s: '%s' is not a host name", what, s);
+            continue;
+        }
+        char *h = rg_cfg_strdup(w->cfg, s);
+        for (char *p = h; p && *p; p++)
+            *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+        hosts[k++] = h;
+    }
+    w->cfg->request_hook_hosts = hosts;
+}

@@ -75,6 +75,7 @@ void rg_cfg_model_guardrails(rg_walk_t *w, yaml_node_t *list, rg_model_t *m);
 void rg_cfg_default_hooks(rg_walk_t *w, yaml_node_t *map);
 /* railgate_settings.request_hooks: additive | off. */
 void rg_cfg_request_hooks(rg_walk_t *w, yaml_node_t *v);
+void rg_cfg_request_hook_hosts(rg_walk_t *w, yaml_node_t *list);
 /*
  * One `guardrails:` entry in its two steps (rg_cfg_guardrails does both; unit tests call them apart).
  * parse fills g (strings owned by the generation) and returns the Portkey-shaped hook object the entry

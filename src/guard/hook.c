@@ -92,8 +92,7 @@ static int add_check(rg_hook_t *h, const char *id, json_t *params, json_t *enabl
         return 0;
     }
     c->compiled = c->ops->compile(params, c->error, sizeof(c->error));
-    if (c->compiled == NULL)
-        c->params = json_incref(params);
+    c->params = json_incref(params);
     json_decref(empty);
     if (c->compiled == NULL && strict)
         return snprintf(err, errsz, "hook '%s': check '%s': %s", h->id ? h->id : "?", c->id, c->error), -1;

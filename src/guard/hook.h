@@ -40,7 +40,7 @@ typedef struct rg_hook_check {
     char *id;
     const rg_check_ops_t *ops; /* NULL: no such check */
     void *compiled;            /* NULL when compile failed: see error */
-    json_t *params;            /* kept only when compile failed (for ops->invalid) */
+    json_t *params;            /* as given (ops->invalid reads them when compile failed; the gateway reads URLs) */
     char error[RG_CHECK_ERROR_MAX];
     int enabled;
     int fail_on_error;

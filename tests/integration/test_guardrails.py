@@ -262,3 +262,20 @@ def test_background_hooks_on_streams_see_the_streamed_text():
     after = {x["id"]: x["verdict"] for x in json.loads(r["verdicts"])["after_request_hooks"]}
     eq(after.get("bg-out"), True, f"the async after hook saw the streamed text: {r['verdicts']}")
     eq(after.get("audit"), False, "logging_only checked the streamed answer")
+
+
+def test_request_hooks_cannot_call_hosts_the_operator_did_not_allow():
+    mock = Mock()
+    hook = {"before_request_hooks": [{"id": "wh", "type": "guardrail", "deny": True, "checks": [
+        {"id": "default.webhook", "parameters": {"webhookURL": f"http://127.0.0.1:{mock.port}/webhook"}}]}]}
+    rg = Railgate(config())
+    s, _, b = rg.chat("mock", "this is forbidden", headers={"x-portkey-config": json.dumps(hook)})
+    eq(s, 200, "the refused check errors and fails open")
+    c = json.loads(b)["hook_results"]["before_request_hooks"][0]["checks"][0]
+    check("request_hook_hosts" in c["error"]["message"], f"the error names the setting: {c['error']}")
+    eq(json.loads(request("GET", mock.port, "/_count")[2])["hooks"], 0, "the webhook was never called")
+    rg.stop()
+    rg = Railgate(config(settings="  request_hook_hosts: [127.0.0.1]\n"))
+    s, _, _ = rg.chat("mock", "this is forbidden", headers={"x-portkey-config": json.dumps(hook)})
+    eq(s, 446, "an allowed host is called and its verdict counts")
+    eq(json.loads(request("GET", mock.port, "/_count")[2])["hooks"], 1, "the webhook was called once")

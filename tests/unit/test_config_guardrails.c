@@ -856,6 +856,24 @@ static void test_default_hooks(void **state)
     rg_config_unref(c);
 }
 
+static void test_request_hook_hosts(void **state)
+{
+    (void)state;
+    rg_config_t *c = parse_ok(HEAD "railgate_settings: {request_hook_hosts: [Hooks.Example.TEST, '*']}\n");
+    assert_non_null(c->request_hook_hosts);
+    assert_string_equal(c->request_hook_hosts[0], "hooks.example.test");
+    assert_string_equal(c->request_hook_hosts[1], "*");
+    assert_null(c->request_hook_hosts[2]);
+    rg_config_unref(c);
+    c = parse_ok(HEAD "railgate_settings: {port: 4000}\n");
+    assert_null(c->request_hook_hosts); /* none allowed by default */
+    rg_config_unref(c);
+    expect_errors(HEAD "railgate_settings:\n  request_hook_hosts: [\"http://x/\", ok]\n",
+                  SRC ":7: railgate_settings.request_hook_hosts: 'http://x/' is not a host name");
+    expect_errors(HEAD "railgate_settings:\n  request_hook_hosts: any\n",
+                  SRC ":7: railgate_settings.request_hook_hosts: expected a list of host names (or \"*\" for any)");
+}
+
 static void test_default_hook_errors(void **state)
 {
     (void)state;
@@ -968,6 +986,7 @@ int main(void)
         cmocka_unit_test(test_webhook_errors),
         cmocka_unit_test(test_default_hooks),
         cmocka_unit_test(test_default_hook_errors),
+        cmocka_unit_test(test_request_hook_hosts),
         cmocka_unit_test(test_everything_together),
         cmocka_unit_test(test_embedded_default_has_no_guardrails),
     };
