@@ -249,7 +249,14 @@ static int cut(rg_stream_guard_t *sg, rg_buf_t *out, int why)
                                   : json_pack("{s:s, s:s, s:n, s:n}", "message", DENY_MESSAGE, "type", "hooks_failed",
                                               "param", "code");
         json_t *before = sg->o.before_results ? json_incref(sg->o.before_results) : json_array();
-        json_t *after = sg->results ? json_incref(sg->results) : json_array();
+        /* the client sees verdicts, not check data: data such as textExcerpt or matchDetails quotes the very
+         * text the cut kept from it (the record keeps the full results) */
+        json_t *after = sg->results ? json_deep_copy(sg->results) : json_array();
+        size_t i, k;
+        json_t *h, *c;
+        json_array_foreach(after, i, h) json_array_foreach(json_object_get(h, "checks"), k, c)
+            if (json_object_get(c, "data"))
+                json_object_set_new(c, "data", json_null());
         ev = json_pack("{s:o, s:{s:o, s:o}}", "error", err, "hook_results", "before_request_hooks", before,
                        "after_request_hooks", after);
     }

@@ -279,3 +279,22 @@ def test_request_hooks_cannot_call_hosts_the_operator_did_not_allow():
     s, _, _ = rg.chat("mock", "this is forbidden", headers={"x-portkey-config": json.dumps(hook)})
     eq(s, 446, "an allowed host is called and its verdict counts")
     eq(json.loads(request("GET", mock.port, "/_count")[2])["hooks"], 1, "the webhook was called once")
+
+
+def test_stream_cut_event_does_not_quote_the_blocked_text():
+    models = """  - model_name: leaky
+    litellm_params:
+      model: mock/railgate-mock
+      mock_response: "Here it is: 123-45-6789 and more text after it to stream."
+      mock_chunks: 8
+"""
+    rg = Railgate(config(models=models))
+    hook = {"after_request_hooks": [{"id": "no-ssn", "type": "guardrail", "deny": True, "checks": [
+        {"id": "default.regexMatch", "parameters": {"rule": "\\d{3}-\\d{2}-\\d{4}", "not": True}}]}]}
+    s, h, b = rg.chat("leaky", "hello", stream=True, headers={"x-portkey-config": json.dumps(hook)})
+    eq(s, 200, "stream status")
+    check("6789" not in b.decode(), f"the blocked text appears nowhere in what the client got: {b[-600:]!r}")
+    ev = json.loads(sse_events(b)[-2])
+    eq(ev["hook_results"]["after_request_hooks"][0]["checks"][0]["data"], None, "check data withheld")
+    r = record_of(rg, h["x-railgate-request-id"])
+    check("6789" in r["verdicts"], "the record keeps the full results")
