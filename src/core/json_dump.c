@@ -12,13 +12,19 @@ typedef struct out {
     int oom;
 } out_t;
 
-static int reserve(out_t *o, size_t n)
+static int grow(out_t *o, size_t n);
+
+/* room for n more bytes and a NUL; the common case is one comparison */
+static inline int reserve(out_t *o, size_t n)
+{
+    return o->len + n + 1 <= o->cap ? 0 : grow(o, n);
+}
+
+static int grow(out_t *o, size_t n)
 {
     if (o->oom)
         return -1;
-    if (o->len + n + 1 <= o->cap)
-        return 0;
-    size_t cap = o->cap ? o->cap : 256;
+    size_t cap = o->cap ? o->cap : 1024;
     while (cap < o->len + n + 1)
         cap *= 2;
     char *p = realloc(o->p, cap);
