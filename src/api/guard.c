@@ -547,13 +547,17 @@ static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size
     json_t *v;
     json_array_foreach(names, i, v)
     {
+        if (!json_is_string(v))
+            return snprintf(msg, msgsz, "guardrails must be an array of guardrail names (item %zu is not a string)",
+                            i),
+                   -1;
         size_t k;
         for (k = 0; k < cfg->n_guardrails; k++)
             if (json_is_string(v) && strcmp(cfg->guardrails[k].name, json_string_value(v)) == 0)
                 break;
         if (k == cfg->n_guardrails) {
             snprintf(msg, msgsz, "guardrails: '%.100s' is not a guardrail configured on this gateway",
-                     json_is_string(v) ? json_string_value(v) : "(not a string)");
+                     json_string_value(v));
             return -1;
         }
     }

@@ -84,6 +84,11 @@ def test_opt_in_by_request_body_metadata_and_model():
     s, _, b = rg.chat("up", "x", guardrails=["nope"])
     eq(s, 400, "unknown guardrail name")
     check("nope" in error_of(b)["message"], "the message names it")
+    for bad in ("opt", [1], {"opt": True}):
+        s, _, b = rg.chat("up", "x", guardrails=bad)
+        eq(s, 400, f"guardrails={bad!r}")
+        eq(error_of(b)["param"], "guardrails", "the error names the field")
+        check("array of guardrail names" in error_of(b)["message"], error_of(b)["message"])
 
 
 def test_post_call_blocks_the_answer():
