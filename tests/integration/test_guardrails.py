@@ -303,3 +303,19 @@ def test_stream_cut_event_does_not_quote_the_blocked_text():
     eq(ev["hook_results"]["after_request_hooks"][0]["checks"][0]["data"], None, "check data withheld")
     r = record_of(rg, h["x-railgate-request-id"])
     check("6789" in r["verdicts"], "the record keeps the full results")
+
+
+def test_client_leaving_while_a_guardrail_waits():
+    mock = Mock()
+    url = f"http://127.0.0.1:{mock.port}/webhook"
+    rg = Railgate(cfg(webhook("slow", url, timeout="3", headers="{x-mock-delay-ms: '1500'}")))
+    try:
+        rg.post("/v1/chat/completions", {"model": "mock", "messages": [{"role": "user", "content": "hi"}]},
+                timeout=0.3)
+        check(False, "the client should have timed out")
+    except OSError:
+        pass  # the client gave up while the webhook was still thinking
+    rows = rg.wait_rows(1, timeout=5.0)
+    eq(len(rows), 1, "one record")
+    eq(rows[0]["status"], 499, "recorded as client closed")
+    eq(rg.chat("mock", "hello")[0], 200, "the gateway carries on (webhook answers within its timeout)")
