@@ -301,6 +301,9 @@ static void common_headers(rg_exchange_t *ex, const char *content_type)
 void rg_exchange_send(rg_exchange_t *ex, int status, const char *content_type, h2o_iovec_t body)
 {
     h2o_req_t *req = ex->req;
+    if (ex->finished)
+        return; /* answered already (a guardrail decided after an upstream error, say): never twice */
+    rg_guard_abort_inline(ex);
     ex->status = status;
     ex->sent = body;
     ex->started = 1;

@@ -335,10 +335,13 @@ static void send_json(rg_exchange_t *ex, int status, json_t *j)
     rg_exchange_send(ex, status, "application/json", body);
 }
 
+static void start_background(rg_guard_state_t *g, json_t *request, json_t *response);
+
 /* Answers the request for a decision other than GO_ON. */
 static void answer(rg_guard_state_t *g, const outcome_t *o)
 {
     rg_exchange_t *ex = g->ex;
+    start_background(g, ex->body, NULL); /* async hooks and logging_only still see the request */
     remember(g);
     if (o->d == DENY_PORTKEY) {
         json_t *body = json_pack("{s:{s:s, s:s, s:n, s:n}, s:o}", "error", "message", DENY_MESSAGE, "type",
@@ -399,7 +402,8 @@ static void release_detached(rg_guard_state_t *g)
         else
             atomic_fetch_add(&rg_app.ring.dropped, 1);
     }
-    h2o_linklist_unlink(&g->link);
+    if (h2o_linklist_is_linked(&g->link))
+        h2o_linklist_unlink(&g->link);
     free_state(g);
 }
 
@@ -466,9 +470,21 @@ static int pre_finish(rg_guard_state_t *g)
     return 0;
 }
 
+/* The request was answered (upstream error, client gone) while an in-line run waited: drop the run. */
+static int answered_meanwhile(rg_guard_state_t *g, rg_phase_run_t **run)
+{
+    if (g->ex != NULL && !g->ex->finished)
+        return 0;
+    rg_phase_free(*run);
+    *run = NULL;
+    return 1;
+}
+
 static void pre_done(void *arg)
 {
     rg_guard_state_t *g = arg;
+    if (answered_meanwhile(g, &g->run))
+        return;
     if (pre_finish(g))
         return;
     start_during(g);
@@ -504,6 +520,8 @@ static int during_finish(rg_guard_state_t *g)
 static void during_done(void *arg)
 {
     rg_guard_state_t *g = arg;
+    if (answered_meanwhile(g, &g->during_run))
+        return;
     if (during_finish(g))
         return;
     if (g->during_waiting) {
@@ -630,12 +648,11 @@ int rg_guard_before(rg_exchange_t *ex)
     g->cfg = rg_config_ref(ex->cfg);
     g->type = req_type(ex->route);
     g->stream = ex->stream;
-    g->strict = 1;
-    h2o_linklist_init_anchor(&g->link);
+    g->strict = 1; /* g->link stays zeroed (unlinked) until the state is detached */
 
     if (hdr.base) {
         g->rcfg = rg_guard_cache_get(&a->cache, hdr.base, hdr.len, (const char *const *)ex->cfg->request_hook_hosts,
-                                     ex->cfg, msg, sizeof(msg));
+                                     ex->cfg->generation, msg, sizeof(msg));
         if (g->rcfg == NULL) {
             rg_exchange_error(ex, RG_E_INVALID_CONFIG, msg, NULL);
             return 1;
@@ -782,6 +799,8 @@ static int post_finish(rg_guard_state_t *g, json_t **resp)
 static void post_done(void *arg)
 {
     rg_guard_state_t *g = arg;
+    if (answered_meanwhile(g, &g->run))
+        return;
     json_t *resp = json_incref(rg_phase_body(g->run));
     if (!post_finish(g, &resp))
         post_send(g, resp);
@@ -918,6 +937,17 @@ rg_error_t rg_guard_stream_cut_error(rg_exchange_t *ex)
     return ex->guard && ex->guard->stream_guardrails_only ? RG_E_GUARDRAIL_BLOCKED : RG_E_HOOK_DENIED;
 }
 
+void rg_guard_abort_inline(rg_exchange_t *ex)
+{
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL)
+        return;
+    rg_phase_free(g->run);
+    g->run = NULL;
+    rg_phase_free(g->during_run);
+    g->during_run = NULL;
+}
+
 /* ---- records and teardown ----------------------------------------------------- */
 
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
@@ -932,8 +962,6 @@ const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)
         g->stream_results = sr;
         g->dirty = 1;
     }
-    if (g == NULL)
-        return NULL;
     remember(g);
     if (g->verdicts == NULL)
         return NULL;

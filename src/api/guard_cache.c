@@ -58,8 +58,29 @@ static int host_allowed(const char *url, const char *const *hosts, char *host_ou
     return ok;
 }
 
+static int any_host(const char *const *hosts)
+{
+    for (size_t i = 0; hosts && hosts[i]; i++)
+        if (!strcmp(hosts[i], "*"))
+            return 1;
+    return 0;
+}
+
 static void restrict_hosts(rg_hook_list_t *l, const char *const *hosts)
 {
+    /* validUrls reaches whatever URLs the text holds (HEAD or a name lookup): in hooks a client brings, that is
+     * a probe of the operator's network unless the operator allows any host */
+    for (size_t i = 0; i < l->n && !any_host(hosts); i++)
+        for (size_t k = 0; k < l->hooks[i].n_checks; k++) {
+            rg_hook_check_t *c = &l->hooks[i].checks[k];
+            if (c->ops == NULL || c->compiled == NULL || strcmp(c->id, "default.validUrls") != 0)
+                continue;
+            c->ops->free(c->compiled);
+            c->compiled = NULL;
+            snprintf(c->error, sizeof(c->error),
+                     "default.validUrls calls the URLs in the text; in hooks sent with the request it needs "
+                     "railgate_settings.request_hook_hosts: [\"*\"]");
+        }
     for (size_t i = 0; i < l->n; i++)
         for (size_t k = 0; k < l->hooks[i].n_checks; k++) {
             rg_hook_check_t *c = &l->hooks[i].checks[k];
@@ -113,7 +134,7 @@ static rg_guard_cfg_t *compile(const char *hdr, size_t len, uint64_t hash, char 
 }
 
 rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t len, const char *const *hosts,
-                                   const void *gen, char *err, size_t errsz)
+                                   uint64_t gen, char *err, size_t errsz)
 {
     uint64_t h = fnv1a(hdr, len);
     size_t victim = 0;

@@ -33,7 +33,7 @@ typedef struct rg_guard_cfg {
     uint64_t used;      /* LRU clock */
     rg_hook_list_t before, after;
     int strict_false;   /* strict_open_ai_compliance: false in the config */
-    const void *gen;    /* the config generation whose request_hook_hosts it was checked against */
+    uint64_t gen;       /* the config generation whose request_hook_hosts it was checked against */
     int has_hooks;
 } rg_guard_cfg_t;
 
@@ -48,7 +48,7 @@ typedef struct rg_guard_cache {
  * caller; NULL with err set when the header is not a usable config.
  */
 rg_guard_cfg_t *rg_guard_cache_get(rg_guard_cache_t *c, const char *hdr, size_t len, const char *const *hosts,
-                                   const void *gen, char *err, size_t errsz);
+                                   uint64_t gen, char *err, size_t errsz);
 void rg_guard_cfg_release(rg_guard_cfg_t *e);
 void rg_guard_cache_clear(rg_guard_cache_t *c);
 

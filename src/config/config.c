@@ -450,6 +450,8 @@ rg_config_t *rg_config_parse(const char *source, const char *yaml, size_t len, c
     if (c == NULL)
         return NULL;
     atomic_init(&c->refs, 1);
+    static atomic_uint_fast64_t generations;
+    c->generation = atomic_fetch_add(&generations, 1) + 1;
     c->source = rg_cfg_strdup(c, source);
     set_defaults(c);
     size_t before = errs->n;

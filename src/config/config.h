@@ -52,6 +52,7 @@ typedef struct rg_model {
 
 typedef struct rg_config {
     atomic_int refs;
+    uint64_t generation; /* 1, 2, ... per config built in this process: never reused, unlike the pointer */
     char *source; /* file path, or "<default>" */
 
     rg_model_t *models;

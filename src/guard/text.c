@@ -187,8 +187,19 @@ int rg_text_replace(rg_guard_text_t *t, size_t i, const char *s, size_t len)
     int rc = p->key ? json_object_set_new(p->holder, p->key, str) : json_array_set_new(p->holder, p->index, str);
     if (rc != 0)
         return -1;
-    p->s = json_string_value(str);
-    p->len = len;
+    /* every part is read again from its holder: another result may have replaced (and freed) the string a
+     * part pointed at since this text was extracted, when several checks transform the same text */
+    for (size_t k = 0; k < t->n; k++) {
+        rg_text_part_t *q = &t->parts[k];
+        json_t *cur = q->key ? json_object_get(q->holder, q->key) : json_array_get(q->holder, q->index);
+        if (json_is_string(cur)) {
+            q->s = json_string_value(cur);
+            q->len = json_string_length(cur);
+        } else {
+            q->s = "";
+            q->len = 0;
+        }
+    }
     return rebuild_joined(t);
 }
 

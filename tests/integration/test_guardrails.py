@@ -319,3 +319,59 @@ def test_client_leaving_while_a_guardrail_waits():
     eq(len(rows), 1, "one record")
     eq(rows[0]["status"], 499, "recorded as client closed")
     eq(rg.chat("mock", "hello")[0], 200, "the gateway carries on (webhook answers within its timeout)")
+
+
+def test_background_remote_guardrail_outlives_the_request():
+    mock = Mock()
+    url = f"http://127.0.0.1:{mock.port}/webhook"
+    g = webhook("audit-remote", url, timeout="3", headers="{x-mock-delay-ms: '800'}").replace(
+        "mode: pre_call", "mode: logging_only")
+    rg = Railgate(cfg(g))
+    t0 = time.time()
+    s, h, _ = rg.chat("mock", "this is forbidden")
+    eq(s, 200, "logging_only never delays or blocks")
+    check(time.time() - t0 < 0.6, "the answer did not wait for the 0.8 s webhook")
+    eq(rg.chat("mock", "again")[0], 200, "the gateway is still up while the record waits")
+    r = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],), timeout=5.0)
+    eq(len(r), 1, "the held record is written once the webhook answered")
+    hooks = hooks_in(r[0]["verdicts"])
+    check(any(x["id"] == "audit-remote" and x["verdict"] is False for x in hooks), f"recorded: {r[0]['verdicts']}")
+
+
+def test_two_transforming_checks_on_several_parts():
+    mock = Mock()
+    rg = Railgate(cfg("", models=upstream_model("up", mock.base())).replace("guardrails:\n", ""))
+    hook = {"before_request_hooks": [{"id": "two", "type": "guardrail", "checks": [
+        {"id": "default.regexReplace", "parameters": {"rule": "/a+/g", "redactText": "[A]"}},
+        {"id": "default.regexReplace", "parameters": {"rule": "/b+/g", "redactText": "[B]"}}]}]}
+    # parts of over 1 MiB: glibc hands such blocks back to the system when freed, so a stale pointer faults
+    content = [{"type": "text", "text": "aaaa " * 250000}, {"type": "text", "text": "bbbb " * 250000}]
+    s, _, _ = rg.post("/v1/chat/completions", {"model": "up", "messages": [{"role": "user", "content": content}]},
+                      {"x-portkey-config": json.dumps(hook)})
+    eq(s, 200, "status")
+    sent = json.loads(mock.last()["body"])["messages"][0]["content"]
+    check("a" not in sent[0]["text"] and "[A]" in sent[0]["text"], "first part redacted")
+    check("bbbb" not in sent[1]["text"] and "[B]" in sent[1]["text"], "second part redacted")
+
+
+def test_during_call_answering_after_an_upstream_error():
+    import threading
+    mock = Mock(threads=2)
+    url = f"http://127.0.0.1:{mock.port}/webhook"
+    g = webhook("beside", url, timeout="2", headers="{x-mock-delay-ms: '300'}").replace("mode: pre_call",
+                                                                                        "mode: during_call")
+    slow = "      timeout: 0.3\n      extra_headers: {x-mock-delay-ms: '300'}\n"
+    rg = Railgate(cfg(g, models=upstream_model("up", mock.base("slow"), extra=slow)))
+    statuses = []
+
+    def one():
+        try:
+            statuses.append(rg.chat("up", "this is forbidden")[0])
+        except OSError as e:
+            statuses.append(str(e))
+    ts = [threading.Thread(target=one) for _ in range(12)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    check(all(s in (403, 504) for s in statuses), f"one clean answer each: {statuses}")
+    eq(rg.proc.poll(), None, "the gateway is still running")
+    eq(rg.chat("mock", "fine")[0], 200, "and answering")

@@ -311,6 +311,30 @@ static void test_replace_response(void **state)
     json_decref(root);
 }
 
+/* Two texts taken from the same body (two checks of one hook); each replaces a different part. The second
+ * replacement must see the first one's string, not the one it replaced (freed by then). */
+static void test_replace_from_two_extractions(void **state)
+{
+    (void)state;
+    json_error_t e;
+    json_t *body = json_loads("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"aaa\"},"
+                              "{\"type\":\"text\",\"text\":\"bbb\"}]}]}",
+                              0, &e);
+    assert_non_null(body);
+    rg_guard_text_t t1, t2;
+    assert_int_equal(rg_text_extract(body, RG_PHASE_REQUEST, RG_REQ_CHAT, 0, &t1), 0);
+    assert_int_equal(rg_text_extract(body, RG_PHASE_REQUEST, RG_REQ_CHAT, 0, &t2), 0);
+    assert_int_equal(rg_text_replace(&t1, 0, "XXX", 3), 0);
+    assert_int_equal(rg_text_replace(&t2, 1, "YYY", 3), 0);
+    assert_string_equal(t2.joined, "XXX\nYYY");
+    json_t *parts = json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(parts, 0), "text")), "XXX");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(parts, 1), "text")), "YYY");
+    rg_text_free(&t1);
+    rg_text_free(&t2);
+    json_decref(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_replace_content_parts),
         cmocka_unit_test(test_replace_prompt_array_and_scope_all),
         cmocka_unit_test(test_replace_response),
+        cmocka_unit_test(test_replace_from_two_extractions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
