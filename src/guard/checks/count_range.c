@@ -26,6 +26,8 @@ void *rg_ck_count_compile(const rg_ck_count_kind_t *kind, json_t *params, char *
     c->min = json_number_value(mn);
     c->max = json_number_value(mx);
     c->not = not;
+    rg_js_number(c->min, c->min_s);
+    rg_js_number(c->max, c->max_s);
     return c;
 }
 
@@ -49,14 +51,11 @@ void rg_ck_count_result(const rg_ck_count_t *c, size_t count, const char *excerp
 {
     int in_range = (double)count >= c->min && (double)count <= c->max;
     int verdict = c->not ? !in_range : in_range;
-    char mn[RG_JS_NUMBER_MAX], mx[RG_JS_NUMBER_MAX];
-    rg_js_number(c->min, mn);
-    rg_js_number(c->max, mx);
     res->verdict = verdict;
     res->data = json_object();
     json_object_set_new(res->data, c->kind->count_key, json_integer((json_int_t)count));
     set_bounds(c, res->data);
     json_object_set_new(res->data, "verdict", json_boolean(verdict));
-    json_object_set_new(res->data, "explanation", json_sprintf(c->kind->fmt[verdict * 2 + c->not], count, mn, mx));
+    json_object_set_new(res->data, "explanation", json_sprintf(c->kind->fmt[verdict * 2 + c->not], count, c->min_s, c->max_s));
     json_object_set_new(res->data, "textExcerpt", rg_check_excerpt(excerpt, len));
 }

@@ -7,6 +7,7 @@
 #define RG_GUARD_CHECKS_COUNT_RANGE_H
 
 #include "guard/check.h"
+#include "guard/js_value.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@ typedef struct rg_ck_count {
     const rg_ck_count_kind_t *kind;
     double min, max;
     int not;
+    char min_s[RG_JS_NUMBER_MAX], max_s[RG_JS_NUMBER_MAX]; /* the bounds as JavaScript prints them, made once */
 } rg_ck_count_t;
 
 /* An rg_ck_count_t (freed with free()), or NULL with err. */
