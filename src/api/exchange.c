@@ -303,7 +303,7 @@ void rg_exchange_send(rg_exchange_t *ex, int status, const char *content_type, h
     h2o_req_t *req = ex->req;
     if (ex->finished)
         return; /* answered already (a guardrail decided after an upstream error, say): never twice */
-    rg_guard_abort_inline(ex);
+    rg_guard_answering(ex);
     ex->status = status;
     ex->sent = body;
     ex->started = 1;

@@ -64,6 +64,7 @@ struct rg_guard_state {
     rg_phase_run_t *run;    /* pre or post in progress */
     rg_phase_run_t *during_run;
     rg_phase_run_t *bg_run[2];
+    int bg_started[2];      /* each background set runs once */
     int during_waiting;     /* the answer arrived and waits for the during run */
     int resp_status;
     const char *resp_data;  /* alive until dispose (exchange buffers or pool) */
@@ -402,8 +403,10 @@ static void release_detached(rg_guard_state_t *g)
         else
             atomic_fetch_add(&rg_app.ring.dropped, 1);
     }
-    if (h2o_linklist_is_linked(&g->link))
+    if (h2o_linklist_is_linked(&g->link)) {
         h2o_linklist_unlink(&g->link);
+        atomic_fetch_sub(&g->w->server->in_flight, 1);
+    }
     free_state(g);
 }
 
@@ -426,8 +429,9 @@ static void start_background(rg_guard_state_t *g, json_t *request, json_t *respo
     static void (*const done[2])(void *) = {bg_done_req, bg_done_resp};
     for (int which = 0; which < 2; which++) {
         hookset_t *s = &g->bg[which];
-        if (s->n == 0 || g->bg_run[which] || (which == BG_RESP && response == NULL))
+        if (s->n == 0 || g->bg_started[which] || (which == BG_RESP && response == NULL))
             continue;
+        g->bg_started[which] = 1;
         rg_phase_run_t *r = which == BG_REQ ? new_run(g, s, RG_PHASE_REQUEST, request, NULL, 0)
                                             : new_run(g, s, RG_PHASE_RESPONSE, response, request, 200);
         if (r == NULL)
@@ -937,7 +941,7 @@ rg_error_t rg_guard_stream_cut_error(rg_exchange_t *ex)
     return ex->guard && ex->guard->stream_guardrails_only ? RG_E_GUARDRAIL_BLOCKED : RG_E_HOOK_DENIED;
 }
 
-void rg_guard_abort_inline(rg_exchange_t *ex)
+void rg_guard_answering(rg_exchange_t *ex)
 {
     rg_guard_state_t *g = ex->guard;
     if (g == NULL)
@@ -946,6 +950,7 @@ void rg_guard_abort_inline(rg_exchange_t *ex)
     g->run = NULL;
     rg_phase_free(g->during_run);
     g->during_run = NULL;
+    start_background(g, ex->body, NULL); /* whoever answers (an upstream error, say), the request's are run */
 }
 
 /* ---- records and teardown ----------------------------------------------------- */
@@ -1024,8 +1029,10 @@ void rg_guard_free(rg_exchange_t *ex)
     }
     g->ex = NULL; /* background runs finish on their own and write the held record */
     api_worker_t *a = aw(g->w);
-    if (a)
+    if (a) {
         h2o_linklist_insert(&a->detached, &g->link);
+        atomic_fetch_add(&g->w->server->in_flight, 1); /* a graceful stop waits for them too */
+    }
 }
 
 void rg_guard_worker_start(rg_worker_t *w, rg_check_io_t *io)

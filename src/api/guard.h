@@ -51,8 +51,9 @@ const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len);
 /* The record, when background hooks still run: guard keeps it and writes it when they finish (returns 1). */
 int rg_guard_hold_record(rg_exchange_t *ex, struct rg_record *rec);
 void rg_guard_free(rg_exchange_t *ex);
-/* The request is being answered by someone else (an error, the client left): in-line runs are dropped. */
-void rg_guard_abort_inline(rg_exchange_t *ex);
+/* The request is being answered (by the guard, an upstream error, the client leaving): in-line runs are
+ * dropped and the request-side background hooks start. */
+void rg_guard_answering(rg_exchange_t *ex);
 
 /* Per worker: the network I/O async checks use (may be NULL), and the teardown at stop. */
 void rg_guard_worker_start(rg_worker_t *w, rg_check_io_t *io);

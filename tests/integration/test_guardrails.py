@@ -375,3 +375,21 @@ def test_during_call_answering_after_an_upstream_error():
     check(all(s in (403, 504) for s in statuses), f"one clean answer each: {statuses}")
     eq(rg.proc.poll(), None, "the gateway is still running")
     eq(rg.chat("mock", "fine")[0], 200, "and answering")
+
+
+def test_background_hooks_run_when_the_upstream_fails_and_shutdown_waits_for_them():
+    import signal as sig
+    mock = Mock()
+    url = f"http://127.0.0.1:{mock.port}/webhook"
+    g = webhook("audit-remote", url, timeout="3", headers="{x-mock-delay-ms: '600'}").replace(
+        "mode: pre_call", "mode: logging_only")
+    rg = Railgate(cfg(g, models=upstream_model("broken", mock.base("status/500"))))
+    s, h, _ = rg.chat("broken", "this is forbidden")
+    eq(s, 500, "the upstream's error passes through")
+    rg.signal(sig.SIGTERM)  # at once: the webhook is still thinking
+    eq(rg.proc.wait(10), 0, "clean exit")
+    r = rg.rows("id = ?", (h["x-railgate-request-id"],))
+    eq(len(r), 1, "one record")
+    hooks = hooks_in(r[0]["verdicts"])
+    check(any(x["id"] == "audit-remote" and x["verdict"] is False for x in hooks),
+          f"the drain waited for the background hook: {r[0]['verdicts']}")
