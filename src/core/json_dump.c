@@ -143,9 +143,17 @@ static void value(out_t *o, const json_t *j)
     case JSON_STRING:
         string(o, json_string_value(j), json_string_length(j));
         break;
-    case JSON_INTEGER: {
-        int n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(j));
-        put(o, buf, (size_t)n);
+    case JSON_INTEGER: { /* %lld without printf's machinery */
+        json_int_t v = json_integer_value(j);
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        char *p = buf + sizeof(buf);
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0)
+            *--p = '-';
+        put(o, p, (size_t)(buf + sizeof(buf) - p));
         break;
     }
     case JSON_REAL:
