@@ -393,3 +393,18 @@ def test_background_hooks_run_when_the_upstream_fails_and_shutdown_waits_for_the
     hooks = hooks_in(r[0]["verdicts"])
     check(any(x["id"] == "audit-remote" and x["verdict"] is False for x in hooks),
           f"the drain waited for the background hook: {r[0]['verdicts']}")
+
+
+def test_the_quickstart_config_guards_out_of_the_box():
+    import os
+    from harness import ROOT
+    with open(os.path.join(ROOT, "config", "railgate.yaml")) as f:
+        rg = Railgate(f.read())
+    s, _, b = rg.chat("mock", "deploy with AKIAABCDEFGHIJKLMNOP please")
+    eq(s, 403, "a credential in the request is refused")
+    check(error_of(b)["message"].startswith("Blocked by no-credentials"), error_of(b)["message"])
+    s, h, _ = rg.chat("mock", "my SSN is 123-45-6789")
+    eq(s, 200, "ssn-audit only records")
+    r = record_of(rg, h["x-railgate-request-id"])
+    check(any(x["id"] == "ssn-audit" and x["verdict"] is False for x in hooks_in(r["verdicts"])), r["verdicts"])
+    eq(rg.chat("mock", "hello")[0], 200, "ordinary requests pass")

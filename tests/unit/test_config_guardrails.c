@@ -950,13 +950,20 @@ static void test_everything_together(void **state)
     rg_config_unref(r);
 }
 
-static void test_embedded_default_has_no_guardrails(void **state)
+/* The quickstart's defaults: a pre_call block on credentials and a logging_only SSN audit, both default_on. */
+static void test_embedded_default_guardrails(void **state)
 {
     (void)state;
     rg_errors_t errs = {0};
     rg_config_t *c = rg_config_load(NULL, NULL, &errs);
     assert_non_null(c);
-    assert_int_equal(c->n_guardrails, 0);
+    assert_int_equal(c->n_guardrails, 2);
+    assert_string_equal(c->guardrails[0].name, "no-credentials");
+    assert_int_equal(c->guardrails[0].modes, RG_GR_PRE_CALL);
+    assert_true(c->guardrails[0].default_on);
+    assert_string_equal(c->guardrails[1].name, "ssn-audit");
+    assert_int_equal(c->guardrails[1].modes, RG_GR_LOGGING_ONLY);
+    assert_true(c->guardrails[1].default_on);
     assert_int_equal(c->default_before.n + c->default_after.n, 0);
     assert_false(c->request_hooks_off);
     rg_config_unref(c);
@@ -988,7 +995,7 @@ int main(void)
         cmocka_unit_test(test_default_hook_errors),
         cmocka_unit_test(test_request_hook_hosts),
         cmocka_unit_test(test_everything_together),
-        cmocka_unit_test(test_embedded_default_has_no_guardrails),
+        cmocka_unit_test(test_embedded_default_guardrails),
     };
     return cmocka_run_group_tests(tests, setup_env, NULL);
 }
