@@ -311,13 +311,9 @@ static void *jw_start(const void *compiled, const rg_check_env_t *env, rg_check_
                       void *arg)
 {
     const jwt_t *j = compiled;
-    pending_t *p = calloc(1, sizeof(*p));
-    if (p == NULL) {
-        rg_check_fail(res, "out of memory");
-        done(arg);
+    pending_t *p = rg_ck_task_new(sizeof(*p), env->io, res, done, arg, destroy);
+    if (p == NULL)
         return NULL;
-    }
-    rg_ck_task_init(&p->task, env->io, done, arg, destroy);
     p->j = j;
     p->res = res;
     size_t hlen = 0;

@@ -12,15 +12,22 @@
 
 /* ---- the task runner ------------------------------------------------------ */
 
-void rg_ck_task_init(rg_ck_task_t *t, rg_check_io_t *io, void (*done)(void *), void *arg,
+void *rg_ck_task_new(size_t size, rg_check_io_t *io, rg_check_result_t *res, void (*done)(void *), void *arg,
                      void (*destroy)(rg_ck_task_t *))
 {
+    rg_ck_task_t *t = calloc(1, size);
+    if (t == NULL) {
+        rg_check_fail(res, "out of memory");
+        done(arg);
+        return NULL;
+    }
     t->io = io;
     t->done = done;
     t->arg = arg;
     t->destroy = destroy;
     t->busy = 1;
     t->finished = 0;
+    return t;
 }
 
 void rg_ck_task_finish(rg_ck_task_t *t)

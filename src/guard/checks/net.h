@@ -8,7 +8,7 @@
  * keep when an I/O callback may run inside io->http() (the blocking I/O of
  * the CLI and the tests) or later on the worker's loop:
  *
- *   start():  p = calloc; rg_ck_task_init(&p->task, ...);   // task first in p
+ *   start():  p = rg_ck_task_new(sizeof(*p), ...);         // task first in p; NULL: done ran
  *             rg_ck_http(&p->call, &p->task, &call, on_reply);
  *             return rg_ck_task_leave(&p->task);            // p, or NULL when done ran
  *   on_reply: fill the result; rg_ck_task_finish(c->task);
@@ -46,8 +46,9 @@ struct rg_ck_call {
     void (*on_resolve)(rg_ck_call_t *c, int found, const char *error);
 };
 
-/* Begins start(): the task counts as busy until rg_ck_task_leave. */
-void rg_ck_task_init(rg_ck_task_t *t, rg_check_io_t *io, void (*done)(void *), void *arg,
+/* Begins start(): a zeroed pending state of `size` bytes whose first member is the task, busy until
+ * rg_ck_task_leave. Out of memory: fails res, calls done and returns NULL (start returns NULL too). */
+void *rg_ck_task_new(size_t size, rg_check_io_t *io, rg_check_result_t *res, void (*done)(void *), void *arg,
                      void (*destroy)(rg_ck_task_t *));
 /* Starts an HTTP call / a name resolution; the callback gets c back. */
 void rg_ck_http(rg_ck_call_t *c, rg_ck_task_t *t, const rg_http_call_t *call,

@@ -264,13 +264,9 @@ static void *vu_start(const void *compiled, const rg_check_env_t *env, rg_check_
     const vu_t *v = compiled;
     size_t len;
     const char *text = rg_ck_text(env, &len);
-    pending_t *p = calloc(1, sizeof(*p));
-    if (p == NULL) {
-        rg_check_fail(res, "out of memory");
-        done(arg);
+    pending_t *p = rg_ck_task_new(sizeof(*p), env->io, res, done, arg, destroy);
+    if (p == NULL)
         return NULL;
-    }
-    rg_ck_task_init(&p->task, env->io, done, arg, destroy);
     p->v = v;
     p->env = env;
     p->res = res;
