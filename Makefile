@@ -28,7 +28,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
 MOCK    := $(B)/tests/mockup
 
-.PHONY: all run test check-deps deps unit asan fuzz bench eval clean build-tests
+.PHONY: all run test check-deps deps unit asan fuzz bench eval interop clean build-tests
 all: $(BIN)
 
 $(BIN): $(B)/src/main.o $(B)/librailgate.a
@@ -97,6 +97,10 @@ bench: check-deps railgate $(MOCK)
 
 eval: $(BIN)
 	@RAILGATE=$(BIN) bash scripts/eval.sh
+
+# Railgate behind a real Portkey gateway (installs it from npm; not part of `make test`)
+interop: $(BIN)
+	@RAILGATE=$(abspath $(BIN)) bash scripts/interop.sh
 
 clean:
 	rm -rf build build-asan build-fuzz railgate
