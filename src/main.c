@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "core/version.h"
+#include "keys/keys.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -174,6 +175,10 @@ static int serve(int argc, char **argv)
         fprintf(stderr, "railgate: records: %s\n", err);
         return 1;
     }
+    if (rg_keys_open(g.cfg->database_path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "railgate: %s\n", err);
+        return 1;
+    }
     if (rg_server_start(&rg_app.server, g.cfg, rg_api_on_req, rg_api_on_worker_start, rg_api_on_worker_stop, err,
                         sizeof(err)) != 0) {
         fprintf(stderr, "railgate: %s\n", err);
@@ -206,6 +211,7 @@ static int serve(int argc, char **argv)
 
     rg_writer_stop(&rg_app.writer);
     rg_ring_destroy(&rg_app.ring);
+    rg_keys_close();
     rg_info("stopped");
     return 0;
 }

@@ -8,6 +8,8 @@
 #include "core/json_dump.h"
 #include "core/log.h"
 #include "ingest/record.h"
+#include "keys/collection.h"
+#include "keys/keys.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -168,8 +170,9 @@ void rg_exchange_finalize(rg_exchange_t *ex)
             path.base, status, model ? model : "-", ex->stream, total / 1000.0, up / 1000.0, err ? err : "-",
             ex->err_detail ? " detail=" : "", ex->err_detail ? ex->err_detail : "");
 
-    if (ex->route == RG_ROUTE_HEALTH || ex->route == RG_ROUTE_READINESS || ex->route == RG_ROUTE_METRICS)
-        return; /* operational endpoints are counted, not recorded */
+    if (ex->route == RG_ROUTE_HEALTH || ex->route == RG_ROUTE_READINESS || ex->route == RG_ROUTE_METRICS ||
+        rg_keys_route(ex->route))
+        return; /* operational endpoints are counted, not recorded (a /key/generate answer holds a key) */
 
     size_t cap = ex->cfg->record_body_max;
     char *req_owned;
@@ -214,6 +217,14 @@ void rg_exchange_finalize(rg_exchange_t *ex)
     const char *verdicts = rg_guard_verdicts(ex, &vlen);
     if (verdicts)
         src[RG_REC_VERDICTS] = (rg_record_src_t){verdicts, vlen};
+    const char *kalias = ex->vkey ? ex->vkey->key_alias : NULL, *talias = ex->vkey ? ex->vkey->team_alias : NULL;
+    char coll[RG_COLLECTION_MAX + 1];
+    size_t clen = rg_collection_pick(ex->body, kalias, talias, ex->req->authority.base, ex->req->authority.len, coll);
+    src[RG_REC_COLLECTION] = (rg_record_src_t){coll, clen};
+    if (kalias)
+        src[RG_REC_KEY_ALIAS] = (rg_record_src_t){kalias, strlen(kalias)};
+    if (talias)
+        src[RG_REC_TEAM_ALIAS] = (rg_record_src_t){talias, strlen(talias)};
     rg_record_t *rec = rg_record_new(&head, src);
     free(req_owned);
     if (rec && rg_guard_hold_record(ex, rec))
@@ -367,7 +378,8 @@ void rg_exchange_error(rg_exchange_t *ex, rg_error_t e, const char *message, con
         ex->err_detail = h2o_strdup(&ex->req->pool, message, strlen(message)).base;
     if (e == RG_E_METHOD_NOT_ALLOWED) {
         const char *allow = ex->route == RG_ROUTE_CHAT || ex->route == RG_ROUTE_COMPLETIONS ||
-                                    ex->route == RG_ROUTE_EMBEDDINGS
+                                    ex->route == RG_ROUTE_EMBEDDINGS || ex->route == RG_ROUTE_KEY_GENERATE ||
+                                    ex->route == RG_ROUTE_KEY_DELETE
                                 ? "POST"
                                 : "GET, HEAD";
         h2o_add_header(&ex->req->pool, &ex->req->res.headers, H2O_TOKEN_ALLOW, NULL, allow, strlen(allow));

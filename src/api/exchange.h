@@ -69,6 +69,7 @@ typedef struct rg_exchange {
     char *mock_text; /* malloc'd */
 
     struct rg_guard_state *guard; /* hooks of this request, or NULL (api/guard.c) */
+    struct rg_vkey *vkey;         /* the virtual key it was authorized with, or NULL (keys/keys.h) */
     struct rg_stream_guard *sg;   /* streams: output guardrails between the provider and the client, or NULL */
     unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */

@@ -8,6 +8,7 @@
 #include "api/guard.h"
 #include "api/info.h"
 #include "api/request.h"
+#include "keys/keys.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -45,10 +46,8 @@ static int authorized(rg_exchange_t *ex)
         tok++, toklen--;
     size_t keylen = strlen(key);
     /* constant time over the key's length; the length itself is not secret */
-    if (toklen != keylen || CRYPTO_memcmp(tok, key, keylen) != 0) {
-        rg_exchange_error(ex, RG_E_INVALID_KEY, NULL, NULL);
-        return 0;
-    }
+    if (toklen != keylen || CRYPTO_memcmp(tok, key, keylen) != 0)
+        return rg_keys_authorize(ex, tok, toklen); /* a virtual key, or 401 */
     return 1;
 }
 
@@ -72,6 +71,8 @@ static void model_call(rg_exchange_t *ex)
         rg_exchange_error(ex, RG_E_MODEL_NOT_FOUND, msg, "model");
         return;
     }
+    if (!rg_keys_allow_model(ex))
+        return;
     if (rg_guard_before(ex))
         return; /* answered, or waiting on a guardrail that calls rg_api_dispatch */
     rg_api_dispatch(ex);
@@ -95,6 +96,10 @@ int rg_api_on_req(rg_worker_t *w, h2o_req_t *req)
 
     if (route == RG_ROUTE_OTHER) {
         rg_exchange_error(ex, RG_E_ROUTE_NOT_FOUND, NULL, NULL);
+        return 0;
+    }
+    if (rg_keys_route(route)) {
+        rg_keys_handle(ex);
         return 0;
     }
     if (is_post_route(route) ? !post : !get) {

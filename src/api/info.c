@@ -4,6 +4,7 @@
 #include "api/app.h"
 #include "api/metrics.h"
 #include "core/version.h"
+#include "keys/keys.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +65,7 @@ void rg_info_metrics(rg_exchange_t *ex)
         .record_queue_depth = rg_ring_depth(&rg_app.ring),
         .config_reloads = atomic_load(&rg_app.config_reloads),
         .config_reload_failures = atomic_load(&rg_app.config_reload_failures),
+        .key_auth_failures = atomic_load(&rg_keys.auth_failures),
     };
     rg_buf_t *out = &ex->resp; /* freed at dispose, so it can back the response */
     out->max = 4u << 20;

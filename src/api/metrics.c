@@ -133,5 +133,10 @@ int rg_metrics_render(rg_buf_t *out, rg_metrics_t *const *w, int n, const rg_met
               "# HELP railgate_config_reload_failures_total Reloads refused because the new file was bad.\n"
               "# TYPE railgate_config_reload_failures_total counter\nrailgate_config_reload_failures_total %lu\n",
               (unsigned long)g->config_reloads, (unsigned long)g->config_reload_failures);
+    rc |= put(out,
+                  "# HELP railgate_key_auth_failures_total Requests refused for their key: unknown or deleted virtual key, "
+                  "expired key, model not allowed, or not the master key on /key/*.\n"
+                  "# TYPE railgate_key_auth_failures_total counter\nrailgate_key_auth_failures_total %lu\n",
+                  (unsigned long)g->key_auth_failures);
     return rc ? -1 : 0;
 }

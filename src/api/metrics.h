@@ -46,6 +46,7 @@ typedef struct rg_metrics_globals {
     uint64_t record_queue_depth;
     uint64_t config_reloads;
     uint64_t config_reload_failures;
+    uint64_t key_auth_failures; /* virtual keys refused (keys/keys.h) */
 } rg_metrics_globals_t;
 
 /* Sums n per-worker blocks and renders the Prometheus text exposition. */

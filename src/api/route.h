@@ -12,6 +12,10 @@
     X(HEALTH, "health", "/health")                   \
     X(READINESS, "readiness", "/health/readiness")   \
     X(METRICS, "metrics", "/metrics")                \
+    X(KEY_GENERATE, "key_generate", "/key/generate") \
+    X(KEY_INFO, "key_info", "/key/info")             \
+    X(KEY_DELETE, "key_delete", "/key/delete")       \
+    X(KEY_LIST, "key_list", "/key/list")             \
     X(OTHER, "other", "")
 
 typedef enum rg_route {

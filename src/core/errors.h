@@ -28,7 +28,12 @@
     X(UPSTREAM_TOO_LARGE, 502, "upstream_error", "upstream_response_too_large", "upstream response exceeds the limit")  \
     X(UPSTREAM_TIMEOUT, 504, "upstream_error", "upstream_timeout", "upstream did not answer in time")                   \
     X(SHUTTING_DOWN, 503, "service_unavailable", "shutting_down", "server is shutting down")                            \
-    X(INTERNAL, 500, "internal_error", "internal_error", "internal error")
+    X(INTERNAL, 500, "internal_error", "internal_error", "internal error")                                              \
+    X(KEY_EXPIRED, 401, "authentication_error", "expired_key", "Authentication Error - Expired Key")                    \
+    X(KEY_MODEL_DENIED, 401, "key_model_access_denied", "key_model_access_denied", "key not allowed to access model")  \
+    X(KEY_NOT_FOUND, 404, "not_found_error", "key_not_found", "Key not found in database")                             \
+    X(KEYS_DISABLED, 400, "invalid_request_error", "key_management_disabled",                                          \
+      "key management needs general_settings.master_key: set it to generate and use virtual keys")
 
 typedef enum rg_error {
     RG_OK = 0,
