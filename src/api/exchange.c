@@ -1,5 +1,6 @@
 #include "api/exchange.h"
 #include "api/record_mask.h"
+#include "service/service.h"
 
 #include "api/app.h"
 #include "api/guard.h"
@@ -170,6 +171,8 @@ void rg_exchange_finalize(rg_exchange_t *ex)
 
     if (ex->route == RG_ROUTE_HEALTH || ex->route == RG_ROUTE_READINESS || ex->route == RG_ROUTE_METRICS)
         return; /* operational endpoints are counted, not recorded */
+    if (rg_service_route(ex->route))
+        return; /* the guardrail service writes its calls' records itself (src/service/service.h) */
 
     size_t cap = ex->cfg->record_body_max;
     char *req_owned;

@@ -8,6 +8,7 @@
 #include "api/guard.h"
 #include "api/info.h"
 #include "api/request.h"
+#include "service/service.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -95,6 +96,10 @@ int rg_api_on_req(rg_worker_t *w, h2o_req_t *req)
 
     if (route == RG_ROUTE_OTHER) {
         rg_exchange_error(ex, RG_E_ROUTE_NOT_FOUND, NULL, NULL);
+        return 0;
+    }
+    if (rg_service_route(route)) { /* the Akto-compatible guardrail service: its own auth (src/service/) */
+        rg_service_handle(ex);
         return 0;
     }
     if (is_post_route(route) ? !post : !get) {

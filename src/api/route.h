@@ -12,6 +12,10 @@
     X(HEALTH, "health", "/health")                   \
     X(READINESS, "readiness", "/health/readiness")   \
     X(METRICS, "metrics", "/metrics")                \
+    X(AKTO_HTTP_PROXY, "akto_http_proxy", "/api/http-proxy") \
+    X(AKTO_VALIDATE_REQUEST, "akto_validate_request", "/api/validate/request") \
+    X(AKTO_VALIDATE_RESPONSE, "akto_validate_response", "/api/validate/response") \
+    X(PORTKEY_WEBHOOK, "portkey_webhook", "/api/portkey/webhook") \
     X(OTHER, "other", "")
 
 typedef enum rg_route {
