@@ -141,6 +141,7 @@ static void policy_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_node
         } else if (s)
             pc->p.severity = s;
     } else if (!strcmp(key, "apply_on")) {
+        what = "railgate_settings.guardrail_service.policies[].apply_on";
         pc->p.sides = 0;
         if (v->type == YAML_SEQUENCE_NODE) {
             for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
@@ -149,7 +150,7 @@ static void policy_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_node
         } else if (sides_of(w, v, what, &pc->p.sides) != 0)
             pc->ok = 0;
         if (pc->ok && pc->p.sides == 0) {
-            rg_cfg_bad(w, v, "%s.apply_on: expected request, response or both", what);
+            rg_cfg_bad(w, v, "%s: expected request, response or both", what);
             pc->ok = 0;
         }
     } else {
