@@ -374,3 +374,33 @@ def test_portkey_webhook_before_and_after():
     check("request" not in j["transformedData"], "after hooks transform the response only")
     s, j = webhook(rg, portkey_context("beforeRequestHook", req), auth="nope")
     eq(s, 401, "webhook auth")
+
+
+def test_policy_with_a_remote_guardrail_waits_on_it():
+    from harness import Mock
+    mock = Mock()
+    settings = f"""  guardrail_service:
+    tokens: [{TOKEN}]
+    policies:
+      - guardrail: corp
+        behaviour: mask
+"""
+    remote = f"""  - guardrail_name: corp
+    litellm_params:
+      guardrail: webhook
+      mode: pre_call
+      api_base: http://127.0.0.1:{mock.port}/webhook
+      guardrail_timeout: 2
+"""
+    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("hello there")))
+    eq((s, gr_result(j)["Allowed"]), (200, True), "remote check passes")
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("this is forbidden")))
+    r = gr_result(j)
+    eq((r["Allowed"], r["Behaviour"], r["Metadata"]["policy_name"]), (False, "block", "corp"),
+       "a failing guardrail under mask blocks")
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("my SSN is 123-45-6789 ok")))
+    r = gr_result(j)
+    eq((r["Allowed"], r["Modified"]), (True, True), "the remote redaction is applied")
+    content = json.loads(json.loads(r["ModifiedPayload"])["body"])["messages"][0]["content"]
+    eq(content, "my SSN is [SSN-REDACTED] ok", "redacted through the webhook")
