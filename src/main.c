@@ -6,6 +6,7 @@
 #include "cli/check.h"
 #include "cli/eval.h"
 #include "config/config.h"
+#include "config/guardrail_service.h"
 #include "core/log.h"
 #include "core/version.h"
 #include "keys/keys.h"
@@ -200,6 +201,7 @@ static int serve(int argc, char **argv)
     snprintf(base, sizeof(base), "%s://%s%s%s:%d", scheme, v6 ? "[" : "", g.cfg->host, v6 ? "]" : "", g.cfg->port);
     rg_info("railgate %s listening on %s (%d worker%s, config %s, records %s)", RG_VERSION, base,
             rg_app.server.n_workers, rg_app.server.n_workers == 1 ? "" : "s", g.cfg->source, g.cfg->database_path);
+    rg_cfg_guardrail_service_warn(g.cfg);
     printf("listening on %s\n", base);
     printf("try:\n  curl -s %s/v1/chat/completions -H 'Content-Type: application/json'%s \\\n"
            "    -d '{\"model\": \"%s\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}]}'\n",

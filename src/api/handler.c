@@ -9,6 +9,7 @@
 #include "api/info.h"
 #include "api/request.h"
 #include "keys/keys.h"
+#include "service/service.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -100,6 +101,10 @@ int rg_api_on_req(rg_worker_t *w, h2o_req_t *req)
     }
     if (rg_keys_route(route)) {
         rg_keys_handle(ex);
+        return 0;
+    }
+    if (rg_service_route(route)) { /* the Akto-compatible guardrail service: its own auth (src/service/) */
+        rg_service_handle(ex);
         return 0;
     }
     if (is_post_route(route) ? !post : !get) {

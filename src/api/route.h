@@ -4,18 +4,22 @@
 
 #include <stddef.h>
 
-#define RG_ROUTES(X)                                 \
-    X(CHAT, "chat_completions", "/chat/completions") \
-    X(COMPLETIONS, "completions", "/completions")    \
-    X(EMBEDDINGS, "embeddings", "/embeddings")       \
-    X(MODELS, "models", "/models")                   \
-    X(HEALTH, "health", "/health")                   \
-    X(READINESS, "readiness", "/health/readiness")   \
-    X(METRICS, "metrics", "/metrics")                \
-    X(KEY_GENERATE, "key_generate", "/key/generate") \
-    X(KEY_INFO, "key_info", "/key/info")             \
-    X(KEY_DELETE, "key_delete", "/key/delete")       \
-    X(KEY_LIST, "key_list", "/key/list")             \
+#define RG_ROUTES(X)                                                                \
+    X(CHAT, "chat_completions", "/chat/completions")                                \
+    X(COMPLETIONS, "completions", "/completions")                                   \
+    X(EMBEDDINGS, "embeddings", "/embeddings")                                      \
+    X(MODELS, "models", "/models")                                                  \
+    X(HEALTH, "health", "/health")                                                  \
+    X(READINESS, "readiness", "/health/readiness")                                  \
+    X(METRICS, "metrics", "/metrics")                                               \
+    X(KEY_GENERATE, "key_generate", "/key/generate")                                \
+    X(KEY_INFO, "key_info", "/key/info")                                            \
+    X(KEY_DELETE, "key_delete", "/key/delete")                                      \
+    X(KEY_LIST, "key_list", "/key/list")                                            \
+    X(AKTO_HTTP_PROXY, "akto_http_proxy", "/api/http-proxy")                        \
+    X(AKTO_VALIDATE_REQUEST, "akto_validate_request", "/api/validate/request")      \
+    X(AKTO_VALIDATE_RESPONSE, "akto_validate_response", "/api/validate/response")   \
+    X(PORTKEY_WEBHOOK, "portkey_webhook", "/api/portkey/webhook")                   \
     X(OTHER, "other", "")
 
 typedef enum rg_route {

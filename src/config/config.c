@@ -336,12 +336,14 @@ static void settings_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_no
         rg_cfg_request_hooks(w, v);
     else if (!strcmp(key, "request_hook_hosts"))
         rg_cfg_request_hook_hosts(w, v);
+    else if (!strcmp(key, "guardrail_service"))
+        rg_cfg_guardrail_service(w, v);
     else
         rg_cfg_bad(w, k,
             "railgate_settings: unknown key '%s' (known: host, port, workers, log_level, max_request_body, "
             "max_response_buffered, record_body_max, record_queue, header_timeout, body_timeout, "
             "upstream_connect_timeout, upstream_read_timeout, upstream_timeout, shutdown_timeout, tls, hooks, "
-            "request_hooks, request_hook_hosts)",
+            "request_hooks, request_hook_hosts, guardrail_service)",
             key);
 }
 
@@ -439,6 +441,7 @@ static void finish(rg_config_t *c, const rg_overrides_t *ov, rg_errors_t *errs, 
         rg_errors_add(errs, "%s: railgate_settings.tls needs both cert_file and key_file", c->source);
     if (c->max_request_body == 0 || c->max_response_buffered == 0)
         rg_errors_add(errs, "%s: railgate_settings: body limits must be greater than 0", c->source);
+    rg_cfg_guardrail_service_finish(c);
     if (c->n_models == 0 && errs->n == before)
         rg_errors_add(errs, "%s: model_list is empty: at least one model is needed", c->source);
 }

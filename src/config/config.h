@@ -89,6 +89,8 @@ typedef struct rg_config {
     /* railgate_settings.request_hook_hosts: hosts that network checks in request-supplied hooks may call
      * (webhookURL, logURL, jwksUri); NULL-terminated, lower-case; "*" = any; empty = none */
     char **request_hook_hosts;
+    /* railgate_settings.guardrail_service (config/guardrail_service.h): tokens and policies; never NULL once built */
+    struct rg_svc_config *svc;
 
     /* every heap string above, for rg_config_free */
     void **allocs;

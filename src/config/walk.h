@@ -76,6 +76,9 @@ void rg_cfg_default_hooks(rg_walk_t *w, yaml_node_t *map);
 /* railgate_settings.request_hooks: additive | off. */
 void rg_cfg_request_hooks(rg_walk_t *w, yaml_node_t *v);
 void rg_cfg_request_hook_hosts(rg_walk_t *w, yaml_node_t *list);
+/* railgate_settings.guardrail_service (guardrail_service.c); _finish adds AKTO_API_TOKEN and default policies. */
+void rg_cfg_guardrail_service(rg_walk_t *w, yaml_node_t *map);
+void rg_cfg_guardrail_service_finish(rg_config_t *c);
 /*
  * One `guardrails:` entry in its two steps (rg_cfg_guardrails does both; unit tests call them apart).
  * parse fills g (strings owned by the generation) and returns the Portkey-shaped hook object the entry

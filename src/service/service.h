@@ -1,0 +1,23 @@
+/*
+ * service.h — Railgate as an Akto-compatible guardrail service, plus
+ * Portkey's webhook protocol (docs/akto-service.md, docs/portkey-webhook.md,
+ * docs/internals/service.md).
+ *
+ * Routes: POST /api/http-proxy (http_proxy.c), POST /api/validate/request
+ * and /api/validate/response (validate.c), POST /api/portkey/webhook
+ * (webhook_endpoint.c). All take the service tokens (auth.c). Every call
+ * writes exactly one record, written here rather than by the exchange:
+ * with ingest_data=true it is the record of the exchange the envelope
+ * describes; otherwise the record of the service call itself.
+ */
+#ifndef RG_SERVICE_H
+#define RG_SERVICE_H
+
+#include "api/exchange.h"
+
+/* The route is one of the service's. */
+int rg_service_route(rg_route_t r);
+/* Handles a request on a service route (method, auth, body, answer, record). */
+void rg_service_handle(rg_exchange_t *ex);
+
+#endif
