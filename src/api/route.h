@@ -12,7 +12,8 @@
     X(HEALTH, "health", "/health")                   \
     X(READINESS, "readiness", "/health/readiness")   \
     X(METRICS, "metrics", "/metrics")                \
-    X(OTHER, "other", "")
+    X(OTHER, "other", "")                            \
+    X(PROXY, "proxy", "")
 
 typedef enum rg_route {
 #define X(id, label, path) RG_ROUTE_##id,
@@ -23,6 +24,7 @@ typedef enum rg_route {
 
 extern const char *const rg_route_label[RG_ROUTE__COUNT];
 
+/* PROXY (agent-proxy mode, agent/agent.h) comes after OTHER: it is never matched by path. */
 /* Maps a path (with or without the /v1 prefix, query ignored) to a route. */
 rg_route_t rg_route_match(const char *path, size_t len);
 

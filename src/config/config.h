@@ -89,6 +89,8 @@ typedef struct rg_config {
     /* railgate_settings.request_hook_hosts: hosts that network checks in request-supplied hooks may call
      * (webhookURL, logURL, jwksUri); NULL-terminated, lower-case; "*" = any; empty = none */
     char **request_hook_hosts;
+    /* railgate_settings.agent_proxy (agent/agent.h): agent-proxy mode when set */
+    struct rg_agent_cfg *agent;
 
     /* every heap string above, for rg_config_free */
     void **allocs;
