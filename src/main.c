@@ -2,6 +2,7 @@
  * main.c — the command line: serve, version, help. Everything else is in
  * the library under src/ (tests and fuzzers link that, not this file).
  */
+#include "agent/agent.h"
 #include "api/app.h"
 #include "cli/check.h"
 #include "cli/eval.h"
@@ -39,6 +40,9 @@ static const char USAGE[] =
     "  --check         validate the config, print every problem as file:line, exit 0 or 2\n"
     "\n"
     "environment: LOG_LEVEL=debug|info|warn|error\n"
+    "agent-proxy mode: with APP_URL set and no --config, serve proxies every path to APP_URL with guardrails,\n"
+    "  configured by the environment alone (AKTO_PROXY_PORT, REQUEST_TIMEOUT, GUARDRAIL_ENDPOINTS, ...:\n"
+    "  docs/agent-proxy.md)\n"
     "signals: SIGHUP reloads the config; SIGTERM/SIGINT drain in-flight requests and exit\n";
 
 static struct {
@@ -58,11 +62,21 @@ static void print_errors(rg_errors_t *errs)
         fprintf(stderr, "%s\n", errs->items[i]);
 }
 
+static const char *env_get(const char *name) { return getenv(name); }
+
+/* The config: the file, or agent-proxy mode's environment (APP_URL set, no --config), or the built-in one. */
+static rg_config_t *load_config(rg_errors_t *errs)
+{
+    if (g.config_path == NULL && rg_agent_env_on(env_get))
+        return rg_agent_config_from_env(env_get, &g.ov, errs);
+    return rg_config_load(g.config_path, &g.ov, errs);
+}
+
 static void on_sighup(uv_signal_t *h, int sig)
 {
     (void)h, (void)sig;
     rg_errors_t errs = {0};
-    rg_config_t *next = rg_config_load(g.config_path, &g.ov, &errs);
+    rg_config_t *next = load_config(&errs);
     if (next == NULL) {
         for (size_t i = 0; i < errs.n; i++)
             rg_error("reload refused: %s", errs.items[i]);
@@ -153,11 +167,12 @@ static int serve(int argc, char **argv)
     }
 
     rg_errors_t errs = {0};
-    g.cfg = rg_config_load(g.config_path, &g.ov, &errs);
+    g.cfg = load_config(&errs);
     if (g.cfg == NULL) {
         print_errors(&errs);
         fprintf(stderr, "railgate: %zu problem%s in %s\n", errs.n, errs.n == 1 ? "" : "s",
-                g.config_path ? g.config_path : "the built-in config");
+                g.config_path ? g.config_path : rg_agent_env_on(env_get) ? "the environment (agent-proxy mode)"
+                                                                        : "the built-in config");
         rg_errors_free(&errs);
         return 2;
     }
@@ -203,11 +218,16 @@ static int serve(int argc, char **argv)
             rg_app.server.n_workers, rg_app.server.n_workers == 1 ? "" : "s", g.cfg->source, g.cfg->database_path);
     rg_cfg_guardrail_service_warn(g.cfg);
     printf("listening on %s\n", base);
+    if (g.cfg->agent) {
+        printf("agent proxy: every path goes to %s\n", g.cfg->agent->app_url);
+        fflush(stdout);
+    } else {
     printf("try:\n  curl -s %s/v1/chat/completions -H 'Content-Type: application/json'%s \\\n"
            "    -d '{\"model\": \"%s\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello!\"}]}'\n",
            base, g.cfg->master_key ? " -H \"Authorization: Bearer $RAILGATE_MASTER_KEY\"" : "",
            g.cfg->models[0].name);
     fflush(stdout);
+    }
 
     uv_run(g.loop, UV_RUN_DEFAULT);
 

@@ -71,6 +71,7 @@ typedef struct rg_exchange {
     struct rg_guard_state *guard; /* hooks of this request, or NULL (api/guard.c) */
     struct rg_vkey *vkey;         /* the virtual key it was authorized with, or NULL (keys/keys.h) */
     struct rg_stream_guard *sg;   /* streams: output guardrails between the provider and the client, or NULL */
+    struct rg_agent_req *agent;   /* agent-proxy mode: the request's state (agent/agent_proxy.c), or NULL */
     unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */
     unsigned streaming : 1;   /* passing an SSE stream through */

@@ -20,6 +20,7 @@
  * the worker stops).
  */
 #include "api/guard.h"
+#include "agent/agent_proxy.h"
 
 #include "api/answer_scan.h"
 #include "api/app.h"
@@ -732,7 +733,7 @@ int rg_guard_before(rg_exchange_t *ex)
     g->ex = ex;
     g->w = ex->w;
     g->cfg = rg_config_ref(ex->cfg);
-    g->type = req_type(ex->route);
+    g->type = ex->agent ? rg_agent_req_type(ex) : req_type(ex->route);
     g->stream = ex->stream;
     g->strict = 1; /* g->link stays zeroed (unlinked) until the state is detached */
 
@@ -971,7 +972,7 @@ static void respond_now(rg_guard_state_t *g)
         return;
     rg_json_error_t jerr;
     json_t *resp = rg_json_loadb(g->resp_data, g->resp_len, 0, &jerr);
-    if (resp == NULL || !json_is_object(resp)) {
+    if (resp == NULL || !(json_is_object(resp) || (!g->portkey && g->type == RG_REQ_TGI && json_is_array(resp)))) {
         /* not something hooks can read or hook_results can be added to: pass it on as it is */
         json_decref(resp);
         remember(g);

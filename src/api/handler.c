@@ -10,6 +10,7 @@
 #include "api/request.h"
 #include "keys/keys.h"
 #include "service/service.h"
+#include "agent/agent_proxy.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -81,6 +82,10 @@ static void model_call(rg_exchange_t *ex)
 
 void rg_api_dispatch(rg_exchange_t *ex)
 {
+    if (ex->agent) {
+        rg_agent_start(ex);
+        return;
+    }
     if (ex->model->provider == RG_PROVIDER_MOCK)
         rg_mock_start(ex);
     else
@@ -89,6 +94,8 @@ void rg_api_dispatch(rg_exchange_t *ex)
 
 int rg_api_on_req(rg_worker_t *w, h2o_req_t *req)
 {
+    if (w->cfg->agent)
+        return rg_agent_on_req(w, req); /* agent-proxy mode: every path goes to APP_URL */
     rg_route_t route = rg_route_match(req->path_normalized.base, req->path_normalized.len);
     rg_exchange_t *ex = rg_exchange_new(w, req, route);
     int post = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"));

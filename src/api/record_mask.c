@@ -64,7 +64,7 @@ int rg_record_mask_secrets(json_t *body)
     static const struct {
         const char *key;
         rg_req_type_t type;
-    } kinds[] = {{"messages", RG_REQ_CHAT}, {"prompt", RG_REQ_COMPLETE}, {"input", RG_REQ_EMBED}};
+    } kinds[] = {{"messages", RG_REQ_CHAT}, {"prompt", RG_REQ_COMPLETE}, {"input", RG_REQ_EMBED}, {"inputs", RG_REQ_TGI}};
     int masked = 0;
     for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         if (json_object_get(body, kinds[k].key) == NULL)

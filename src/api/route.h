@@ -20,7 +20,8 @@
     X(AKTO_VALIDATE_REQUEST, "akto_validate_request", "/api/validate/request")      \
     X(AKTO_VALIDATE_RESPONSE, "akto_validate_response", "/api/validate/response")   \
     X(PORTKEY_WEBHOOK, "portkey_webhook", "/api/portkey/webhook")                   \
-    X(OTHER, "other", "")
+    X(OTHER, "other", "")                                                           \
+    X(PROXY, "proxy", "")
 
 typedef enum rg_route {
 #define X(id, label, path) RG_ROUTE_##id,
@@ -31,6 +32,7 @@ typedef enum rg_route {
 
 extern const char *const rg_route_label[RG_ROUTE__COUNT];
 
+/* PROXY (agent-proxy mode, agent/agent.h) comes after OTHER: it is never matched by path. */
 /* Maps a path (with or without the /v1 prefix, query ignored) to a route. */
 rg_route_t rg_route_match(const char *path, size_t len);
 

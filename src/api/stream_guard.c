@@ -303,6 +303,19 @@ static int absorb(rg_stream_guard_t *sg, const char *data, size_t len)
     int rc = 0;
     size_t i;
     json_t *c;
+    if (sg->o.type == RG_REQ_TGI) { /* TGI: data: {"token": {"text": ..., "special": ...}, "generated_text": ...} */
+        json_t *tok = json_object_get(j, "token");
+        json_t *t = json_object_get(tok, "text");
+        if (json_is_string(t) && !json_is_true(json_object_get(tok, "special")) && !sg->text_capped &&
+            rg_buf_append(&sg->text, json_string_value(t), json_string_length(t)) != RG_BUF_OK) {
+            if (sg->o.mode == RG_SG_LOG)
+                sg->text_capped = 1;
+            else
+                rc = -1;
+        }
+        json_decref(j);
+        return rc;
+    }
     json_array_foreach(json_object_get(j, "choices"), i, c)
     {
         json_t *idx = json_object_get(c, "index");
@@ -334,6 +347,8 @@ static json_t *response_json(rg_stream_guard_t *sg)
     json_t *content = json_stringn(sg->text.data ? sg->text.data : "", sg->text.len);
     if (content == NULL)
         content = json_string("");
+    if (sg->o.type == RG_REQ_TGI)
+        return json_pack("{s:o}", "generated_text", content);
     json_t *fr = sg->finish_reason ? sg->finish_reason : json_null();
     json_t *choice = sg->o.type == RG_REQ_COMPLETE
                          ? json_pack("{s:o, s:i, s:n, s:O}", "text", content, "index", 0, "logprobs", "finish_reason", fr)

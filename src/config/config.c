@@ -1,6 +1,7 @@
 #include "config/config.h"
 
 #include "config/walk.h"
+#include "agent/agent_cfg.h"
 #include "core/log.h"
 #include "core/version.h"
 
@@ -338,12 +339,14 @@ static void settings_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_no
         rg_cfg_request_hook_hosts(w, v);
     else if (!strcmp(key, "guardrail_service"))
         rg_cfg_guardrail_service(w, v);
+    else if (!strcmp(key, "agent_proxy"))
+        rg_cfg_agent_proxy(w, v);
     else
         rg_cfg_bad(w, k,
             "railgate_settings: unknown key '%s' (known: host, port, workers, log_level, max_request_body, "
             "max_response_buffered, record_body_max, record_queue, header_timeout, body_timeout, "
             "upstream_connect_timeout, upstream_read_timeout, upstream_timeout, shutdown_timeout, tls, hooks, "
-            "request_hooks, request_hook_hosts, guardrail_service)",
+            "request_hooks, request_hook_hosts, guardrail_service, agent_proxy)",
             key);
 }
 

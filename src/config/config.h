@@ -91,6 +91,8 @@ typedef struct rg_config {
     char **request_hook_hosts;
     /* railgate_settings.guardrail_service (config/guardrail_service.h): tokens and policies; never NULL once built */
     struct rg_svc_config *svc;
+    /* railgate_settings.agent_proxy (agent/agent.h): agent-proxy mode when set */
+    struct rg_agent_cfg *agent;
 
     /* every heap string above, for rg_config_free */
     void **allocs;

@@ -25,6 +25,8 @@ const char *rg_req_type_name(rg_req_type_t t)
         return "complete";
     case RG_REQ_EMBED:
         return "embed";
+    case RG_REQ_TGI:
+        return "complete";
     }
     return "unknown";
 }
@@ -136,7 +138,12 @@ int rg_text_extract(json_t *root, rg_phase_t phase, rg_req_type_t type, int scop
     memset(out, 0, sizeof(*out));
     parts_vec_t v = {out, 0};
     int rc = 0;
-    if (json_is_object(root)) {
+    if (type == RG_REQ_TGI && phase == RG_PHASE_RESPONSE) {
+        /* TGI: {"generated_text": ...} (/generate) or [{"generated_text": ...}] (the HF root) */
+        json_t *o = json_is_array(root) ? json_array_get(root, 0) : root;
+        if (json_is_object(o))
+            rc = add_part(&v, o, "generated_text", 0, json_object_get(o, "generated_text"));
+    } else if (json_is_object(root)) {
         if (phase == RG_PHASE_REQUEST) {
             switch (type) {
             case RG_REQ_CHAT: {
@@ -153,6 +160,9 @@ int rg_text_extract(json_t *root, rg_phase_t phase, rg_req_type_t type, int scop
                 break;
             case RG_REQ_EMBED:
                 rc = add_string_or_array(&v, root, "input");
+                break;
+            case RG_REQ_TGI:
+                rc = add_string_or_array(&v, root, "inputs");
                 break;
             }
         } else {

@@ -21,8 +21,11 @@
 
 typedef enum rg_phase { RG_PHASE_REQUEST = 0, RG_PHASE_RESPONSE } rg_phase_t;
 
-/* Portkey's requestType names: "chatComplete", "complete", "embed". */
-typedef enum rg_req_type { RG_REQ_CHAT = 0, RG_REQ_COMPLETE, RG_REQ_EMBED } rg_req_type_t;
+/* Portkey's requestType names: "chatComplete", "complete", "embed". RG_REQ_TGI is Hugging Face's text
+ * generation (TGI) shape, seen only in agent-proxy mode: request text `inputs` (a string or an array of
+ * strings), response text `generated_text` of the object, or of the first element of an array; its
+ * requestType name is "complete" (a prompt in, text out). */
+typedef enum rg_req_type { RG_REQ_CHAT = 0, RG_REQ_COMPLETE, RG_REQ_EMBED, RG_REQ_TGI } rg_req_type_t;
 const char *rg_req_type_name(rg_req_type_t t);
 
 typedef struct rg_text_part {

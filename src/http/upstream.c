@@ -287,7 +287,11 @@ rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o,
     curl_easy_setopt(e, CURLOPT_URL, u ? u->normalized : o->url);
     /* the method: NOBODY off first (a recycled handle may have done a HEAD), then POST or GET or HEAD */
     curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
-    if (o->method == NULL || strcmp(o->method, "POST") == 0) {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+    if (o->method == NULL || strcmp(o->method, "POST") == 0 ||
+        (strcmp(o->method, "GET") != 0 && strcmp(o->method, "HEAD") != 0)) {
+        if (o->method && strcmp(o->method, "POST") != 0)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, o->method);
         curl_easy_setopt(e, CURLOPT_POST, 1L);
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, o->body ? o->body : ""); /* never the read callback */
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)o->body_len);

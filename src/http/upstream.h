@@ -43,7 +43,8 @@ typedef struct rg_transfer_opts {
     uint32_t connect_timeout_ms;
     uint32_t total_timeout_ms;   /* 0 = none */
     uint32_t idle_timeout_ms;    /* abort when no byte arrives for this long; 0 = none */
-    const char *method;          /* "POST" (NULL = POST, the body is sent), "GET" or "HEAD" (no body either way) */
+    const char *method;          /* "POST" (NULL = POST, the body is sent), "GET" or "HEAD" (no body either way);
+                                  * any other method is sent as is with the body (PUT, PATCH, DELETE, ...) */
     int max_redirects;           /* follow up to this many redirects (http and https only); 0 = none */
 } rg_transfer_opts_t;
 

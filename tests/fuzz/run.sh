@@ -3,6 +3,7 @@
 #
 #   bash tests/fuzz/run.sh                 every target, FUZZ_SECONDS (30) each
 #   FUZZ_SECONDS=300 bash tests/fuzz/run.sh config sse
+#   bash tests/fuzz/run.sh agent_env      one target (every tests/fuzz/fuzz_*.c is a target)
 #   bash tests/fuzz/run.sh --build         build only
 #   bash tests/fuzz/run.sh --merge [T...]  fuzz, then add the new inputs that
 #                                          add coverage to tests/fuzz/corpus/T
