@@ -368,3 +368,18 @@ def test_bad_environment_names_the_variable():
     e["APP_URL"] = "http://127.0.0.1:9"
     r = subprocess.run([harness.RAILGATE, "serve", "--check"], env=e, capture_output=True, text=True, timeout=20)
     eq(r.returncode, 0, r.stderr)
+
+
+def test_unguarded_json_body_keeps_credentials_out_of_the_record():
+    up, rg = start(GUARDRAIL_ENDPOINTS="POST:/generate")
+    try:
+        s, _, b = request("POST", rg.port, "/login", {"user": "jane", "api_key": SECRET, "password": "hunter2x"})
+        eq(s, 200, b)
+        eq(json.loads(up.last()["body"])["api_key"], SECRET, "the upstream gets the body as sent")
+        rows = rg.wait_rows(1)
+        eq(len(rows), 1)
+        req = rows[0]["request_body"] or ""
+        check(SECRET not in req and "hunter2x" not in req, f"credential in the record: {req}")
+    finally:
+        rg.stop()
+        up.stop()
