@@ -430,9 +430,17 @@ void rg_agent_start(rg_exchange_t *ex)
         }
         ar->headers = next;
     }
-    struct curl_slist *next = curl_slist_append(ar->headers, "Expect:");
-    if (next)
-        ar->headers = next;
+    /* curl's defaults are not the client's: no Expect, and no Content-Type / Accept the client did not send */
+    const char *none[3] = {"Expect:", NULL, NULL};
+    if (h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1) < 0)
+        none[1] = "Content-Type:";
+    if (h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT, -1) < 0)
+        none[2] = "Accept:";
+    for (int k = 0; k < 3; k++) {
+        struct curl_slist *next = none[k] ? curl_slist_append(ar->headers, none[k]) : NULL;
+        if (next)
+            ar->headers = next;
+    }
 
     size_t ulen = strlen(ar->a->app_url);
     char *url = h2o_mem_alloc_pool(&req->pool, ulen + req->path.len + 1);

@@ -383,3 +383,22 @@ def test_unguarded_json_body_keeps_credentials_out_of_the_record():
     finally:
         rg.stop()
         up.stop()
+
+
+def test_passthrough_adds_no_headers_of_its_own():
+    up, rg = start()
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("DELETE", "/items/7")  # no body, no Content-Type
+        r = c.getresponse()
+        eq(r.status, 200, r.read())
+        c.close()
+        check("content-type" not in up.last()["headers"], f"a content type was invented: {up.last()['headers']}")
+        check("accept" not in up.last()["headers"], f"an Accept was invented: {up.last()['headers']}")
+        s, _, b = request("PUT", rg.port, "/items/7", b"raw bytes", {"Content-Type": "application/octet-stream"})
+        eq(s, 200, b)
+        eq(up.last()["headers"].get("content-type"), "application/octet-stream", "the client's type is kept")
+    finally:
+        rg.stop()
+        up.stop()
