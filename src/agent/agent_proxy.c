@@ -202,6 +202,8 @@ static void on_header(void *ctx, const char *line, size_t len)
     const char *colon = memchr(line, ':', len);
     if (colon == NULL || colon == line || ar->n_h == RESP_HEADERS_MAX || hop_header(line, (size_t)(colon - line)))
         return;
+    if (colon - line == 4 && !strncasecmp(line, "date", 4))
+        return; /* h2o sends its own Date, and a message has one */
     const char *v = colon + 1, *end = line + len;
     while (v < end && (*v == ' ' || *v == '\t'))
         v++;

@@ -402,3 +402,20 @@ def test_passthrough_adds_no_headers_of_its_own():
     finally:
         rg.stop()
         up.stop()
+
+
+def test_passthrough_answer_has_one_date_header():
+    up, rg = start()
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("GET", "/items/7")
+        r = c.getresponse()
+        r.read()
+        dates = [v for k, v in r.getheaders() if k.lower() == "date"]
+        c.close()
+        eq(r.status, 200)
+        eq(len(dates), 1, f"Date headers: {dates}")
+    finally:
+        rg.stop()
+        up.stop()
