@@ -244,6 +244,7 @@ char *svc_clean_body(json_t *body)
     int ok = l != NULL;
     if (l) {
         rg_payload_leaves(copy, l);
+        ok = !l->truncated; /* texts past the bounds would keep their credentials */
         json_t *parts = json_array();
         for (size_t i = 0; i < l->n; i++)
             json_array_append_new(parts, json_pack("{s:s, s:O}", "type", "text", "text", l->v[i]));
