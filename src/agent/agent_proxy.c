@@ -44,6 +44,7 @@ typedef struct rg_agent_req {
     size_t total;      /* response bytes read */
     h2o_iovec_t hname[RESP_HEADERS_MAX], hvalue[RESP_HEADERS_MAX];
     int n_h;
+    size_t head_length; /* HEAD: the upstream's Content-Length (SIZE_MAX: none) */
 } rg_agent_req_t;
 
 static void on_dispose(void *p)
@@ -138,6 +139,7 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req)
     rg_exchange_t *ex = rg_exchange_new(w, req, RG_ROUTE_PROXY);
     rg_agent_req_t *ar = h2o_mem_alloc_shared(&req->pool, sizeof(*ar), on_dispose);
     memset(ar, 0, sizeof(*ar));
+    ar->head_length = SIZE_MAX;
     ar->a = ex->cfg->agent;
     ex->agent = ar;
     const rg_agent_cfg_t *a = ar->a;
@@ -197,9 +199,21 @@ static void on_header(void *ctx, const char *line, size_t len)
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new header block (after 100 Continue, say) */
         ar->n_h = 0;
         ex->n_pass = 0;
+        ar->head_length = SIZE_MAX;
         return;
     }
     const char *colon = memchr(line, ':', len);
+    if (colon && colon - line == 14 && !strncasecmp(line, "content-length", 14) &&
+        h2o_memis(ex->req->method.base, ex->req->method.len, H2O_STRLIT("HEAD"))) {
+        /* a HEAD answer has no body to count: the length is the resource's, and passes as it came */
+        const char *d = colon + 1, *end = line + len;
+        while (d < end && (*d == ' ' || *d == '\t'))
+            d++;
+        while (end > d && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        ar->head_length = h2o_strtosize(d, (size_t)(end - d)); /* SIZE_MAX when not a number: none */
+        return;
+    }
     if (colon == NULL || colon == line || ar->n_h == RESP_HEADERS_MAX || hop_header(line, (size_t)(colon - line)))
         return;
     if (colon - line == 4 && !strncasecmp(line, "date", 4))
@@ -240,6 +254,7 @@ static void start_raw(rg_exchange_t *ex)
     ex->status = ex->up_status ? ex->up_status : 502;
     req->res.status = ex->status;
     req->res.reason = rg_reason_phrase(ex->status);
+    req->res.content_length = ar->head_length;
     for (int i = 0; i < ar->n_h; i++)
         h2o_add_header_by_str(&req->pool, &req->res.headers, ar->hname[i].base, ar->hname[i].len, 1, NULL,
                               ar->hvalue[i].base, ar->hvalue[i].len);

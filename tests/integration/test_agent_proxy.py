@@ -419,3 +419,35 @@ def test_passthrough_answer_has_one_date_header():
     finally:
         rg.stop()
         up.stop()
+
+
+def test_head_keeps_the_content_length():
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):
+            pass
+
+        def do_HEAD(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "12345")
+            self.end_headers()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    rg = AgentProxy({"APP_URL": f"http://127.0.0.1:{srv.server_address[1]}", "LOG_LEVEL": "info"})
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("HEAD", "/file.bin")
+        r = c.getresponse()
+        r.read()
+        c.close()
+        eq(r.status, 200)
+        eq(r.getheader("content-length"), "12345", f"HEAD answer headers: {r.getheaders()}")
+    finally:
+        rg.stop()
+        srv.shutdown()
+        srv.server_close()
