@@ -44,6 +44,7 @@ typedef struct rg_agent_req {
     size_t total;      /* response bytes read */
     h2o_iovec_t hname[RESP_HEADERS_MAX], hvalue[RESP_HEADERS_MAX];
     int n_h;
+    size_t head_length; /* HEAD: the upstream's Content-Length (SIZE_MAX: none) */
 } rg_agent_req_t;
 
 static void on_dispose(void *p)
@@ -138,6 +139,7 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req)
     rg_exchange_t *ex = rg_exchange_new(w, req, RG_ROUTE_PROXY);
     rg_agent_req_t *ar = h2o_mem_alloc_shared(&req->pool, sizeof(*ar), on_dispose);
     memset(ar, 0, sizeof(*ar));
+    ar->head_length = SIZE_MAX;
     ar->a = ex->cfg->agent;
     ex->agent = ar;
     const rg_agent_cfg_t *a = ar->a;
@@ -197,11 +199,25 @@ static void on_header(void *ctx, const char *line, size_t len)
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new header block (after 100 Continue, say) */
         ar->n_h = 0;
         ex->n_pass = 0;
+        ar->head_length = SIZE_MAX;
         return;
     }
     const char *colon = memchr(line, ':', len);
+    if (colon && colon - line == 14 && !strncasecmp(line, "content-length", 14) &&
+        h2o_memis(ex->req->method.base, ex->req->method.len, H2O_STRLIT("HEAD"))) {
+        /* a HEAD answer has no body to count: the length is the resource's, and passes as it came */
+        const char *d = colon + 1, *end = line + len;
+        while (d < end && (*d == ' ' || *d == '\t'))
+            d++;
+        while (end > d && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        ar->head_length = h2o_strtosize(d, (size_t)(end - d)); /* SIZE_MAX when not a number: none */
+        return;
+    }
     if (colon == NULL || colon == line || ar->n_h == RESP_HEADERS_MAX || hop_header(line, (size_t)(colon - line)))
         return;
+    if (colon - line == 4 && !strncasecmp(line, "date", 4))
+        return; /* h2o sends its own Date, and a message has one */
     const char *v = colon + 1, *end = line + len;
     while (v < end && (*v == ' ' || *v == '\t'))
         v++;
@@ -238,6 +254,7 @@ static void start_raw(rg_exchange_t *ex)
     ex->status = ex->up_status ? ex->up_status : 502;
     req->res.status = ex->status;
     req->res.reason = rg_reason_phrase(ex->status);
+    req->res.content_length = ar->head_length;
     for (int i = 0; i < ar->n_h; i++)
         h2o_add_header_by_str(&req->pool, &req->res.headers, ar->hname[i].base, ar->hname[i].len, 1, NULL,
                               ar->hvalue[i].base, ar->hvalue[i].len);
@@ -430,9 +447,17 @@ void rg_agent_start(rg_exchange_t *ex)
         }
         ar->headers = next;
     }
-    struct curl_slist *next = curl_slist_append(ar->headers, "Expect:");
-    if (next)
-        ar->headers = next;
+    /* curl's defaults are not the client's: no Expect, and no Content-Type / Accept the client did not send */
+    const char *none[3] = {"Expect:", NULL, NULL};
+    if (h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1) < 0)
+        none[1] = "Content-Type:";
+    if (h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT, -1) < 0)
+        none[2] = "Accept:";
+    for (int k = 0; k < 3; k++) {
+        struct curl_slist *next = none[k] ? curl_slist_append(ar->headers, none[k]) : NULL;
+        if (next)
+            ar->headers = next;
+    }
 
     size_t ulen = strlen(ar->a->app_url);
     char *url = h2o_mem_alloc_pool(&req->pool, ulen + req->path.len + 1);

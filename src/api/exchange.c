@@ -7,6 +7,7 @@
 #include "api/stream_guard.h"
 #include "core/clock.h"
 #include "core/json_dump.h"
+#include "core/json_load.h"
 #include "core/log.h"
 #include "ingest/record.h"
 #include "keys/collection.h"
@@ -126,8 +127,22 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
         json_decref(copy);
         return ex->req->entity;
     }
-    /* not parsed (invalid JSON or GET): keep it only if it cannot carry a key we would miss */
-    return ex->req->entity;
+    /* not parsed (invalid JSON, GET, an unguarded agent-proxy path): a JSON body still has its credentials removed */
+    h2o_iovec_t e = ex->req->entity;
+    size_t i = 0;
+    while (i < e.len && (e.base[i] == ' ' || e.base[i] == '\t' || e.base[i] == '\r' || e.base[i] == '\n'))
+        i++;
+    if (ex->body == NULL && i < e.len && (e.base[i] == '{' || e.base[i] == '[')) {
+        rg_json_error_t je;
+        json_t *j = rg_json_loadb(e.base, e.len, 0, &je);
+        if (j && rg_redact_secrets(j) > 0)
+            *owned = rg_json_dumps(j, NULL);
+        int redacted = *owned != NULL;
+        json_decref(j);
+        if (redacted)
+            return h2o_iovec_init(*owned, strlen(*owned));
+    }
+    return e;
 }
 
 void rg_exchange_finalize(rg_exchange_t *ex)

@@ -18,8 +18,11 @@ static void add(rg_leaves_t *o, json_t *s)
 
 static void all_leaves(rg_leaves_t *o, json_t *v, int depth)
 {
-    if (depth > RG_LEAVES_DEPTH)
+    if (depth > RG_LEAVES_DEPTH) {
+        if (json_is_string(v) || json_is_object(v) || json_is_array(v))
+            o->truncated = 1;
         return;
+    }
     if (json_is_string(v))
         add(o, v);
     else if (json_is_object(v)) {

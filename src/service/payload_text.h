@@ -30,7 +30,7 @@
 typedef struct rg_leaves {
     json_t *v[RG_LEAVES_MAX]; /* borrowed string nodes of the body */
     size_t n;
-    int truncated; /* more leaves than RG_LEAVES_MAX */
+    int truncated; /* some text was not read: more leaves than RG_LEAVES_MAX, or deeper than RG_LEAVES_DEPTH */
 } rg_leaves_t;
 
 /* Fills out (zeroed first) with body's text leaves. */

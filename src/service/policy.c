@@ -177,6 +177,17 @@ static void resume(void *arg);
 static int step(rg_svc_eval_t *e)
 {
     const rg_svc_config_t *s = e->cfg->svc;
+    for (size_t i = 0; s && e->next == 0 && e->leaves->truncated && e->out.allowed && i < s->n_policies; i++) {
+        const rg_svc_policy_t *p = &s->policies[i];
+        if ((p->sides & e->side) && e->cfg->guardrails[p->guardrail].hooks.n) {
+            e->out.allowed = 0; /* text past the bounds would pass unchecked */
+            e->out.behaviour = RG_SVC_BLOCK;
+            e->out.policy = e->cfg->guardrails[p->guardrail].name;
+            e->out.severity = p->severity;
+            snprintf(e->out.reason, sizeof(e->out.reason), "Payload has more text than can be checked");
+            snprintf(e->out.rule, sizeof(e->out.rule), "payload_limits");
+        }
+    }
     if (e->synth == NULL || s == NULL) /* nothing to check */
         return 1;
     while (e->next < s->n_policies) {

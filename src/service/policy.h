@@ -15,7 +15,9 @@
  *
  * Outcome (Akto's ValidationResult): Allowed = no violation; the reported
  * violation is the most severe (block > warn > alert), the first of equals;
- * a failed verdict under a mask policy is a block; Modified = some mask
+ * a failed verdict under a mask policy is a block; a payload with more text
+ * than is read (payload_text.h's bounds) is a block when a policy applies
+ * (unread text must not pass unchecked); Modified = some mask
  * policy changed the text.
  */
 #ifndef RG_SERVICE_POLICY_H

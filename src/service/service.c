@@ -27,8 +27,12 @@ static void on_dispose(void *p)
     svc_call_t *c = p;
     for (int i = 0; i < 2; i++) {
         rg_svc_eval_free(c->ev[i]);
-        rg_akto_payload_free(&c->pay[i]);
+        c->ev[i] = NULL;
     }
+    if (!c->recorded) /* the client left while a policy waited: still one record */
+        svc_record(c, &(svc_record_t){.status = 499, .error = "client_closed"});
+    for (int i = 0; i < 2; i++)
+        rg_akto_payload_free(&c->pay[i]);
     json_decref(c->in);
 }
 
@@ -180,6 +184,9 @@ void svc_record(svc_call_t *c, const svc_record_t *r)
 {
     rg_exchange_t *ex = c->ex;
     h2o_req_t *req = ex->req;
+    if (c->recorded)
+        return;
+    c->recorded = 1;
     int64_t total = rg_now_us() - ex->t0;
     rg_record_t head = {0};
     memcpy(head.id, ex->id, sizeof(head.id));
@@ -237,6 +244,7 @@ char *svc_clean_body(json_t *body)
     int ok = l != NULL;
     if (l) {
         rg_payload_leaves(copy, l);
+        ok = !l->truncated; /* texts past the bounds would keep their credentials */
         json_t *parts = json_array();
         for (size_t i = 0; i < l->n; i++)
             json_array_append_new(parts, json_pack("{s:s, s:O}", "type", "text", "text", l->v[i]));

@@ -368,3 +368,86 @@ def test_bad_environment_names_the_variable():
     e["APP_URL"] = "http://127.0.0.1:9"
     r = subprocess.run([harness.RAILGATE, "serve", "--check"], env=e, capture_output=True, text=True, timeout=20)
     eq(r.returncode, 0, r.stderr)
+
+
+def test_unguarded_json_body_keeps_credentials_out_of_the_record():
+    up, rg = start(GUARDRAIL_ENDPOINTS="POST:/generate")
+    try:
+        s, _, b = request("POST", rg.port, "/login", {"user": "jane", "api_key": SECRET, "password": "hunter2x"})
+        eq(s, 200, b)
+        eq(json.loads(up.last()["body"])["api_key"], SECRET, "the upstream gets the body as sent")
+        rows = rg.wait_rows(1)
+        eq(len(rows), 1)
+        req = rows[0]["request_body"] or ""
+        check(SECRET not in req and "hunter2x" not in req, f"credential in the record: {req}")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_passthrough_adds_no_headers_of_its_own():
+    up, rg = start()
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("DELETE", "/items/7")  # no body, no Content-Type
+        r = c.getresponse()
+        eq(r.status, 200, r.read())
+        c.close()
+        check("content-type" not in up.last()["headers"], f"a content type was invented: {up.last()['headers']}")
+        check("accept" not in up.last()["headers"], f"an Accept was invented: {up.last()['headers']}")
+        s, _, b = request("PUT", rg.port, "/items/7", b"raw bytes", {"Content-Type": "application/octet-stream"})
+        eq(s, 200, b)
+        eq(up.last()["headers"].get("content-type"), "application/octet-stream", "the client's type is kept")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_passthrough_answer_has_one_date_header():
+    up, rg = start()
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("GET", "/items/7")
+        r = c.getresponse()
+        r.read()
+        dates = [v for k, v in r.getheaders() if k.lower() == "date"]
+        c.close()
+        eq(r.status, 200)
+        eq(len(dates), 1, f"Date headers: {dates}")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_head_keeps_the_content_length():
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a):
+            pass
+
+        def do_HEAD(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "12345")
+            self.end_headers()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    rg = AgentProxy({"APP_URL": f"http://127.0.0.1:{srv.server_address[1]}", "LOG_LEVEL": "info"})
+    try:
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+        c.request("HEAD", "/file.bin")
+        r = c.getresponse()
+        r.read()
+        c.close()
+        eq(r.status, 200)
+        eq(r.getheader("content-length"), "12345", f"HEAD answer headers: {r.getheaders()}")
+    finally:
+        rg.stop()
+        srv.shutdown()
+        srv.server_close()

@@ -404,3 +404,55 @@ def test_policy_with_a_remote_guardrail_waits_on_it():
     eq((r["Allowed"], r["Modified"]), (True, True), "the remote redaction is applied")
     content = json.loads(json.loads(r["ModifiedPayload"])["body"])["messages"][0]["content"]
     eq(content, "my SSN is [SSN-REDACTED] ok", "redacted through the webhook")
+
+
+def test_client_leaving_while_a_policy_waits_is_recorded_once():
+    from harness import Mock
+    mock = Mock()
+    settings = f"""  guardrail_service:
+    tokens: [{TOKEN}]
+    policies:
+      - guardrail: slow
+        behaviour: block
+"""
+    remote = f"""  - guardrail_name: slow
+    litellm_params:
+      guardrail: webhook
+      mode: pre_call
+      api_base: http://127.0.0.1:{mock.port}/webhook
+      guardrail_timeout: 3
+      headers: {{x-mock-delay-ms: '1500'}}
+"""
+    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+    try:
+        rg.post("/api/http-proxy?guardrails=true", litellm_envelope(chat_body("hello there")),
+                {"Authorization": TOKEN}, timeout=0.3)
+        check(False, "the client should have timed out")
+    except OSError:
+        pass  # the client gave up while the policy's webhook was still thinking
+    rows = rg.wait_rows(1, timeout=5.0)
+    eq(len(rows), 1, "one record for the abandoned call")
+    eq(rows[0]["status"], 499, "recorded as client closed")
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("hello there")))
+    eq((s, gr_result(j)["Allowed"]), (200, True), "the service carries on")
+
+
+def test_texts_past_the_leaf_bounds_are_not_let_through():
+    rg = service(settings=f"  guardrail_service:\n    tokens: [{TOKEN}]\n    policies:\n      - guardrail: no-secrets\n")
+    many = ["Thanks, that works."] * 4096
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body(*many[:100])))
+    eq((s, gr_result(j)["Allowed"]), (200, True), "the filler alone passes")
+    # more texts than the service reads: the one past the bound must not pass unchecked
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body(*many, f"deploy with {GH_TOKEN}")))
+    eq((s, gr_result(j)["Allowed"]), (200, False), "a credential after 4096 texts")
+    # nested deeper than the service reads (unknown shape: every leaf)
+    deep = f"deploy with {GH_TOKEN}"
+    for _ in range(40):
+        deep = {"n": deep}
+    s, hd, j = proxy(rg, "guardrails=true", litellm_envelope({"payload": deep}))
+    eq((s, gr_result(j)["Allowed"]), (200, False), "a credential 40 levels deep")
+    # and a credential past the bound stays out of the record
+    s, hd, j = proxy(rg, "ingest_data=true", litellm_envelope(chat_body(*many, f"deploy with {GH_TOKEN}")))
+    eq(s, 200)
+    rec = one_record(rg, hd)
+    check(GH_TOKEN not in (rec["request_body"] or ""), "credential past the bound reached the record")
