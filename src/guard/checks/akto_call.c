@@ -139,7 +139,7 @@ void *rg_akto_start(const rg_akto_params_t *a, const rg_check_env_t *env, rg_che
     p->body = body;
     p->on_reply = on_reply;
     if (env->io == NULL || body == NULL) {
-        rg_http_reply_t r = {.ok = 0, .error = body ? "network checks are not available here" : "out of memory"};
+        rg_http_reply_t r = {.ok = 0, .error = body ? "network checks are not available here" : "the envelope could not be built"};
         on_reply(p, &r);
         rg_ck_task_finish(&p->task);
         return rg_ck_task_leave(&p->task);

@@ -178,7 +178,7 @@ char *rg_akto_envelope(const rg_akto_call_t *c, size_t *len)
     }
     /* a part that could not be made (out of memory, text not UTF-8) leaves its key out: refuse the whole */
     char *out = NULL;
-    if (e && json_object_size(e) == 23)
+    if (e && json_object_size(e) == 24)
         out = rg_json_dumps(e, len);
     json_decref(e);
     json_decref(hdrs);
