@@ -652,6 +652,27 @@ static int model_has(const rg_model_t *m, size_t idx)
     return 0;
 }
 
+/*
+ * An akto guardrail's after-answer ingest: one per Akto service (akto_base_url) and request, so that LiteLLM's
+ * two-entry pattern (a pre_call entry and a post_call or logging_only entry on the same service) ingests once, as
+ * it does in LiteLLM. The entry with post_call or logging_only wins (its ingest asks for response guardrails when
+ * it is post_call).
+ */
+static int add_ingest(hookset_t *s, const rg_guardrail_t *gr)
+{
+    const unsigned after = RG_GR_POST_CALL | RG_GR_LOGGING_ONLY;
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->gr[i]->api_base, gr->api_base) != 0)
+            continue;
+        if (!(s->gr[i]->modes & after) && (gr->modes & after)) {
+            s->hooks[i] = &gr->ingest.hooks[0];
+            s->gr[i] = gr;
+        }
+        return 0;
+    }
+    return set_add(s, &gr->ingest.hooks[0], gr);
+}
+
 /* The YAML guardrails this request runs, sorted into the sets by mode. 0, or -1 with msg (400). */
 static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size_t msgsz)
 {
@@ -678,9 +699,9 @@ static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size
         const rg_guardrail_t *gr = &cfg->guardrails[k];
         if (!gr->default_on && !model_has(g->ex->model, k) && !requested(names, gr->name))
             continue;
-        if (gr->ingest.n) { /* akto: its verdict in line (pre_call), its one ingest after the answer */
+        if (gr->ingest.n) { /* akto: its verdict in line (pre_call), one ingest per service after the answer */
             if (((gr->modes & RG_GR_PRE_CALL) && set_add(&g->pre, &gr->hooks.hooks[0], gr)) ||
-                set_add(&g->bg[BG_INGEST], &gr->ingest.hooks[0], gr))
+                add_ingest(&g->bg[BG_INGEST], gr))
                 return snprintf(msg, msgsz, "out of memory"), -1;
             continue;
         }

@@ -69,7 +69,7 @@ class Akto:
 
     def answer(self, call):
         ok = {"success": True, "message": "Request processed successfully"}
-        if "guardrails=true" not in call["query"]:
+        if "guardrails" not in urllib.parse.parse_qs(call["query"]):
             return 200, {**ok, "data": dict(ok)}  # an ingest: no guardrailsResult
         m = self.mode
         result = {"Allowed": True, "Modified": False, "ModifiedPayload": "", "Reason": "", "Metadata": {},
@@ -99,7 +99,7 @@ class Akto:
 
     def checks(self):
         with self.lock:
-            return [c for c in self.calls if "guardrails=true" in c["query"]]
+            return [c for c in self.calls if "guardrails" in urllib.parse.parse_qs(c["query"])]
 
     def ingests(self, n=1, timeout=5.0, settle=0.4):
         """Waits for n ingest calls, then a little longer to see that no more come."""
@@ -387,3 +387,21 @@ def test_config_errors():
     check("unknown key 'api_base'" in p.stderr, p.stderr)
     p = config_error(cfg(akto_guardrail("akto-guard", url="http://127.0.0.1:1")))
     eq(p.returncode, 0, f"a good config passes: {p.stderr}")
+
+
+def test_litellm_two_entry_pattern_ingests_once():
+    """LiteLLM's docs configure akto-validate (pre_call) and akto-ingest (post_call) on one service: one check,
+    and one ingest per request in all, made by the ingest entry."""
+    ak = akto_server("allow")
+    g = akto_guardrail("akto-validate", ak.url()) + akto_guardrail("akto-ingest", ak.url(), mode="post_call")
+    rg = Railgate(cfg(g))
+    eq(rg.chat("mock", "hi")[0], 200, "allowed")
+    ing = ak.ingests(1)
+    eq(len(ak.checks()), 1, "one awaited check")
+    eq(len(ing), 1, "one ingest for the two entries")
+    eq(ing[0]["query"], "akto_connector=litellm&response_guardrails=true&ingest_data=true", "by the post_call entry")
+    ak.mode = "block"
+    eq(rg.chat("mock", "bad")[0], 403, "blocked")
+    ing = ak.ingests(2)
+    eq(len(ing), 2, "one more ingest: the marker")
+    eq(ing[1]["env"]["statusCode"], "403", "the marker")
