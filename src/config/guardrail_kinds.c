@@ -329,6 +329,11 @@ static int akto_key(rg_gr_parse_t *p, const char *key, yaml_node_t *k, yaml_node
             rg_cfg_bad(w, v, "%s: expected AGENTIC or ENDPOINT, got '%s'", what, s);
         else if (s)
             p->context_source = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "streaming_sampling_rate")) {
+        /* LiteLLM's newest version: how often a streamed answer is checked. Railgate sends no response check
+         * while a stream runs (post_call is the ingest's response_guardrails flag), so it is read and unused. */
+        int rate;
+        rg_cfg_int(w, v, what, 1, 1000000, &rate);
     } else {
         return remote_key(p, key, v, what);
     }
@@ -417,7 +422,7 @@ static const rg_gr_kind_t kinds[] = {
      webhook_key, webhook_finish},
     {"akto", 1, GR_DEFAULT_TIMEOUT_MS,
      "akto_base_url, akto_api_key, akto_account_id, akto_vxlan_id, context_source, unreachable_fallback, "
-     "guardrail_timeout",
+     "guardrail_timeout, streaming_sampling_rate",
      akto_key, akto_finish},
 };
 const char rg_gr_kind_names[] = "railgate, webhook, akto"; /* keep in step with kinds[] */

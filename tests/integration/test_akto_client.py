@@ -405,3 +405,17 @@ def test_litellm_two_entry_pattern_ingests_once():
     ing = ak.ingests(2)
     eq(len(ing), 2, "one more ingest: the marker")
     eq(ing[1]["env"]["statusCode"], "403", "the marker")
+
+
+def test_client_gone_still_ingests_once():
+    ak = akto_server("slow")  # the check takes 3 s; the client leaves after 0.5 s
+    rg = Railgate(cfg(akto_guardrail("akto-guard", ak.url(), timeout="5")))
+    try:
+        request("POST", rg.port, "/v1/chat/completions",
+                {"model": "mock", "messages": [{"role": "user", "content": "hi"}]}, timeout=0.5)
+        check(False, "the client should have timed out")
+    except OSError:
+        pass
+    ing = ak.ingests(1, timeout=5.0, settle=1.0)
+    eq(len(ing), 1, "one ingest for a request whose client left")
+    eq(ing[0]["env"]["statusCode"], "499", "with the recorded status")
