@@ -166,6 +166,7 @@ void rg_exchange_finalize(rg_exchange_t *ex)
             err = "client_closed";
     }
 
+    rg_guard_ingest(ex, status); /* akto guardrails' one ingest per request */
     rg_metrics_observe(&w->metrics, ex->route, status, total);
     if (ex->err)
         RG_INC(w->metrics.errors[ex->err]);

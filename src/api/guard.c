@@ -11,7 +11,10 @@
  *   post     response phase, before the answer goes out (after hooks,
  *            post_call guardrails);
  *   bg_req / bg_resp   async hooks and logging_only guardrails: they run
- *            once the answer is out and only land in the record.
+ *            once the answer is out and only land in the record;
+ *   bg_ingest  the after-answer hooks of akto guardrails (rg_guardrail_t.ingest):
+ *            run exactly once per request, from rg_guard_ingest when the
+ *            request's record is made, on the answer as it went out.
  * Each set runs as one rg_phase run (src/guard/phase.c), which may wait on
  * network checks; the request continues from the run's completion callback.
  *
@@ -45,7 +48,7 @@ typedef struct hookset {
     size_t n, cap;
 } hookset_t;
 
-enum { BG_REQ = 0, BG_RESP = 1 };
+enum { BG_REQ = 0, BG_RESP = 1, BG_INGEST = 2, BG__N };
 
 struct rg_guard_state {
     rg_exchange_t *ex; /* NULL once the request is gone and background runs finish on their own */
@@ -58,7 +61,7 @@ struct rg_guard_state {
     rg_req_type_t type;
     int stream;
 
-    hookset_t pre, during, post, bg[2];
+    hookset_t pre, during, post, bg[BG__N];
     int portkey; /* Portkey-shaped hooks are involved: hook_results go into responses */
     int strict;  /* strict OpenAI compliance: no hook_results event in streams */
     int failed;  /* a Portkey hook failed without deny: 246 */
@@ -66,8 +69,8 @@ struct rg_guard_state {
 
     rg_phase_run_t *run;    /* pre or post in progress */
     rg_phase_run_t *during_run;
-    rg_phase_run_t *bg_run[2];
-    int bg_started[2];      /* each background set runs once */
+    rg_phase_run_t *bg_run[BG__N];
+    int bg_started[BG__N];  /* each background set runs once */
     int during_waiting;     /* the answer arrived and waits for the during run */
     int resp_status;
     const char *resp_data;  /* alive until dispose (exchange buffers or pool) */
@@ -439,10 +442,15 @@ static void answer(rg_guard_state_t *g, const outcome_t *o)
     rg_error_t e = o->d == UNREACHABLE ? RG_E_GUARDRAIL_UNREACHABLE : RG_E_GUARDRAIL_BLOCKED;
     int status = rg_error_table[e].status;
     if (o->d == UNREACHABLE) {
-        snprintf(msg, sizeof(msg), "Guardrail %s could not answer: %s", o->gr->name, o->reason);
+        if (o->gr->message_is_reason)
+            snprintf(msg, sizeof(msg), "%s", o->reason);
+        else
+            snprintf(msg, sizeof(msg), "Guardrail %s could not answer: %s", o->gr->name, o->reason);
     } else {
         if (o->gr->block_message)
             snprintf(msg, sizeof(msg), "%s", o->gr->block_message);
+        else if (o->gr->message_is_reason)
+            snprintf(msg, sizeof(msg), "%s", o->reason);
         else
             snprintf(msg, sizeof(msg), "Blocked by %s: %s", o->gr->name, o->reason);
         if (o->gr->block_status)
@@ -461,7 +469,7 @@ static void free_state(rg_guard_state_t *g);
 
 static int bg_pending(rg_guard_state_t *g)
 {
-    return g->bg_run[0] != NULL || g->bg_run[1] != NULL;
+    return g->bg_run[BG_REQ] != NULL || g->bg_run[BG_RESP] != NULL || g->bg_run[BG_INGEST] != NULL;
 }
 
 /* Writes a held record with the final verdicts and lets the state go. */
@@ -496,7 +504,7 @@ static void release_detached(rg_guard_state_t *g)
 static void bg_finish(rg_guard_state_t *g, int which)
 {
     rg_phase_run_t *r = g->bg_run[which];
-    append_results(g, which, r);
+    append_results(g, which == BG_REQ ? 0 : 1, r); /* the ingest's result is an after_request_hooks entry */
     rg_phase_free(r);
     g->bg_run[which] = NULL;
     if (g->ex == NULL && !bg_pending(g))
@@ -505,6 +513,7 @@ static void bg_finish(rg_guard_state_t *g, int which)
 
 static void bg_done_req(void *arg) { bg_finish(arg, BG_REQ); }
 static void bg_done_resp(void *arg) { bg_finish(arg, BG_RESP); }
+static void bg_done_ingest(void *arg) { bg_finish(arg, BG_INGEST); }
 
 /* Starts the background runs; body: the request as sent, response: the answer's JSON or NULL. */
 static void start_background(rg_guard_state_t *g, json_t *request, json_t *response)
@@ -644,6 +653,27 @@ static int model_has(const rg_model_t *m, size_t idx)
     return 0;
 }
 
+/*
+ * An akto guardrail's after-answer ingest: one per Akto service (akto_base_url) and request, so that LiteLLM's
+ * two-entry pattern (a pre_call entry and a post_call or logging_only entry on the same service) ingests once, as
+ * it does in LiteLLM. The entry with post_call or logging_only wins (its ingest asks for response guardrails when
+ * it is post_call).
+ */
+static int add_ingest(hookset_t *s, const rg_guardrail_t *gr)
+{
+    const unsigned after = RG_GR_POST_CALL | RG_GR_LOGGING_ONLY;
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->gr[i]->api_base, gr->api_base) != 0)
+            continue;
+        if (!(s->gr[i]->modes & after) && (gr->modes & after)) {
+            s->hooks[i] = &gr->ingest.hooks[0];
+            s->gr[i] = gr;
+        }
+        return 0;
+    }
+    return set_add(s, &gr->ingest.hooks[0], gr);
+}
+
 /* The YAML guardrails this request runs, sorted into the sets by mode. 0, or -1 with msg (400). */
 static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size_t msgsz)
 {
@@ -670,6 +700,12 @@ static int select_guardrails(rg_guard_state_t *g, json_t *names, char *msg, size
         const rg_guardrail_t *gr = &cfg->guardrails[k];
         if (!gr->default_on && !model_has(g->ex->model, k) && !requested(names, gr->name))
             continue;
+        if (gr->ingest.n) { /* akto: its verdict in line (pre_call), one ingest per service after the answer */
+            if (((gr->modes & RG_GR_PRE_CALL) && set_add(&g->pre, &gr->hooks.hooks[0], gr)) ||
+                add_ingest(&g->bg[BG_INGEST], gr))
+                return snprintf(msg, msgsz, "out of memory"), -1;
+            continue;
+        }
         for (size_t h = 0; h < gr->hooks.n; h++) {
             const rg_hook_t *hook = &gr->hooks.hooks[h];
             int rc = 0;
@@ -1047,7 +1083,8 @@ void rg_guard_stream_prelude(rg_exchange_t *ex, rg_buf_t *out)
 rg_stream_guard_t *rg_guard_stream_guard(rg_exchange_t *ex)
 {
     rg_guard_state_t *g = ex->guard;
-    if (g == NULL || (g->post.n == 0 && g->bg[BG_RESP].n == 0) || ex->route == RG_ROUTE_EMBEDDINGS)
+    if (g == NULL || (g->post.n == 0 && g->bg[BG_RESP].n == 0 && g->bg[BG_INGEST].n == 0) ||
+        ex->route == RG_ROUTE_EMBEDDINGS)
         return NULL;
     api_worker_t *a = aw(g->w);
     rg_stream_guard_opts_t o = {
@@ -1120,6 +1157,34 @@ void rg_guard_answering(rg_exchange_t *ex)
     start_background(g, ex->body, NULL); /* whoever answers (an upstream error, say), the request's are run */
 }
 
+/* ---- the akto ingest ----------------------------------------------------------- */
+
+void rg_guard_ingest(rg_exchange_t *ex, int status)
+{
+    rg_guard_state_t *g = ex->guard;
+    if (g == NULL || g->bg[BG_INGEST].n == 0 || g->bg_started[BG_INGEST])
+        return;
+    g->bg_started[BG_INGEST] = 1;
+    json_t *answer = NULL;
+    if (ex->streaming) {
+        answer = ex->sg ? rg_stream_guard_response(ex->sg) : NULL; /* the streamed answer put together */
+    } else if (ex->finished && ex->sent.len) {
+        rg_json_error_t jerr;
+        answer = rg_json_loadb(ex->sent.base, ex->sent.len, 0, &jerr);
+    }
+    if (!json_is_object(answer)) { /* none (client gone), or not JSON: sent as "{}" */
+        json_decref(answer);
+        answer = json_object();
+    }
+    rg_phase_run_t *r = answer ? new_run(g, &g->bg[BG_INGEST], RG_PHASE_RESPONSE, answer, ex->body, status) : NULL;
+    json_decref(answer);
+    if (r == NULL)
+        return;
+    g->bg_run[BG_INGEST] = r;
+    if (rg_phase_go(r, bg_done_ingest, g))
+        bg_finish(g, BG_INGEST);
+}
+
 /* ---- records and teardown ----------------------------------------------------- */
 
 int rg_guard_found(rg_exchange_t *ex, const char *check_id)
@@ -1179,11 +1244,12 @@ int rg_guard_hold_record(rg_exchange_t *ex, rg_record_t *rec)
 
 static void free_state(rg_guard_state_t *g)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < BG__N; i++) {
         rg_phase_free(g->bg_run[i]);
         set_free(&g->bg[i]);
-        rg_jw_free(&g->results[i]);
     }
+    for (int i = 0; i < 2; i++)
+        rg_jw_free(&g->results[i]);
     json_decref(g->before_tree);
     json_decref(g->stream_results);
     if (g->has_scan)
@@ -1247,7 +1313,7 @@ void rg_guard_worker_stop(rg_worker_t *w)
     /* background hooks still running: their records go out with what is known */
     while (!h2o_linklist_is_empty(&a->detached)) {
         rg_guard_state_t *g = H2O_STRUCT_FROM_MEMBER(rg_guard_state_t, link, a->detached.next);
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < BG__N; i++)
             if (g->bg_run[i]) {
                 rg_phase_abort(g->bg_run[i]);
                 rg_phase_free(g->bg_run[i]);

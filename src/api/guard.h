@@ -58,6 +58,10 @@ void rg_guard_free(rg_exchange_t *ex);
 /* The request is being answered (by the guard, an upstream error, the client leaving): in-line runs are
  * dropped and the request-side background hooks start. */
 void rg_guard_answering(rg_exchange_t *ex);
+/* The request's record is being made (rg_exchange_finalize, once per request, whatever happened: answered,
+ * blocked, streamed, client gone): the after-answer hooks of akto guardrails run, once, on the answer as it
+ * went out (status as recorded) and hold the record until they finish. */
+void rg_guard_ingest(rg_exchange_t *ex, int status);
 
 /* Per worker: the network I/O async checks use (may be NULL), and the teardown at stop. */
 void rg_guard_worker_start(rg_worker_t *w, rg_check_io_t *io);

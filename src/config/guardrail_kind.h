@@ -27,12 +27,15 @@ typedef struct rg_gr_parse {
     yaml_node_t *kind_node; /* the value of `guardrail:` */
     yaml_node_t **at;       /* where each check was written (RG_GR_MAX_CHECKS slots) */
     json_t *checks;         /* finish(): Portkey check objects {id, parameters[, is_enabled]}, in order */
+    json_t *ingest;         /* finish() of akto: the checks of the after-answer hook (rg_guardrail_t.ingest) */
     int have_mode, have_checks, have_url;
     int sequential;
     /* webhook */
     const char *api_key;
     json_t *headers; /* an object, created by the caller */
     yaml_node_t *headers_node;
+    /* akto */
+    const char *akto_base_url, *akto_account_id, *akto_vxlan_id, *context_source;
 } rg_gr_parse_t;
 
 struct rg_gr_kind {
@@ -48,7 +51,7 @@ struct rg_gr_kind {
 
 /* The kind called name, or NULL. */
 const rg_gr_kind_t *rg_gr_kind_find(const char *name);
-/* Every kind's name, "railgate, webhook", for messages. */
+/* Every kind's name, "railgate, webhook, akto", for messages. */
 extern const char rg_gr_kind_names[];
 
 #endif

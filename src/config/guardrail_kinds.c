@@ -4,7 +4,12 @@
  *             is_enabled}, parameters converted from YAML (yaml_json.c);
  *   webhook   one default.webhook check: {webhookURL: api_base, headers
  *             (+ Authorization: Bearer api_key), timeout: guardrail_timeout
- *             in ms, failOnError: not fail_open}.
+ *             in ms, failOnError: not fail_open};
+ *   akto      LiteLLM's `guardrail: akto` (docs/akto-litellm.md): a
+ *             railgate.akto check (pre_call) and the after-answer hook
+ *             railgate.aktoIngest, both from akto_base_url, akto_api_key,
+ *             akto_account_id, akto_vxlan_id (each also from LiteLLM's
+ *             environment variables), guardrail_timeout, unreachable_fallback.
  */
 #include "config/guardrail_kind.h"
 
@@ -123,6 +128,35 @@ static void railgate_finish(rg_gr_parse_t *p, yaml_node_t *params)
                    p->g->name);
 }
 
+/* ---- keys of every remote kind -------------------------------------------------------------------- */
+
+/* unreachable_fallback, guardrail_timeout; 0 when key is neither */
+static int remote_key(rg_gr_parse_t *p, const char *key, yaml_node_t *v, const char *what)
+{
+    rg_walk_t *w = p->w;
+    rg_guardrail_t *g = p->g;
+    if (!strcmp(key, "unreachable_fallback")) {
+        const char *s = rg_cfg_scalar(w, v, what);
+        if (s && !strcmp(s, "fail_closed"))
+            g->fail_open = 0;
+        else if (s && !strcmp(s, "fail_open"))
+            g->fail_open = 1;
+        else if (s)
+            rg_cfg_bad(w, v, "%s: expected fail_closed or fail_open, got '%s'", what, s);
+    } else if (!strcmp(key, "guardrail_timeout")) {
+        uint32_t ms;
+        if (rg_cfg_duration_ms(w, v, what, &ms) == 0) {
+            if (ms == 0)
+                rg_cfg_bad(w, v, "%s: must be greater than 0", what);
+            else
+                g->timeout_ms = ms;
+        }
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- kind: webhook (Portkey's webhook protocol, one default.webhook check) --------------------------- */
 
 static int bad_header_value(const char *v)
@@ -194,24 +228,8 @@ static int webhook_key(rg_gr_parse_t *p, const char *key, yaml_node_t *k, yaml_n
             rg_cfg_bad(w, v, "%s: expected a mapping of header: value", what);
         else
             rg_cfg_each_pair(w, v, what, header_pair, p);
-    } else if (!strcmp(key, "unreachable_fallback")) {
-        const char *s = rg_cfg_scalar(w, v, what);
-        if (s && !strcmp(s, "fail_closed"))
-            g->fail_open = 0;
-        else if (s && !strcmp(s, "fail_open"))
-            g->fail_open = 1;
-        else if (s)
-            rg_cfg_bad(w, v, "%s: expected fail_closed or fail_open, got '%s'", what, s);
-    } else if (!strcmp(key, "guardrail_timeout")) {
-        uint32_t ms;
-        if (rg_cfg_duration_ms(w, v, what, &ms) == 0) {
-            if (ms == 0)
-                rg_cfg_bad(w, v, "%s: must be greater than 0", what);
-            else
-                g->timeout_ms = ms;
-        }
     } else {
-        return 0;
+        return remote_key(p, key, v, what);
     }
     return 1;
 }
@@ -275,14 +293,139 @@ static void webhook_finish(rg_gr_parse_t *p, yaml_node_t *params)
     p->at[0] = p->kind_node;
 }
 
+/* ---- kind: akto (LiteLLM's built-in akto guardrail; docs/akto-litellm.md) ---------------------------- */
+
+static const char *one_line_scalar(rg_walk_t *w, yaml_node_t *v, const char *what)
+{
+    const char *s = rg_cfg_scalar(w, v, what);
+    if (s && (*s == '\0' || bad_header_value(s) || strlen(s) > 1024)) {
+        rg_cfg_bad(w, v, "%s: must be 1 to 1024 bytes on one line", what);
+        return NULL;
+    }
+    return s;
+}
+
+static int akto_key(rg_gr_parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v, const char *what)
+{
+    rg_walk_t *w = p->w;
+    (void)k;
+    const char *s;
+    if (!strcmp(key, "akto_base_url")) {
+        p->have_url = 1;
+        if ((s = rg_cfg_http_url(w, v, what)) != NULL)
+            p->akto_base_url = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "akto_api_key")) {
+        if ((s = one_line_scalar(w, v, what)) != NULL)
+            p->api_key = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "akto_account_id")) {
+        if ((s = one_line_scalar(w, v, what)) != NULL)
+            p->akto_account_id = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "akto_vxlan_id")) {
+        if ((s = one_line_scalar(w, v, what)) != NULL)
+            p->akto_vxlan_id = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "context_source")) {
+        s = rg_cfg_scalar(w, v, what);
+        if (s && strcmp(s, "AGENTIC") && strcmp(s, "ENDPOINT"))
+            rg_cfg_bad(w, v, "%s: expected AGENTIC or ENDPOINT, got '%s'", what, s);
+        else if (s)
+            p->context_source = rg_cfg_strdup(w->cfg, s);
+    } else if (!strcmp(key, "streaming_sampling_rate")) {
+        /* LiteLLM's newest version: how often a streamed answer is checked. Railgate sends no response check
+         * while a stream runs (post_call is the ingest's response_guardrails flag), so it is read and unused. */
+        int rate;
+        rg_cfg_int(w, v, what, 1, 1000000, &rate);
+    } else {
+        return remote_key(p, key, v, what);
+    }
+    return 1;
+}
+
+/* a value from LiteLLM's environment variable when the key was not given: one line, at most 1024 bytes */
+static const char *akto_env(rg_gr_parse_t *p, yaml_node_t *params, const char *var, const char *key)
+{
+    const char *s = getenv(var);
+    if (s == NULL || *s == '\0')
+        return NULL;
+    if (bad_header_value(s) || strlen(s) > 1024) {
+        rg_cfg_bad(p->w, params, "guardrail '%s': %s from the environment (%s) must be one line of at most 1024 bytes",
+                   p->g->name, key, var);
+        return NULL;
+    }
+    return rg_cfg_strdup(p->w->cfg, s);
+}
+
+static void akto_finish(rg_gr_parse_t *p, yaml_node_t *params)
+{
+    rg_walk_t *w = p->w;
+    rg_guardrail_t *g = p->g;
+    size_t before = w->errs->n;
+    if (g->modes & RG_GR_DURING_CALL)
+        rg_cfg_bad(w, params, "guardrail '%s': mode during_call is not supported by an akto guardrail (pre_call, "
+                              "post_call, logging_only)", g->name);
+    if (!p->have_url) {
+        const char *env = akto_env(p, params, "AKTO_GUARDRAIL_API_BASE", "akto_base_url");
+        if (env && strncmp(env, "http://", 7) && strncmp(env, "https://", 8))
+            rg_cfg_bad(w, params, "guardrail '%s': AKTO_GUARDRAIL_API_BASE must be an http:// or https:// URL",
+                       g->name);
+        else if (env)
+            p->akto_base_url = env;
+        else if (w->errs->n == before)
+            rg_cfg_bad(w, params, "guardrail '%s': akto_base_url is required for an akto guardrail (or set "
+                                  "AKTO_GUARDRAIL_API_BASE)", g->name);
+    }
+    if (p->api_key == NULL && (p->api_key = akto_env(p, params, "AKTO_API_KEY", "akto_api_key")) == NULL &&
+        w->errs->n == before)
+        rg_cfg_bad(w, params, "guardrail '%s': akto_api_key is required for an akto guardrail (or set AKTO_API_KEY)",
+                   g->name);
+    if (p->akto_account_id == NULL)
+        p->akto_account_id = akto_env(p, params, "AKTO_ACCOUNT_ID", "akto_account_id");
+    if (p->akto_vxlan_id == NULL)
+        p->akto_vxlan_id = akto_env(p, params, "AKTO_VXLAN_ID", "akto_vxlan_id");
+    if (w->errs->n != before || p->akto_base_url == NULL || p->api_key == NULL)
+        return;
+    size_t n = strlen(p->akto_base_url); /* LiteLLM strips the trailing / */
+    char *base = rg_cfg_strdup(w->cfg, p->akto_base_url);
+    while (base && n > 0 && base[n - 1] == '/')
+        base[--n] = '\0';
+    g->api_base = base;
+    g->message_is_reason = 1;
+    json_t *params_json = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "aktoBaseUrl", base ? base : "",
+                                    "aktoApiKey", p->api_key, "aktoAccountId",
+                                    p->akto_account_id ? p->akto_account_id : "1000000", "aktoVxlanId",
+                                    p->akto_vxlan_id ? p->akto_vxlan_id : "0", "contextSource",
+                                    p->context_source ? p->context_source : "AGENTIC", "timeout",
+                                    (json_int_t)g->timeout_ms, "failOnError", !g->fail_open);
+    json_t *ingest_params = params_json ? json_deep_copy(params_json) : NULL;
+    if (ingest_params)
+        json_object_set_new(ingest_params, "responseGuardrails", json_boolean(g->modes & RG_GR_POST_CALL));
+    json_t *checks = params_json ? json_pack("[{s:s, s:o}]", "id", "railgate.akto", "parameters", params_json) : NULL;
+    json_t *ingest =
+        ingest_params ? json_pack("[{s:s, s:o}]", "id", "railgate.aktoIngest", "parameters", ingest_params) : NULL;
+    if (base == NULL || checks == NULL || ingest == NULL) {
+        json_decref(checks);
+        json_decref(ingest);
+        rg_cfg_bad(w, params, "guardrail '%s': a value is not valid UTF-8 (or out of memory)", g->name);
+        return;
+    }
+    json_decref(p->checks);
+    p->checks = checks;
+    json_decref(p->ingest);
+    p->ingest = ingest;
+    p->at[0] = p->kind_node;
+}
+
 /* ---- the table ---------------------------------------------------------------------------------- */
 
 static const rg_gr_kind_t kinds[] = {
     {"railgate", 0, 0, "checks, sequential", railgate_key, railgate_finish},
     {"webhook", 1, GR_DEFAULT_TIMEOUT_MS, "api_base, api_key, headers, unreachable_fallback, guardrail_timeout",
      webhook_key, webhook_finish},
+    {"akto", 1, GR_DEFAULT_TIMEOUT_MS,
+     "akto_base_url, akto_api_key, akto_account_id, akto_vxlan_id, context_source, unreachable_fallback, "
+     "guardrail_timeout, streaming_sampling_rate",
+     akto_key, akto_finish},
 };
-const char rg_gr_kind_names[] = "railgate, webhook"; /* keep in step with kinds[] */
+const char rg_gr_kind_names[] = "railgate, webhook, akto"; /* keep in step with kinds[] */
 
 const rg_gr_kind_t *rg_gr_kind_find(const char *name)
 {

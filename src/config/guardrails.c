@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The after-answer hook's checks (akto) ride in the parsed hook object under this key until compiled. */
+#define INGEST_KEY "x-railgate-ingest-checks"
+
 /* ---- the keys every kind has --------------------------------------------------------------------- */
 
 static const struct {
@@ -198,16 +201,42 @@ json_t *rg_cfg_guardrail_parse(rg_walk_t *w, yaml_node_t *entry, size_t idx, rg_
         static const char *const stream_modes[] = {"incremental", "buffer", "log"};
         hook = json_pack("{s:s, s:s, s:b, s:b, s:s, s:O}", "id", g->name, "type", "guardrail", "deny", 1,
                          "sequential", p.sequential, "stream_mode", stream_modes[g->stream_mode], "checks", p.checks);
-        if (hook == NULL)
+        if (hook == NULL || (p.ingest && json_object_set(hook, INGEST_KEY, p.ingest) != 0))
             rg_cfg_bad(w, entry, "guardrail '%s': out of memory", g->name);
     }
+    json_decref(p.ingest);
     json_decref(p.checks);
     json_decref(p.headers);
     return hook;
 }
 
+/* rg_guardrail_t.ingest: one hook (deny false) of the given checks */
+static int compile_ingest(rg_walk_t *w, rg_guardrail_t *g, json_t *checks, yaml_node_t *at)
+{
+    json_t *cfg = json_pack("{s:[{s:s, s:s, s:b, s:O}]}", "before_request_hooks", "id", g->name, "type", "guardrail",
+                            "deny", 0, "checks", checks);
+    rg_hook_list_t after = {0};
+    char err[RG_CHECK_ERROR_MAX + 128] = "out of memory";
+    int rc = cfg ? rg_hooks_from_portkey(cfg, 1, &g->ingest, &after, err, sizeof(err)) : -1;
+    json_decref(cfg);
+    rg_hook_list_free(&after);
+    if (rc != 0 || g->ingest.n != 1) {
+        rg_cfg_bad(w, at, "guardrail '%s': %s", g->name, err);
+        return -1;
+    }
+    return 0;
+}
+
 int rg_cfg_guardrail_compile(rg_walk_t *w, rg_guardrail_t *g, json_t *hook, yaml_node_t *const *at)
 {
+    json_t *ingest = json_incref(json_object_get(hook, INGEST_KEY));
+    if (ingest) {
+        json_object_del(hook, INGEST_KEY);
+        int rc = compile_ingest(w, g, ingest, at[0]);
+        json_decref(ingest);
+        if (rc != 0)
+            return -1;
+    }
     json_t *cfg = json_pack("{s:[O]}", "before_request_hooks", hook);
     rg_hook_list_t after = {0};
     char err[RG_CHECK_ERROR_MAX + 128] = "out of memory";
@@ -326,8 +355,10 @@ void rg_cfg_model_guardrails(rg_walk_t *w, yaml_node_t *list, rg_model_t *m)
 
 void rg_cfg_guardrails_free(rg_config_t *c)
 {
-    for (size_t i = 0; i < c->n_guardrails; i++)
+    for (size_t i = 0; i < c->n_guardrails; i++) {
         rg_hook_list_free(&c->guardrails[i].hooks);
+        rg_hook_list_free(&c->guardrails[i].ingest);
+    }
     rg_hook_list_free(&c->default_before);
     rg_hook_list_free(&c->default_after);
 }

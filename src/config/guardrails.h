@@ -12,7 +12,10 @@
  * Kinds (a table in guardrail_kinds.c):
  *   railgate  `checks:` — Portkey check ids with parameters (YAML → JSON);
  *   webhook   one `default.webhook` check built from api_base, api_key,
- *             headers and guardrail_timeout; remote = 1.
+ *             headers and guardrail_timeout; remote = 1;
+ *   akto      LiteLLM's `guardrail: akto`: a railgate.akto check (the
+ *             awaited pre_call verdict) and, in `ingest`, the one
+ *             railgate.aktoIngest call made after the answer; remote = 1.
  *
  * Models opt in with model_list[].litellm_params.guardrails (indices in
  * rg_model_t); default_on guardrails run for every request. Everything here
@@ -46,12 +49,14 @@ typedef struct rg_guardrail {
     int default_on;               /* runs for every request; else only when a model or the request names it */
     rg_stream_mode_t stream_mode; /* default incremental */
     int block_status;             /* HTTP status on a block: 400..599, default 403 */
-    char *block_message;          /* NULL: "Blocked by <name>: <reason>" */
+    char *block_message;          /* NULL: "Blocked by <name>: <reason>" (or the reason alone: message_is_reason) */
+    int message_is_reason;        /* a block or unreachable answer says the check's explanation alone (akto) */
     int remote;                   /* the check calls out (webhook kinds) */
     int fail_open;                /* remote: unreachable → pass (1) or 503 (0, the default) */
     uint32_t timeout_ms;          /* remote: per call (guardrail_timeout, default 5 s); 0 otherwise */
     char *api_base;               /* remote: the URL called (for logs); NULL otherwise */
     rg_hook_list_t hooks;         /* exactly one hook: the checks */
+    rg_hook_list_t ingest;        /* akto: one hook run once per request after the answer (every mode); else empty */
 } rg_guardrail_t;
 
 #endif

@@ -331,7 +331,7 @@ static void test_unknown_kind_and_mode(void **state)
                        "    litellm_params: {guardrail: railgate, checks: [notNull]}\n"
                        "  - guardrail_name: u\n"
                        "    litellm_params: {guardrail: railgate, mode: {pre_call: true}, checks: [notNull]}\n",
-                  SRC ":8: guardrail 'p': unknown guardrail kind 'presidio' (known: railgate, webhook)",
+                  SRC ":8: guardrail 'p': unknown guardrail kind 'presidio' (known: railgate, webhook, akto)",
                   SRC ":13: guardrail 'q': mode: unknown mode 'before_call' (known: pre_call, post_call, during_call, "
                       "logging_only)",
                   SRC ":18: guardrail 'r': mode: 'post_call' is listed twice",
@@ -358,12 +358,14 @@ static void test_entry_shape_errors(void **state)
                        "    litellm_params: [guardrail, railgate]\n",
                   SRC ":6: guardrails[0]: guardrail_name is required",
                   SRC ":7: guardrails[1]: empty entry (expected guardrail_name and litellm_params)",
-                  SRC ":8: guardrail 'a': litellm_params is required: a mapping with guardrail (railgate, webhook) "
+                  SRC ":8: guardrail 'a': litellm_params is required: a mapping with guardrail "
+                  "(railgate, webhook, akto) "
                       "and mode",
-                  SRC ":10: guardrail 'b': litellm_params.guardrail is required (railgate, webhook)",
+                  SRC ":10: guardrail 'b': litellm_params.guardrail is required (railgate, webhook, akto)",
                   SRC ":13: guardrails[4]: unknown key 'rpm' (known: guardrail_name, litellm_params, guardrail_info)",
                   SRC ":14: guardrails[5].guardrail_name: expected 1 to 128 printable bytes",
-                  SRC ":17: guardrail 'd': litellm_params is required: a mapping with guardrail (railgate, webhook) "
+                  SRC ":17: guardrail 'd': litellm_params is required: a mapping with guardrail "
+                  "(railgate, webhook, akto) "
                       "and mode");
     expect_errors(HEAD "  guardrail_name: a\n", SRC ":6: guardrails: expected a list of guardrails (guardrail_name, "
                                                 "litellm_params)");

@@ -31,6 +31,8 @@ extern const rg_check_ops_t rg_check_rg_gibberish;
 extern const rg_check_ops_t rg_check_rg_banned_topics;
 extern const rg_check_ops_t rg_check_rg_secrets;
 extern const rg_check_ops_t rg_check_rg_prompt_injection;
+extern const rg_check_ops_t rg_check_rg_akto;
+extern const rg_check_ops_t rg_check_rg_akto_ingest;
 
 /* Portkey 1.15.2's default.* checks, in its plugins/index.ts order. validUrls, webhook, log and jwt are async
  * (start/abort: network I/O through rg_check_io_t); the others run synchronously. */
@@ -64,6 +66,8 @@ const rg_check_ops_t *const rg_check_registry[] = {
     &rg_check_rg_banned_topics,
     &rg_check_rg_secrets,
     &rg_check_rg_prompt_injection,
+    &rg_check_rg_akto,
+    &rg_check_rg_akto_ingest,
     NULL,
 };
 
