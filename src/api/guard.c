@@ -196,6 +196,15 @@ static void snapshot_headers(rg_guard_state_t *g, h2o_req_t *req)
             json_object_set_nocheck(g->headers, name, v);
         json_object_set_new_nocheck(g->all_headers, name, v);
     }
+    /* h2o keeps Host (HTTP/1) and :authority (HTTP/2) out of the header list; checks that forward the
+     * headers (log, akto: its collection is the host) expect it as clients sent it */
+    if (req->authority.len && req->authority.len < 256 && rg_utf8_valid(req->authority.base, req->authority.len)) {
+        json_t *v = json_stringn_nocheck(req->authority.base, req->authority.len);
+        if (v) {
+            json_object_set_nocheck(g->headers, "host", v);
+            json_object_set_new_nocheck(g->all_headers, "host", v);
+        }
+    }
 }
 
 static const char *header_cb(void *ctx, const char *name, size_t *len)
