@@ -67,6 +67,9 @@ int rg_agent_parse_mapping(const char *s, rg_agent_cfg_t *c, char *err, size_t e
 void rg_agent_cfg_clear(rg_agent_cfg_t *c);
 
 /* Is METHOD allowed / is METHOD PATH guarded (path without query)? The mapping for it, or NULL. */
+/* 1 when the path (query excluded) has a "." or ".." segment, also percent-encoded (%2e, %2E): such a path
+ * could address something above APP_URL's base path once the upstream or curl resolves it, so it is refused. */
+int rg_agent_path_has_dot_segment(const char *p, size_t plen);
 int rg_agent_method_allowed(const rg_agent_cfg_t *c, const char *m, size_t mlen);
 int rg_agent_guarded(const rg_agent_cfg_t *c, const char *m, size_t mlen, const char *p, size_t plen);
 const rg_agent_mapping_t *rg_agent_mapping_for(const rg_agent_cfg_t *c, const char *m, size_t mlen, const char *p,

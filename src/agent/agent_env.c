@@ -587,3 +587,31 @@ rg_config_t *rg_agent_config_from_env(rg_agent_getenv_fn g, const rg_overrides_t
     }
     return c;
 }
+
+/* Length of one '.' at p (a literal dot or %2e), 0 if none. */
+static size_t dot_at(const char *p, size_t n)
+{
+    if (n >= 1 && p[0] == '.')
+        return 1;
+    if (n >= 3 && p[0] == '%' && p[1] == '2' && (p[2] == 'e' || p[2] == 'E'))
+        return 3;
+    return 0;
+}
+
+int rg_agent_path_has_dot_segment(const char *p, size_t plen)
+{
+    size_t i = 0;
+    while (i < plen && p[i] != '?') {
+        /* at the start of a segment (after '/', or a path not starting with one) */
+        size_t j = i, dots = 0, d;
+        while (dots < 3 && j < plen && (d = dot_at(p + j, plen - j)) != 0)
+            j += d, dots++;
+        if ((dots == 1 || dots == 2) && (j == plen || p[j] == '/' || p[j] == '?'))
+            return 1;
+        while (i < plen && p[i] != '/' && p[i] != '?')
+            i++;
+        if (i < plen && p[i] == '/')
+            i++;
+    }
+    return 0;
+}

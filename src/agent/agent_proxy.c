@@ -153,6 +153,10 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req)
         return 0;
     }
     h2o_iovec_t path = path_only(req);
+    if (rg_agent_path_has_dot_segment(path.base, path.len)) {
+        rg_exchange_error(ex, RG_E_INVALID_REQUEST, "the path must not contain \".\" or \"..\" segments", NULL);
+        return 0;
+    }
     ar->guarded = req->entity.len > 0 && rg_agent_guarded(a, req->method.base, req->method.len, path.base, path.len) &&
                   json_content_type(req);
     if (!ar->guarded) {

@@ -38,6 +38,16 @@ const char *rg_reason_phrase(int status)
 {
     switch (status) {
     case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
     case 246: return "Hook Failed";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -54,7 +64,7 @@ const char *rg_reason_phrase(int status)
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
     case 504: return "Gateway Timeout";
-    default: return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    default: return status < 300 ? "OK" : status < 400 ? "Redirect" : status < 500 ? "Client Error" : "Server Error";
     }
 }
 
@@ -106,6 +116,8 @@ static h2o_iovec_t path_only(h2o_req_t *req)
  * hooks transformed the body (PII redacted, invisible text stripped), what is recorded is what was sent on, never
  * what the hooks took out; when railgate.secrets found credentials in the text (a block, or a log-only audit), they
  * are masked in the record (record_mask.c). */
+static h2o_iovec_t redact_json_text(h2o_iovec_t e, char **owned);
+
 static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
 {
     *owned = NULL;
@@ -128,11 +140,17 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
         return ex->req->entity;
     }
     /* not parsed (invalid JSON, GET, an unguarded agent-proxy path): a JSON body still has its credentials removed */
-    h2o_iovec_t e = ex->req->entity;
+    return redact_json_text(ex->req->entity, owned);
+}
+
+/* A JSON text with credential-named fields (rg_redact_secrets) replaced: *owned (malloc'd) when something was
+ * removed, else e itself (also when e is not JSON). */
+static h2o_iovec_t redact_json_text(h2o_iovec_t e, char **owned)
+{
     size_t i = 0;
     while (i < e.len && (e.base[i] == ' ' || e.base[i] == '\t' || e.base[i] == '\r' || e.base[i] == '\n'))
         i++;
-    if (ex->body == NULL && i < e.len && (e.base[i] == '{' || e.base[i] == '[')) {
+    if (i < e.len && (e.base[i] == '{' || e.base[i] == '[')) {
         rg_json_error_t je;
         json_t *j = rg_json_loadb(e.base, e.len, 0, &je);
         if (j && rg_redact_secrets(j) > 0)
@@ -207,6 +225,14 @@ void rg_exchange_finalize(rg_exchange_t *ex)
     size_t reqlen = utf8_cut(reqb.base, reqb.len, cap, &head.request_truncated);
 
     h2o_iovec_t resp = ex->streaming ? h2o_iovec_init(ex->rec.data, ex->rec.len) : ex->sent;
+    char *resp_owned = NULL;
+    if (ex->route == RG_ROUTE_PROXY && resp.len) {
+        /* an app's answer may carry tokens (an OAuth token endpoint): credential-named fields go; a JSON answer cut
+         * for the record cannot be parsed to find them, so its body is left out (response_truncated says why) */
+        resp = redact_json_text(resp, &resp_owned);
+        if (!resp_owned && ex->rec_truncated && (resp.base[0] == '{' || resp.base[0] == '['))
+            resp = h2o_iovec_init(NULL, 0);
+    }
     size_t resplen = utf8_cut(resp.base, resp.len, cap, &head.response_truncated);
     head.response_truncated |= ex->rec_truncated;
 
@@ -246,6 +272,7 @@ void rg_exchange_finalize(rg_exchange_t *ex)
         src[RG_REC_TEAM_ALIAS] = (rg_record_src_t){talias, strlen(talias)};
     rg_record_t *rec = rg_record_new(&head, src);
     free(req_owned);
+    free(resp_owned);
     if (rec && rg_guard_hold_record(ex, rec))
         return; /* written when the request's background hooks finish */
     if (rec)

@@ -451,3 +451,25 @@ def test_head_keeps_the_content_length():
         rg.stop()
         srv.shutdown()
         srv.server_close()
+
+
+def test_answers_keep_credentials_out_of_the_record_and_dot_segments_are_refused():
+    up, rg = start()
+    try:
+        # the scripted app echoes the Authorization it got as a JSON field: the client gets it, the record must not
+        s, _, b = request("GET", rg.port, "/whoami", None, {"Authorization": "Bearer app-secret-token-123"})
+        eq(s, 200, "passthrough GET")
+        check(b"app-secret-token-123" in b, "the client gets the app's answer unchanged")
+        rows = rg.wait_rows(1, "path = '/whoami'")
+        eq(len(rows), 1, "one record")
+        check("app-secret-token-123" not in (rows[0]["response_body"] or ""), rows[0]["response_body"])
+        # a path that could climb above APP_URL's base path is refused before the app sees it
+        n = len(up.seen)
+        for p in ("/../admin", "/v1/%2e%2e/admin", "/a/./b"):
+            s, _, b = request("GET", rg.port, p)
+            eq(s, 400, f"{p}: {b[:200]!r}")
+            error_of(b)
+        eq(len(up.seen), n, "the app got none of them")
+    finally:
+        rg.stop()
+        up.stop()

@@ -286,6 +286,18 @@ static void test_env_remote_yaml(void **state)
     free(y);
 }
 
+static void test_dot_segments(void **state)
+{
+    (void)state;
+    const char *bad[] = {"/..", "/../admin", "/a/../../b", "/./x", "/a/.", "/%2e%2e/x", "/%2E./x", "/a/%2e", "..", "/x/..?q=1"};
+    const char *good[] = {"/", "/v1/chat/completions", "/a.b/c", "/...", "/a/..b", "/.well-known/x", "/x?path=/../y",
+                          "/%2e%2e%2e", "/a%2eb"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(rg_agent_path_has_dot_segment(bad[i], strlen(bad[i])), 1);
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        assert_int_equal(rg_agent_path_has_dot_segment(good[i], strlen(good[i])), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_env_values),
         cmocka_unit_test(test_env_problems_name_the_variable),
         cmocka_unit_test(test_env_remote_yaml),
+        cmocka_unit_test(test_dot_segments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
