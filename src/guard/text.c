@@ -139,10 +139,14 @@ int rg_text_extract(json_t *root, rg_phase_t phase, rg_req_type_t type, int scop
     parts_vec_t v = {out, 0};
     int rc = 0;
     if (type == RG_REQ_TGI && phase == RG_PHASE_RESPONSE) {
-        /* TGI: {"generated_text": ...} (/generate) or [{"generated_text": ...}] (the HF root) */
-        json_t *o = json_is_array(root) ? json_array_get(root, 0) : root;
-        if (json_is_object(o))
-            rc = add_part(&v, o, "generated_text", 0, json_object_get(o, "generated_text"));
+        /* TGI: {"generated_text": ...} (/generate) or [{"generated_text": ...}, ...] (the HF root: one per
+         * returned sequence, and every one of them reaches the client, so every one is a part) */
+        size_t n = json_is_array(root) ? json_array_size(root) : 1;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            json_t *o = json_is_array(root) ? json_array_get(root, i) : root;
+            if (json_is_object(o))
+                rc = add_part(&v, o, "generated_text", 0, json_object_get(o, "generated_text"));
+        }
     } else if (json_is_object(root)) {
         if (phase == RG_PHASE_REQUEST) {
             switch (type) {

@@ -39,7 +39,7 @@ static void test_tgi_extract(void **state)
     expect("{\"inputs\":42}", RG_PHASE_REQUEST, 0, "");
     expect("{\"prompt\":\"not TGI\"}", RG_PHASE_REQUEST, 0, "");
     expect("{\"generated_text\":\"out\"}", RG_PHASE_RESPONSE, 1, "out");
-    expect("[{\"generated_text\":\"first\"},{\"generated_text\":\"second\"}]", RG_PHASE_RESPONSE, 1, "first");
+    expect("[{\"generated_text\":\"first\"},{\"generated_text\":\"second\"}]", RG_PHASE_RESPONSE, 2, "first\nsecond");
     expect("[]", RG_PHASE_RESPONSE, 0, "");
     expect("[1]", RG_PHASE_RESPONSE, 0, "");
     expect("{\"generated_text\":null}", RG_PHASE_RESPONSE, 0, "");
