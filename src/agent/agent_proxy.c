@@ -338,22 +338,6 @@ static size_t on_data(void *ctx, const char *p, size_t n)
     return n;
 }
 
-static rg_error_t curl_error(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return RG_E_UPSTREAM_TIMEOUT;
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-        return RG_E_UPSTREAM_UNREACHABLE;
-    default:
-        return RG_E_UPSTREAM_BAD_RESPONSE;
-    }
-}
-
 /* BUFFER: the whole answer; JSON goes through the response guardrails, anything else passes as it came. */
 static void respond_buffered(rg_exchange_t *ex)
 {
@@ -375,7 +359,7 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
         decide(ex); /* an answer without a body (HEAD, 204, 304) */
     ex->xfer = NULL;
     if (!ex->err && rc != CURLE_OK) {
-        ex->err = curl_error(rc);
+        ex->err = rg_upstream_error(rc);
         ex->err_detail = h2o_strdup(&ex->req->pool, errmsg && *errmsg ? errmsg : curl_easy_strerror(rc), SIZE_MAX).base;
     }
     if (ex->err && !ex->started) {

@@ -117,22 +117,6 @@ static size_t on_data(void *ctx, const char *p, size_t n)
     return n;
 }
 
-static rg_error_t curl_error(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return RG_E_UPSTREAM_TIMEOUT;
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-        return RG_E_UPSTREAM_UNREACHABLE;
-    default:
-        return RG_E_UPSTREAM_BAD_RESPONSE;
-    }
-}
-
 static void on_done(void *ctx, CURLcode rc, const char *errmsg)
 {
     rg_exchange_t *ex = ctx;
@@ -142,7 +126,7 @@ static void on_done(void *ctx, CURLcode rc, const char *errmsg)
     }
     ex->xfer = NULL; /* released by the upstream module after this returns */
     if (!ex->err && rc != CURLE_OK) {
-        ex->err = curl_error(rc);
+        ex->err = rg_upstream_error(rc);
         ex->err_detail = h2o_strdup(&ex->req->pool, errmsg && *errmsg ? errmsg : curl_easy_strerror(rc), SIZE_MAX).base;
     }
 

@@ -356,3 +356,19 @@ void rg_transfer_cancel(rg_transfer_t *t)
         curl_easy_cleanup(t->easy);
     free(t);
 }
+
+rg_error_t rg_upstream_error(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return RG_E_UPSTREAM_TIMEOUT;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+        return RG_E_UPSTREAM_UNREACHABLE;
+    default:
+        return RG_E_UPSTREAM_BAD_RESPONSE;
+    }
+}

@@ -13,6 +13,8 @@
 #ifndef RG_UPSTREAM_H
 #define RG_UPSTREAM_H
 
+#include "core/errors.h"
+
 #include <curl/curl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,5 +60,8 @@ long rg_transfer_status(rg_transfer_t *t);
 const char *rg_transfer_content_type(rg_transfer_t *t);
 void rg_transfer_resume(rg_transfer_t *t);
 void rg_transfer_cancel(rg_transfer_t *t);
+
+/* The API error a failed transfer is answered with: timeout → 504, no connection → 502 unreachable, else 502. */
+rg_error_t rg_upstream_error(CURLcode rc);
 
 #endif
