@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/version.h"
 #include "keys/keys.h"
+#include "service/service.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -52,6 +53,7 @@ static struct {
     uv_loop_t *loop;
     uv_signal_t sighup, sigterm, sigint;
     uv_timer_t drain;
+    uv_timer_t sweep; /* parked guardrail-service records whose pair window ended */
     uint64_t drain_deadline;
     int stopping;
 } g = {.ov = RG_OVERRIDES_NONE};
@@ -108,6 +110,12 @@ static void on_drain(uv_timer_t *t)
                 in_flight == 1 ? "" : "s");
     rg_server_stop(&rg_app.server);
     uv_stop(g.loop);
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+    (void)t;
+    rg_service_sweep();
 }
 
 static void on_term(uv_signal_t *h, int sig)
@@ -206,6 +214,9 @@ static int serve(int argc, char **argv)
     uv_signal_init(g.loop, &g.sigterm);
     uv_signal_init(g.loop, &g.sigint);
     uv_timer_init(g.loop, &g.drain);
+    uv_timer_init(g.loop, &g.sweep);
+    uv_timer_start(&g.sweep, on_sweep, 1000, 1000);
+    uv_unref((uv_handle_t *)&g.sweep);
     uv_signal_start(&g.sighup, on_sighup, SIGHUP);
     uv_signal_start(&g.sigterm, on_term, SIGTERM);
     uv_signal_start(&g.sigint, on_term, SIGINT);
@@ -231,6 +242,7 @@ static int serve(int argc, char **argv)
 
     uv_run(g.loop, UV_RUN_DEFAULT);
 
+    rg_service_flush(); /* the workers are stopped: nothing parks any more */
     rg_writer_stop(&rg_app.writer);
     rg_ring_destroy(&rg_app.ring);
     rg_keys_close();

@@ -38,12 +38,17 @@ typedef struct rg_agent_req {
     json_t *map_node;  /* the mapped string's holder in orig */
     const char *map_key;
     size_t map_index;
+    json_t *ans;       /* answer mapping: the answer as the upstream sent it; the engine read a view of one field */
+    json_t *ans_node;  /* the mapped answer string's holder in ans */
+    const char *ans_key;
+    size_t ans_index;
     struct curl_slist *headers;
     char *up_body;     /* malloc'd when the body was re-serialized */
     const char *ctype; /* the upstream's content type (pool) */
     size_t total;      /* response bytes read */
     h2o_iovec_t hname[RESP_HEADERS_MAX], hvalue[RESP_HEADERS_MAX];
     int n_h;
+    h2o_iovec_t conn;   /* the upstream's Connection value: the headers it names are hop-by-hop too */
     size_t head_length; /* HEAD: the upstream's Content-Length (SIZE_MAX: none) */
 } rg_agent_req_t;
 
@@ -53,6 +58,7 @@ static void on_dispose(void *p)
     curl_slist_free_all(ar->headers);
     free(ar->up_body);
     json_decref(ar->orig);
+    json_decref(ar->ans);
 }
 
 rg_req_type_t rg_agent_req_type(rg_exchange_t *ex)
@@ -203,6 +209,7 @@ static void on_header(void *ctx, const char *line, size_t len)
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a new header block (after 100 Continue, say) */
         ar->n_h = 0;
         ex->n_pass = 0;
+        ar->conn = h2o_iovec_init(NULL, 0);
         ar->head_length = SIZE_MAX;
         return;
     }
@@ -218,15 +225,22 @@ static void on_header(void *ctx, const char *line, size_t len)
         ar->head_length = h2o_strtosize(d, (size_t)(end - d)); /* SIZE_MAX when not a number: none */
         return;
     }
-    if (colon == NULL || colon == line || ar->n_h == RESP_HEADERS_MAX || hop_header(line, (size_t)(colon - line)))
+    if (colon == NULL || colon == line)
         return;
-    if (colon - line == 4 && !strncasecmp(line, "date", 4))
-        return; /* h2o sends its own Date, and a message has one */
     const char *v = colon + 1, *end = line + len;
     while (v < end && (*v == ' ' || *v == '\t'))
         v++;
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
         end--;
+    if (colon - line == 10 && !strncasecmp(line, "connection", 10) && ar->conn.len + (size_t)(end - v) < 1024) {
+        h2o_iovec_t all = h2o_concat(&ex->req->pool, ar->conn, h2o_iovec_init(H2O_STRLIT(",")),
+                                     h2o_iovec_init(v, (size_t)(end - v)));
+        ar->conn = all;
+    }
+    if (ar->n_h == RESP_HEADERS_MAX || hop_header(line, (size_t)(colon - line)))
+        return;
+    if ((colon - line == 4 && !strncasecmp(line, "date", 4)) || (colon - line == 6 && !strncasecmp(line, "server", 6)))
+        return; /* h2o sends its own Date and Server (as nginx hides the upstream's), and a message has one */
     h2o_iovec_t name = h2o_strdup(&ex->req->pool, line, (size_t)(colon - line));
     h2o_strtolower(name.base, name.len);
     h2o_iovec_t value = h2o_strdup(&ex->req->pool, v, (size_t)(end - v));
@@ -272,10 +286,49 @@ static int on_event(void *arg, const rg_sse_event_t *ev)
     return rg_exchange_stream_event(arg, ev); /* 1: cut by the output guardrails, or too large */
 }
 
+/* Is name one of the comma-separated tokens of list? */
+static int listed(h2o_iovec_t list, h2o_iovec_t name)
+{
+    size_t i = 0;
+    while (i < list.len) {
+        while (i < list.len && (list.base[i] == ',' || list.base[i] == ' ' || list.base[i] == '\t'))
+            i++;
+        size_t b = i;
+        while (i < list.len && list.base[i] != ',' && list.base[i] != ' ' && list.base[i] != '\t')
+            i++;
+        if (i - b == name.len && name.len && !strncasecmp(list.base + b, name.base, name.len))
+            return 1;
+    }
+    return 0;
+}
+
+/* Drops the answer's headers that its Connection header names (RFC 9110 7.6.1). */
+static void drop_connection_named(rg_exchange_t *ex)
+{
+    rg_agent_req_t *ar = ex->agent;
+    if (ar->conn.len == 0)
+        return;
+    int k = 0;
+    for (int i = 0; i < ar->n_h; i++)
+        if (!listed(ar->conn, ar->hname[i])) {
+            ar->hname[k] = ar->hname[i];
+            ar->hvalue[k++] = ar->hvalue[i];
+        }
+    ar->n_h = k;
+    int m = 0;
+    for (int i = 0; i < ex->n_pass; i++)
+        if (!listed(ar->conn, ex->pass_name[i])) {
+            ex->pass_name[m] = ex->pass_name[i];
+            ex->pass_value[m++] = ex->pass_value[i];
+        }
+    ex->n_pass = m;
+}
+
 static void decide(rg_exchange_t *ex)
 {
     rg_agent_req_t *ar = ex->agent;
     ex->decided = 1;
+    drop_connection_named(ex);
     ex->up_status = (int)rg_transfer_status(ex->xfer);
     const char *ct = rg_transfer_content_type(ex->xfer);
     ar->ctype = ct ? h2o_strdup(&ex->req->pool, ct, SIZE_MAX).base : NULL;
@@ -338,16 +391,93 @@ static size_t on_data(void *ctx, const char *p, size_t n)
     return n;
 }
 
+/* The view the engine reads for a mapped answer string: the answer shape of the request's kind. */
+static json_t *answer_view(rg_req_type_t type, json_t *s)
+{
+    switch (type) {
+    case RG_REQ_TGI: return json_pack("{s:O}", "generated_text", s);
+    case RG_REQ_COMPLETE: return json_pack("{s:[{s:i, s:O}]}", "choices", "index", 0, "text", s);
+    default:
+        return json_pack("{s:[{s:i, s:{s:s, s:O}}]}", "choices", "index", 0, "message", "role", "assistant", "content",
+                         s);
+    }
+}
+
+/* The text in a view made by answer_view (maybe changed by the engine), or NULL. */
+static json_t *answer_view_text(rg_req_type_t type, json_t *view)
+{
+    if (type == RG_REQ_TGI)
+        return json_object_get(view, "generated_text");
+    json_t *c0 = json_array_get(json_object_get(view, "choices"), 0);
+    return type == RG_REQ_COMPLETE ? json_object_get(c0, "text")
+                                      : json_object_get(json_object_get(c0, "message"), "content");
+}
+
+/* Answer mapping: the first response path that holds a string in the answer; the view's bytes (pool), or a
+ * zero-length iovec when the mapping does not apply (then the answer is read by its shape). */
+static h2o_iovec_t mapped_answer(rg_exchange_t *ex)
+{
+    rg_agent_req_t *ar = ex->agent;
+    h2o_iovec_t none = {NULL, 0};
+    if (ar->map == NULL || ar->map->n_resp == 0)
+        return none;
+    rg_json_error_t jerr;
+    json_t *ans = rg_json_loadb(ex->resp.data, ex->resp.len, 0, &jerr);
+    if (ans == NULL)
+        return none;
+    for (size_t i = 0; i < ar->map->n_resp; i++) {
+        json_t *holder = NULL;
+        const char *key = NULL;
+        size_t index = 0;
+        json_t *s = rg_agent_path_get(ans, ar->map->resp[i], &holder, &key, &index);
+        if (!json_is_string(s))
+            continue;
+        json_t *view = answer_view(ar->type, s);
+        char *bytes = view ? rg_json_dumps(view, NULL) : NULL;
+        json_decref(view);
+        if (bytes == NULL)
+            break;
+        h2o_iovec_t out = h2o_strdup(&ex->req->pool, bytes, strlen(bytes));
+        free(bytes);
+        ar->ans = ans;
+        ar->ans_node = holder;
+        ar->ans_key = key;
+        ar->ans_index = index;
+        return out;
+    }
+    json_decref(ans);
+    return none;
+}
+
+int rg_agent_answer_mapped(rg_exchange_t *ex) { return ex->agent && ex->agent->ans; }
+
+json_t *rg_agent_answer_back(rg_exchange_t *ex, json_t *view)
+{
+    rg_agent_req_t *ar = ex->agent;
+    if (ar == NULL || ar->ans == NULL)
+        return NULL;
+    json_t *s = answer_view_text(ar->type, view);
+    if (!json_is_string(s))
+        return NULL;
+    int rc = ar->ans_key ? json_object_set(ar->ans_node, ar->ans_key, s) : json_array_set(ar->ans_node, ar->ans_index, s);
+    return rc == 0 ? json_incref(ar->ans) : NULL;
+}
+
 /* BUFFER: the whole answer; JSON goes through the response guardrails, anything else passes as it came. */
 static void respond_buffered(rg_exchange_t *ex)
 {
     rg_agent_req_t *ar = ex->agent;
     const char *ct = ar->ctype ? ar->ctype : "application/octet-stream";
     int json = ar->ctype && strstr(ar->ctype, "json") != NULL;
-    if (ex->guard && json)
-        rg_guard_respond(ex, ex->up_status, ex->resp.data, ex->resp.len);
-    else
+    if (ex->guard && json) {
+        h2o_iovec_t view = ex->up_status == 200 ? mapped_answer(ex) : (h2o_iovec_t){NULL, 0};
+        if (view.len)
+            rg_guard_respond(ex, ex->up_status, view.base, view.len);
+        else
+            rg_guard_respond(ex, ex->up_status, ex->resp.data, ex->resp.len);
+    } else {
         rg_exchange_send(ex, ex->up_status, ct, h2o_iovec_init(ex->resp.data, ex->resp.len));
+    }
 }
 
 static void on_done(void *ctx, CURLcode rc, const char *errmsg)

@@ -21,5 +21,11 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req);
 void rg_agent_start(rg_exchange_t *ex);
 /* The payload kind the engine reads for this request (chat, completions or TGI). */
 rg_req_type_t rg_agent_req_type(rg_exchange_t *ex);
+/* GUARDRAIL_FIELD_MAPPING's answer side: the engine read a view of one answer field; given the view as the
+ * engine leaves it, the answer as the upstream sent it with that field's (maybe redacted) text written back (new
+ * reference). NULL when the answer was read as it is. */
+json_t *rg_agent_answer_back(rg_exchange_t *ex, json_t *view);
+/* 1 when the engine reads a view of a mapped answer field (its bytes are not the answer's). */
+int rg_agent_answer_mapped(rg_exchange_t *ex);
 
 #endif

@@ -901,6 +901,15 @@ static void post_send(rg_guard_state_t *g, json_t *resp)
     remember(g);
     if (g->portkey && status == 200 && g->failed)
         status = 246;
+    json_t *back = ex->agent ? rg_agent_answer_back(ex, resp) : NULL;
+    if (back) { /* agent proxy: the hooks read one mapped field of the answer; the whole answer goes out */
+        if (g->portkey)
+            json_object_set_new(back, "hook_results", hook_results(g));
+        send_json(ex, status, back);
+        json_decref(back);
+        start_background(g, ex->body, resp);
+        return;
+    }
     if (g->portkey && g->verdicts && !g->resp_changed && json_object_get(resp, "hook_results") == NULL &&
         send_spliced(g, status, json_object_size(resp) == 0)) {
         start_background(g, ex->body, resp);
@@ -957,7 +966,7 @@ static void post_done(void *arg)
  */
 static int text_only_possible(const rg_guard_state_t *g, int status)
 {
-    if (!g->portkey || g->bg[BG_RESP].n > 0)
+    if (!g->portkey || g->bg[BG_RESP].n > 0 || (g->ex->agent && rg_agent_answer_mapped(g->ex)))
         return 0;
     return !(status == 200 && g->post.n > 0) || rg_hooks_text_only(g->post.hooks, g->post.n);
 }

@@ -200,8 +200,15 @@ static void section_pair(rg_walk_t *w, const char *key, yaml_node_t *k, yaml_nod
         tokens(w, v);
     else if (!strcmp(key, "policies"))
         policies(w, v);
-    else
-        rg_cfg_bad(w, k, "railgate_settings.guardrail_service: unknown key '%s' (known: tokens, policies)", key);
+    else if (!strcmp(key, "pair_window")) {
+        uint32_t ms;
+        if (rg_cfg_duration_ms(w, v, "railgate_settings.guardrail_service.pair_window", &ms) == 0 && svc(w->cfg)) {
+            svc(w->cfg)->pair_window_ms = ms;
+            svc(w->cfg)->pair_window_set = 1;
+        }
+    } else
+        rg_cfg_bad(w, k, "railgate_settings.guardrail_service: unknown key '%s' (known: tokens, policies, pair_window)",
+                   key);
 }
 
 void rg_cfg_guardrail_service(rg_walk_t *w, yaml_node_t *map)
@@ -235,6 +242,8 @@ void rg_cfg_guardrail_service_finish(rg_config_t *c)
         add_token(c, env, n);
         env = comma ? comma + 1 : NULL;
     }
+    if (!s->pair_window_set)
+        s->pair_window_ms = RG_SVC_PAIR_WINDOW_MS;
     if (!s->policies_set)
         for (size_t i = 0; i < c->n_guardrails && s->n_policies < RG_SVC_MAX_POLICIES; i++) {
             const rg_guardrail_t *g = &c->guardrails[i];

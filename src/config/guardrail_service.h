@@ -10,6 +10,8 @@
  *           behaviour: mask                      # block | warn | alert | mask
  *           severity: MEDIUM                     # free text, default HIGH
  *           apply_on: [request, response]        # default both
+ *       pair_window: 300s   # how long a verdict-only /api/http-proxy call waits for the ingest of the
+ *                           # same exchange, to make one record of both (service/pair.h); 0 = never
  *
  * Without `policies`, every default_on guardrail of kind railgate applies on
  * both sides, behaviour mask when one of its checks redacts or masks
@@ -22,6 +24,7 @@
 #define RG_CONFIG_GUARDRAIL_SERVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum rg_svc_behaviour { RG_SVC_ALERT = 1, RG_SVC_WARN = 2, RG_SVC_BLOCK = 3, RG_SVC_MASK = 4 } rg_svc_behaviour_t;
 
@@ -29,6 +32,7 @@ enum { RG_SVC_REQUEST = 1, RG_SVC_RESPONSE = 2 };
 
 #define RG_SVC_MAX_POLICIES 64
 #define RG_SVC_MAX_TOKENS 64
+#define RG_SVC_PAIR_WINDOW_MS 300000u
 
 typedef struct rg_svc_policy {
     size_t guardrail;     /* index into rg_config_t.guardrails */
@@ -43,6 +47,8 @@ typedef struct rg_svc_config {
     int policies_set; /* `policies:` was written (even empty): no defaults */
     const char *tokens[RG_SVC_MAX_TOKENS];
     size_t n_tokens;
+    unsigned pair_window_ms; /* 0: verdict-only calls are recorded at once */
+    int pair_window_set;
 } rg_svc_config_t;
 
 const char *rg_svc_behaviour_name(rg_svc_behaviour_t b);

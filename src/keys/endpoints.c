@@ -12,6 +12,7 @@
 #include "keys/duration.h"
 #include "keys/request.h"
 
+#include <ctype.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,14 +108,11 @@ static long query_get(h2o_req_t *req, const char *name, char *out, size_t outsz)
                 int c = (unsigned char)*q;
                 if (c == '+') {
                     c = ' ';
-                } else if (c == '%' && stop - q >= 3) {
+                } else if (c == '%' && stop - q >= 3 && isxdigit((unsigned char)q[1]) &&
+                           isxdigit((unsigned char)q[2])) { /* strtol alone would take "%+1" and "% 1" */
                     char hex[3] = {q[1], q[2], 0};
-                    char *e;
-                    long v = strtol(hex, &e, 16);
-                    if (*e == '\0') {
-                        c = (int)v;
-                        q += 2;
-                    }
+                    c = (int)strtol(hex, NULL, 16);
+                    q += 2;
                 }
                 out[o++] = (char)c;
             }

@@ -9,10 +9,15 @@
  * describes (route "akto_ingest", its method, path, status, bodies; the
  * collection from requestHeaders.host; a blocked request's marker, status
  * 403 with {"x-blocked-by":...}, is recorded as blocked); otherwise the
- * record of this call (route akto_http_proxy). One record either way.
+ * record of this call (route akto_http_proxy), parked for pair_window
+ * (service/pair.h): the ingest of the same exchange (LiteLLM's and Akto's
+ * flows: verdict first, then the answer or the 403 marker) takes it, and
+ * the one record written holds both calls' verdicts ("verdict_call").
  */
 #include "service/service_int.h"
 
+#include "api/app.h"
+#include "config/guardrail_service.h"
 #include "core/json_dump.h"
 #include "core/json_load.h"
 
@@ -43,6 +48,25 @@ static json_t *json_field(const json_t *env, const char *key)
     return j ? j : json_stringn(s, n);
 }
 
+/* tag / metadata as recorded: credential-named keys and credentials in the texts masked, as bodies are; NULL
+ * (left out) when that cannot be done. Takes j. */
+static json_t *clean_field(json_t *j)
+{
+    if (j == NULL)
+        return NULL;
+    char *s = svc_clean_body(j);
+    json_t *out = NULL;
+    if (s && json_is_string(j)) {
+        out = json_string(s);
+    } else if (s) {
+        rg_json_error_t je;
+        out = rg_json_loadb(s, strlen(s), 0, &je);
+    }
+    free(s);
+    json_decref(j);
+    return out;
+}
+
 static int status_of(const json_t *env)
 {
     const char *s = rg_akto_field(env, "statusCode", NULL);
@@ -52,11 +76,46 @@ static int status_of(const json_t *env)
     return v >= 100 && v <= 999 ? (int)v : 200;
 }
 
+/* What a verdict call and the ingest of the same exchange share (pair.h). */
+static void pair_key(svc_call_t *c, const char *col, rg_pair_key_t *k)
+{
+    size_t pl = 0;
+    const char *path = rg_akto_field(c->in, "path", &pl);
+    rg_pair_key(k, col, path, pl, c->pay[0].body);
+}
+
+/* The verdict call of this exchange, when one is parked: its verdicts join the ingest's. */
+static void join_verdict_call(svc_call_t *c, const char *col, json_t *verdicts)
+{
+    rg_pair_t *pairs = svc_pairs();
+    if (pairs == NULL || rg_pair_count(pairs) == 0)
+        return;
+    rg_pair_key_t k;
+    pair_key(c, col, &k);
+    rg_record_t *v = rg_pair_take(pairs, &k, svc_now_ms());
+    if (v == NULL)
+        return;
+    json_t *pv = v->verdicts ? json_loads(v->verdicts, 0, NULL) : NULL;
+    json_t *theirs = json_object_get(pv, "guardrail_service");
+    json_t *ours = json_object_get(verdicts, "guardrail_service");
+    if (json_is_object(theirs) && json_is_object(ours) && json_object_size(ours) == 0)
+        json_object_update(ours, theirs); /* an ingest without guardrails: the verdicts are the call's */
+    json_t *vc = json_pack("{s:s, s:I, s:I}", "id", v->id, "ts_ms", (json_int_t)v->ts_ms, "total_us",
+                           (json_int_t)v->total_us);
+    if (vc && json_is_object(theirs))
+        json_object_set(vc, "guardrail_service", theirs);
+    if (vc)
+        json_object_set_new(verdicts, "verdict_call", vc);
+    json_decref(pv);
+    rg_record_free(v);
+}
+
 static void ingest_record(svc_call_t *c, json_t *verdicts)
 {
     json_t *env = c->in;
     char col[208];
     rg_akto_collection(env, col, sizeof(col));
+    join_verdict_call(c, col, verdicts);
     int status = status_of(env);
     const char *error = NULL;
     json_t *rb = c->pay[1].body;
@@ -70,8 +129,8 @@ static void ingest_record(svc_call_t *c, json_t *verdicts)
     } else if (status >= 400) {
         error = "upstream_error";
     }
-    json_t *tag = json_field(env, "tag");
-    json_t *meta = json_field(env, "metadata");
+    json_t *tag = clean_field(json_field(env, "tag"));
+    json_t *meta = clean_field(json_field(env, "metadata"));
     if (tag)
         json_object_set_new(verdicts, "tag", tag);
     if (meta)
@@ -131,9 +190,19 @@ static void finish(svc_call_t *c)
         rg_akto_collection(c->in, col, sizeof(col));
         char *v = rg_json_dumps(verdicts, NULL);
         char *req = svc_clean_body(c->pay[0].body);
-        svc_record(c, &(svc_record_t){.status = 200, .collection = col, .request_body = req, .verdicts = v});
+        rg_record_t *rec =
+            svc_record_make(c, &(svc_record_t){.status = 200, .collection = col, .request_body = req, .verdicts = v});
         free(v);
         free(req);
+        const rg_svc_config_t *sc = c->ex->cfg->svc;
+        rg_pair_t *pairs = sc && sc->pair_window_ms ? svc_pairs() : NULL;
+        if (rec && pairs) { /* the ingest of this exchange usually follows: one record for both */
+            rg_pair_key_t k;
+            pair_key(c, col, &k);
+            rg_pair_park(pairs, &k, rec, svc_now_ms(), sc->pair_window_ms);
+        } else if (rec) {
+            rg_ring_push(&rg_app.ring, rec);
+        }
     }
     json_decref(verdicts);
 }

@@ -12,6 +12,7 @@
 #include "ingest/record.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,12 +181,12 @@ static rg_record_src_t src_of(const char *s, size_t len)
     return (rg_record_src_t){s, s ? len : 0};
 }
 
-void svc_record(svc_call_t *c, const svc_record_t *r)
+rg_record_t *svc_record_make(svc_call_t *c, const svc_record_t *r)
 {
     rg_exchange_t *ex = c->ex;
     h2o_req_t *req = ex->req;
     if (c->recorded)
-        return;
+        return NULL;
     c->recorded = 1;
     int64_t total = rg_now_us() - ex->t0;
     rg_record_t head = {0};
@@ -224,10 +225,54 @@ void svc_record(svc_call_t *c, const svc_record_t *r)
     if (r->verdicts)
         src[RG_REC_VERDICTS] = src_of(r->verdicts, strlen(r->verdicts));
     rg_record_t *rec = rg_record_new(&head, src);
+    if (rec == NULL)
+        atomic_fetch_add(&rg_app.ring.dropped, 1);
+    return rec;
+}
+
+void svc_record(svc_call_t *c, const svc_record_t *r)
+{
+    rg_record_t *rec = svc_record_make(c, r);
     if (rec)
         rg_ring_push(&rg_app.ring, rec);
-    else
-        atomic_fetch_add(&rg_app.ring.dropped, 1);
+}
+
+/* ---- verdict calls waiting for their ingest (pair.h) ---------------------------------------------- */
+
+#define PAIR_MAX_ENTRIES 4096
+#define PAIR_MAX_BYTES (64u << 20)
+
+static rg_pair_t *pairs;
+static pthread_once_t pairs_once = PTHREAD_ONCE_INIT;
+
+static void emit_to_ring(void *arg, rg_record_t *rec)
+{
+    (void)arg;
+    rg_ring_push(&rg_app.ring, rec);
+}
+
+static void pairs_init(void) { pairs = rg_pair_new(PAIR_MAX_ENTRIES, PAIR_MAX_BYTES, emit_to_ring, NULL); }
+
+rg_pair_t *svc_pairs(void)
+{
+    pthread_once(&pairs_once, pairs_init);
+    return pairs;
+}
+
+uint64_t svc_now_ms(void) { return (uint64_t)(rg_now_us() / 1000); }
+
+void rg_service_sweep(void)
+{
+    rg_pair_t *p = svc_pairs();
+    if (p)
+        rg_pair_sweep(p, svc_now_ms());
+}
+
+void rg_service_flush(void)
+{
+    rg_pair_t *p = svc_pairs();
+    if (p)
+        rg_pair_flush(p);
 }
 
 char *svc_clean_body(json_t *body)

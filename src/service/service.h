@@ -8,7 +8,9 @@
  * (webhook_endpoint.c). All take the service tokens (auth.c). Every call
  * writes exactly one record, written here rather than by the exchange:
  * with ingest_data=true it is the record of the exchange the envelope
- * describes; otherwise the record of the service call itself.
+ * describes; otherwise the record of the service call itself, which an
+ * /api/http-proxy verdict call parks until the ingest of the same exchange
+ * arrives, so that both make one record (pair.h).
  */
 #ifndef RG_SERVICE_H
 #define RG_SERVICE_H
@@ -19,5 +21,9 @@
 int rg_service_route(rg_route_t r);
 /* Handles a request on a service route (method, auth, body, answer, record). */
 void rg_service_handle(rg_exchange_t *ex);
+/* Writes the parked verdict-call records whose pair window ended (main thread, once a second) / all of them
+ * (at shutdown, before the records writer stops). */
+void rg_service_sweep(void);
+void rg_service_flush(void);
 
 #endif

@@ -10,6 +10,7 @@
 #define RG_SERVICE_INT_H
 
 #include "service/envelope.h"
+#include "service/pair.h"
 #include "service/policy.h"
 #include "service/service.h"
 
@@ -44,6 +45,11 @@ typedef struct svc_record {
     size_t method_len, path_len;
 } svc_record_t;
 void svc_record(svc_call_t *c, const svc_record_t *r);
+/* The same record, not yet written: the caller pushes or parks it (NULL when already recorded, or OOM). */
+rg_record_t *svc_record_make(svc_call_t *c, const svc_record_t *r);
+/* Verdict-only calls waiting for the ingest of their exchange (pair.h); NULL on OOM. */
+rg_pair_t *svc_pairs(void);
+uint64_t svc_now_ms(void);
 /* A body for a record: credential-named keys and credentials in its texts masked (malloc'd; NULL when none). */
 char *svc_clean_body(json_t *body);
 /* The outcomes as recorded verdicts: {"guardrail_service": {"request": ..., "response": ...}, extra...}. */

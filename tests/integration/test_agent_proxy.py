@@ -57,6 +57,17 @@ class Upstream:
                                 "headers": {k.lower(): v for k, v in self.headers.items()}, "body": raw})
                 reply = self.headers.get("X-Test-Reply", "All good here.")
                 path = self.path.split("?")[0]
+                if path == "/conn":  # a header the upstream marks hop-by-hop through Connection
+                    data = b'{"ok":true}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Connection", "X-Private, keep-alive")
+                    self.send_header("X-Private", "hop-only")
+                    self.send_header("X-Public", "kept")
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
                 if path == "/slow":
                     time.sleep(3)
                     try:
@@ -316,6 +327,58 @@ def test_field_mapping_picks_the_checked_field():
         eq(sent["other"], EMAIL, "fields outside the mapping are not read")
         s, _, b = request("POST", rg.port, "/agent/run", {"prompt": INJECTION})
         eq(s, 403, b)
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_field_mapping_answer_side():
+    up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/agent/run:query.text,echo.reply.text|echo.answer")
+    try:
+        # the scripted upstream echoes the request under "echo": the reply's mapped field carries an email
+        s, _, b = request("POST", rg.port, "/agent/run",
+                          {"query": {"text": "hello"}, "reply": {"text": f"write to {EMAIL}"}, "other": EMAIL})
+        eq(s, 200, b)
+        sent = json.loads(up.last()["body"])
+        eq(sent["reply"]["text"], f"write to {EMAIL}", "request fields outside the mapping are not read")
+        ans = json.loads(b)
+        check(EMAIL not in ans["echo"]["reply"]["text"], ans)
+        check("write to" in ans["echo"]["reply"]["text"], ans)
+        eq(ans["echo"]["other"], EMAIL, "answer fields outside the mapping are not read")
+        eq(ans["echo"]["query"], {"text": "hello"}, "the rest of the answer is as the upstream sent it")
+        # the alternative path, when the first holds no string
+        s, _, b = request("POST", rg.port, "/agent/run", {"query": {"text": "hi"}, "answer": f"at {EMAIL}"})
+        eq(s, 200, b)
+        check(EMAIL not in json.loads(b)["echo"]["answer"], b)
+        # no mapped field in the answer: read by its shape; nothing known there, so it passes as it is
+        s, _, b = request("POST", rg.port, "/agent/run", {"query": {"text": "hi"}, "else": EMAIL})
+        eq(s, 200, b)
+        eq(json.loads(b)["echo"]["else"], EMAIL)
+        rows = rg.wait_rows(3)
+        check(any("write to" in (r["response_body"] or "") and f"write to {EMAIL}" not in r["response_body"]
+                  for r in rows), f"the record holds the answer as it went out: {[r['response_body'] for r in rows]}")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_hop_by_hop_answer_headers():
+    import http.client
+    up, rg = start()
+    try:
+        for method, body in (("GET", None), ("POST", json.dumps({"messages": [{"role": "user", "content": "hi"}]}))):
+            c = http.client.HTTPConnection("127.0.0.1", rg.port, timeout=10)
+            path = "/conn" if method == "GET" else "/v1/chat/completions"
+            c.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+            r = c.getresponse()
+            r.read()
+            eq(r.status, 200, method)
+            eq(len(r.msg.get_all("server") or []), 1, f"{method}: one Server header")
+            eq(len(r.msg.get_all("date") or []), 1, f"{method}: one Date header")
+            if method == "GET":
+                eq(r.getheader("x-private"), None, "a header named in the upstream's Connection does not pass")
+                eq(r.getheader("x-public"), "kept", "other headers pass")
+            c.close()
     finally:
         rg.stop()
         up.stop()

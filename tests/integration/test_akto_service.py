@@ -4,6 +4,7 @@ three generations of the akto guardrail (double-encoded body, raw Authorization)
 (single-encoded object body, responsePayload null), Portkey's Akto plugin (/api/validate/request, Bearer, plain
 text). Checks status codes, body shapes, masking in the caller's encoding and the one record per call."""
 import json
+import time
 
 from harness import Railgate, check, config, eq
 
@@ -113,6 +114,7 @@ def test_litellm_gen_a_pre_call_allowed_blocked_and_marker_ingest():
     r = gr_result(j)
     result_shape(r)
     eq((r["Allowed"], r["Modified"], r["Behaviour"]), (True, False, ""), "clean request")
+    clean_id = hd["x-railgate-request-id"]
 
     s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body(INJECTION)))
     eq(s, 200, "a block is still a 200 reply")
@@ -122,12 +124,11 @@ def test_litellm_gen_a_pre_call_allowed_blocked_and_marker_ingest():
     eq(r["Reason"], "Prompt injection detected", "reason")
     eq(r["Metadata"], {"policy_name": "no-injection", "rule_violated": "railgate.promptInjection",
                        "severity": "HIGH"}, "metadata")
-    rec = one_record(rg, hd)
-    eq(rec["route"], "akto_http_proxy", "a guardrails-only call records the call itself")
+    blocked_id = hd["x-railgate-request-id"]
 
-    # Gen A's fire-and-forget marker after a block
+    # Gen A's fire-and-forget marker after a block: the same exchange, so one record with both calls' verdicts
     marker = litellm_envelope(chat_body(INJECTION), {"x-blocked-by": "Akto Proxy", "reason": r["Reason"]},
-                              status="403", host="My Agent_01")
+                              status="403")
     s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=false&ingest_data=true", marker)
     eq(s, 200, "ingest status")
     check("guardrailsResult" not in j["data"], f"ingest-only reply has no guardrailsResult: {j}")
@@ -135,13 +136,66 @@ def test_litellm_gen_a_pre_call_allowed_blocked_and_marker_ingest():
     eq(rec["route"], "akto_ingest", "route")
     eq(rec["status"], 403, "recorded status")
     eq(rec["error"], "guardrail_blocked", "marker recorded as blocked")
-    eq(rec["collection"], "my-agent-01", "collection from requestHeaders.host")
+    eq(rec["collection"], "my-agent", "collection from requestHeaders.host")
     eq(rec["path"], "/v1/chat/completions", "path from the envelope")
     eq(rec["client_ip"], "10.0.0.5", "ip from the envelope")
     v = json.loads(rec["verdicts"])
     eq(v["blocked_by"], "Akto Proxy", "blocked_by")
     eq(v["tag"]["user_id"], "u1", "tag kept")
-    eq(len(rg.rows("route = 'akto_ingest'")), 1, "exactly one ingest record")
+    eq(v["verdict_call"]["id"], blocked_id, "the verdict call joined the marker's record")
+    eq(v["guardrail_service"]["request"]["Allowed"], False, "the verdict is the record's")
+    eq(v["verdict_call"]["guardrail_service"]["request"]["Reason"], "Prompt injection detected", "its reason")
+
+    # another agent's ingest of a request that was never checked here: its own record, host normalised
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=false&ingest_data=true",
+                     litellm_envelope(chat_body("What is 2+2?"), answer_body("4"), host="My Agent_01"))
+    rec = one_record(rg, hd)
+    eq(rec["collection"], "my-agent-01", "collection normalised")
+    check("verdict_call" not in json.loads(rec["verdicts"]), "a different collection is a different exchange")
+
+    eq(rg.rows("id = ?", (clean_id,)), [], "a verdict call waits for its ingest")
+    eq(rg.stop(), 0, "exit status")
+    rows = rg.rows()
+    eq(sorted(r["id"] for r in rows if r["route"] == "akto_http_proxy"), [clean_id],
+       "at shutdown the unpaired verdict call is written; the paired one never is")
+    eq(len(rows), 3, "one record per exchange: the blocked one, the other agent's, the unpaired call")
+
+
+def test_verdict_call_without_ingest_is_written_when_its_window_ends():
+    rg = service(settings=f"  guardrail_service:\n    tokens: [{TOKEN}]\n    pair_window: 1s\n")
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body("Hello there")))
+    eq(s, 200, "status")
+    rid = hd["x-railgate-request-id"]
+    eq(rg.rows("id = ?", (rid,)), [], "parked at first")
+    rows = rg.wait_rows(1, "id = ?", (rid,), timeout=5)
+    eq(len(rows), 1, "written after the window")
+    eq(rows[0]["route"], "akto_http_proxy", "as the call's own record")
+    # an ingest after the window does not take it
+    s, hd, j = proxy(rg, "akto_connector=litellm&ingest_data=true",
+                     litellm_envelope(chat_body("Hello there"), answer_body("Hi")))
+    rec = one_record(rg, hd)
+    check("verdict_call" not in json.loads(rec["verdicts"]), "no late pairing")
+    # Gen A allowed flow inside the window: one record holding the request, the answer and the verdict
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body("Second question")))
+    call_id = hd["x-railgate-request-id"]
+    s, hd, j = proxy(rg, "akto_connector=litellm&ingest_data=true",
+                     litellm_envelope(chat_body("Second question"), answer_body("Answer two")))
+    rec = one_record(rg, hd)
+    v = json.loads(rec["verdicts"])
+    eq((rec["status"], v["verdict_call"]["id"]), (200, call_id), "paired")
+    eq(v["guardrail_service"]["request"]["Allowed"], True, "verdict carried over")
+    check("Answer two" in rec["response_body"], "the answer is in the one record")
+    time.sleep(1.6)
+    eq(rg.rows("id = ?", (call_id,)), [], "a paired call is never written on its own")
+    rg.stop()
+
+
+def test_pair_window_zero_records_each_call():
+    rg = service(settings=f"  guardrail_service:\n    tokens: [{TOKEN}]\n    pair_window: 0\n")
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body("Hello")))
+    rec = one_record(rg, hd)
+    eq(rec["route"], "akto_http_proxy", "recorded at once")
+    rg.stop()
 
 
 def test_litellm_gen_b_post_call_checks_and_ingests_once():
@@ -310,6 +364,16 @@ def test_secret_blocked_and_kept_out_of_the_record():
     rec = one_record(rg, hd)
     check(GH_TOKEN not in rec["request_body"], f"credential masked in the record: {rec['request_body']}")
     check(GH_TOKEN not in rec["verdicts"], "no credential in the verdicts")
+    # Gen C copies the key's metadata into tag/metadata: credentials there stay out of the record too
+    env = litellm_envelope(chat_body("hello"), answer_body("hi"))
+    env["tag"] = json.dumps({"gen-ai": "Gen AI", "api_key": "sk-live-0123456789abcdef", "note": f"uses {GH_TOKEN}"})
+    env["metadata"] = env["tag"]
+    s, hd, j = proxy(rg, "akto_connector=litellm&ingest_data=true", env)
+    rec = one_record(rg, hd)
+    v = json.loads(rec["verdicts"])
+    eq(v["tag"]["gen-ai"], "Gen AI", "the tag is kept")
+    check("sk-live-0123456789abcdef" not in rec["verdicts"], f"credential-named key masked: {v['tag']}")
+    check(GH_TOKEN not in rec["verdicts"], f"credential in a tag value masked: {v['tag']}")
 
 
 def test_policies_behaviours_and_sides():
