@@ -546,6 +546,8 @@ void rg_agent_start(rg_exchange_t *ex)
         body = ar->up_body;
         body_len = strlen(body);
     }
+    if (ar->orig) /* the record keeps the request as sent, not the view the engine read (pool: ar goes first) */
+        ex->sent_body = body == req->entity.base ? req->entity : h2o_strdup(&req->pool, body, body_len);
     /* request headers as the client sent them, less hop-by-hop ones; Host comes from APP_URL (curl) */
     for (size_t i = 0; i < req->headers.size; i++) {
         const h2o_header_t *h = &req->headers.entries[i];

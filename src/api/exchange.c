@@ -121,6 +121,8 @@ static h2o_iovec_t redact_json_text(h2o_iovec_t e, char **owned);
 static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
 {
     *owned = NULL;
+    if (ex->sent_body.base) /* ex->body was a view of one field */
+        return redact_json_text(ex->sent_body, owned);
     if (ex->req->entity.base == NULL)
         return h2o_iovec_init(NULL, 0);
     int found = ex->body != NULL && rg_guard_found(ex, "railgate.secrets");
@@ -139,6 +141,8 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
         json_decref(copy);
         return ex->req->entity;
     }
+    if (ex->body != NULL)
+        return ex->req->entity; /* parsed, and nothing in it to remove */
     /* not parsed (invalid JSON, GET, an unguarded agent-proxy path): a JSON body still has its credentials removed */
     return redact_json_text(ex->req->entity, owned);
 }

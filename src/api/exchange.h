@@ -71,7 +71,9 @@ typedef struct rg_exchange {
     struct rg_guard_state *guard; /* hooks of this request, or NULL (api/guard.c) */
     struct rg_vkey *vkey;         /* the virtual key it was authorized with, or NULL (keys/keys.h) */
     struct rg_stream_guard *sg;   /* streams: output guardrails between the provider and the client, or NULL */
-    struct rg_agent_req *agent;   /* agent-proxy mode: the request's state (agent/agent_proxy.c), or NULL */
+    struct rg_agent_req *agent;   /* agent-proxy mode: the request's state (agent/agent_proxy.c), or NULL; freed
+                                   * before the record is made */
+    h2o_iovec_t sent_body;        /* agent proxy with a field mapping (ex->body is a view): the request as sent */
     unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */
     unsigned streaming : 1;   /* passing an SSE stream through */

@@ -320,11 +320,22 @@ def test_guardrail_endpoints_limit_what_is_guarded():
 def test_field_mapping_picks_the_checked_field():
     up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/agent/run:query.text|prompt,answer")
     try:
-        s, _, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"mail {EMAIL}"}, "other": EMAIL})
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"mail {EMAIL}"}, "other": EMAIL,
+                                                          "api_key": "app-secret-123"})
         eq(s, 200, b)
         sent = json.loads(up.last()["body"])
         check(EMAIL not in sent["query"]["text"], sent)
         eq(sent["other"], EMAIL, "fields outside the mapping are not read")
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        body = json.loads(rec["request_body"])
+        eq(body["other"], EMAIL, "the record holds the request as sent, not the view the checks read")
+        check(EMAIL not in body["query"]["text"], body)
+        eq(body["api_key"], "[REDACTED]", "credential-named fields stay out of the record")
+        # unchanged by the checks: recorded as sent too
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": "fine"}, "password": "hunter2"})
+        eq(s, 200, b)
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        eq(json.loads(rec["request_body"]), {"query": {"text": "fine"}, "password": "[REDACTED]"}, "recorded")
         s, _, b = request("POST", rg.port, "/agent/run", {"prompt": INJECTION})
         eq(s, 403, b)
     finally:
