@@ -290,17 +290,20 @@ static void test_config_errors(void **state)
                                     "      - {guardrail: inj, behaviour: shout}\n"            /* 20 */
                                     "      - {guardrail: inj, apply_on: [sideways]}\n"        /* 21 */
                                     "      - {behaviour: block}\n"                            /* 22 */
-                                    "      - {guardrail: inj, extra: 1}\n",                   /* 23 */
+                                    "      - {guardrail: inj, extra: 1}\n"                    /* 23 */
+                                    "    pair_window: forever\n",                            /* 24 */
                                &errs);
     assert_null(c);
     const char *want[] = {
         "t.yaml:16: railgate_settings.guardrail_service.tokens: a token must not be empty",
-        "t.yaml:17: railgate_settings.guardrail_service: unknown key 'colour' (known: tokens, policies)",
+        "t.yaml:17: railgate_settings.guardrail_service: unknown key 'colour' (known: tokens, policies, pair_window)",
         "t.yaml:19: railgate_settings.guardrail_service.policies[].guardrail: no guardrail named 'nope' in guardrails:",
         "t.yaml:20: railgate_settings.guardrail_service.policies[].behaviour: expected block, warn, alert or mask, got 'shout'",
         "t.yaml:21: railgate_settings.guardrail_service.policies[].apply_on: expected request or response, got 'sideways'",
         "t.yaml:22: railgate_settings.guardrail_service.policies[]: guardrail is required",
         "t.yaml:23: railgate_settings.guardrail_service.policies[]: unknown key 'extra' (known: guardrail, behaviour, severity, apply_on)",
+        "t.yaml:24: railgate_settings.guardrail_service.pair_window: expected a duration such as 30 (seconds), 250ms "
+        "or 2m, got 'forever'",
     };
     if (errs.n != sizeof(want) / sizeof(want[0]))
         for (size_t i = 0; i < errs.n; i++)
