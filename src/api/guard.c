@@ -902,6 +902,10 @@ static void post_send(rg_guard_state_t *g, json_t *resp)
     if (g->portkey && status == 200 && g->failed)
         status = 246;
     json_t *back = ex->agent ? rg_agent_answer_back(ex, resp) : NULL;
+    if (back == NULL && ex->agent && rg_agent_answer_mapped(ex)) { /* never the view, never the unchecked field */
+        rg_exchange_error(ex, RG_E_INTERNAL, "the checked answer field could not be written back", NULL);
+        return;
+    }
     if (back) { /* agent proxy: the hooks read one mapped field of the answer; the whole answer goes out */
         if (g->portkey)
             json_object_set_new(back, "hook_results", hook_results(g));

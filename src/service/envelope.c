@@ -152,6 +152,37 @@ int rg_akto_query_flag(const char *q, size_t qlen, const char *name)
     return 0;
 }
 
+size_t rg_akto_query_word(const char *q, size_t qlen, const char *name, char *out, size_t outsz)
+{
+    size_t nl = strlen(name);
+    const char *end = q + qlen;
+    if (outsz)
+        out[0] = '\0';
+    while (q && q < end) {
+        const char *amp = memchr(q, '&', (size_t)(end - q));
+        const char *e = amp ? amp : end;
+        const char *eq = memchr(q, '=', (size_t)(e - q));
+        if (eq && (size_t)(eq - q) == nl && memcmp(q, name, nl) == 0) {
+            size_t vl = (size_t)(e - eq - 1);
+            if (vl == 0 || vl >= outsz)
+                return 0;
+            for (size_t i = 0; i < vl; i++) {
+                char ch = eq[1 + i];
+                if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+                      ch == '_' || ch == '-')) {
+                    out[0] = '\0';
+                    return 0;
+                }
+                out[i] = ch;
+            }
+            out[vl] = '\0';
+            return vl;
+        }
+        q = amp ? amp + 1 : NULL;
+    }
+    return 0;
+}
+
 size_t rg_akto_collection(const json_t *env, char *out, size_t outsz)
 {
     size_t hl;

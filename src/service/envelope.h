@@ -46,6 +46,9 @@ void rg_akto_payload_free(rg_akto_payload_t *p);
 
 /* Query flag: present with value "true" in any case. q is the query string without '?'. */
 int rg_akto_query_flag(const char *q, size_t qlen, const char *name);
+/* A query field's value into out when it is made of [A-Za-z0-9._-] only and fits (akto_connector); its length, 0
+ * when absent or not such a value. */
+size_t rg_akto_query_word(const char *q, size_t qlen, const char *name, char *out, size_t outsz);
 
 /* requestHeaders.host normalised into a collection name (lowercase, outside [a-z0-9.:-] → '-', ≤ 200 bytes) into
  * out; returns its length (0: no host). */

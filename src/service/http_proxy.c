@@ -98,8 +98,12 @@ static void join_verdict_call(svc_call_t *c, const char *col, json_t *verdicts)
     json_t *pv = v->verdicts ? json_loads(v->verdicts, 0, NULL) : NULL;
     json_t *theirs = json_object_get(pv, "guardrail_service");
     json_t *ours = json_object_get(verdicts, "guardrail_service");
-    if (json_is_object(theirs) && json_is_object(ours) && json_object_size(ours) == 0)
+    if (json_is_object(theirs) && json_is_object(ours) && json_object_size(ours) == 0) {
         json_object_update(ours, theirs); /* an ingest without guardrails: the verdicts are the call's */
+        json_t *summary = json_object_get(pv, "_guardrail");
+        if (summary)
+            json_object_set(verdicts, "_guardrail", summary);
+    }
     json_t *vc = json_pack("{s:s, s:I, s:I}", "id", v->id, "ts_ms", (json_int_t)v->ts_ms, "total_us",
                            (json_int_t)v->total_us);
     if (vc && json_is_object(theirs))
@@ -108,6 +112,17 @@ static void join_verdict_call(svc_call_t *c, const char *col, json_t *verdicts)
         json_object_set_new(verdicts, "verdict_call", vc);
     json_decref(pv);
     rg_record_free(v);
+}
+
+/* Akto's OBSERVE_MODE_CONNECTORS: their traffic is observed, not inline */
+static int observe_connector(const char *name)
+{
+    static const char *const names[] = {"truefoundry", "n8n", "copilot_studio", "databricks", "snowflake",
+                                        "vertex_ai_custom_deployed_model", "salesforce"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (!strcmp(name, names[i]))
+            return 1;
+    return 0;
 }
 
 static void ingest_record(svc_call_t *c, json_t *verdicts)
@@ -131,13 +146,17 @@ static void ingest_record(svc_call_t *c, json_t *verdicts)
     }
     json_t *tag = clean_field(json_field(env, "tag"));
     json_t *meta = clean_field(json_field(env, "metadata"));
+    if (tag == NULL || json_is_object(tag)) { /* as Akto: an ingest's tag says how the connector runs */
+        if (tag == NULL)
+            tag = json_object();
+        json_object_set_new(tag, "mode", json_string(observe_connector(c->connector) ? "observe" : "inline"));
+    }
     if (tag)
         json_object_set_new(verdicts, "tag", tag);
     if (meta)
         json_object_set_new(verdicts, "metadata", meta);
-    const char *conn = rg_akto_field(env, "akto_connector", NULL);
-    if (conn)
-        json_object_set_new(verdicts, "akto_connector", json_string(conn));
+    if (c->connector[0]) /* a query field, as Akto reads it */
+        json_object_set_new(verdicts, "akto_connector", json_string(c->connector));
     char *v = rg_json_dumps(verdicts, NULL);
     char *req = svc_clean_body(c->pay[0].body);
     char *resp = svc_clean_body(c->pay[1].body);
@@ -220,6 +239,7 @@ void svc_http_proxy(svc_call_t *c)
     c->want[0] = rg_akto_query_flag(q, ql, "guardrails");
     c->want[1] = rg_akto_query_flag(q, ql, "response_guardrails");
     c->ingest = rg_akto_query_flag(q, ql, "ingest_data");
+    rg_akto_query_word(q, ql, "akto_connector", c->connector, sizeof(c->connector));
     char err[160];
     if (rg_akto_envelope_parse(req->entity.base, req->entity.len, &c->in, err, sizeof(err)) != 0) {
         fail_422(c, "Invalid request format", err);

@@ -327,5 +327,19 @@ json_t *svc_verdicts(const svc_call_t *c)
         json_object_set(r, "policies", o->policies);
         json_object_set_new(gs, names[i], r);
     }
-    return json_pack("{s:o}", "guardrail_service", gs);
+    json_t *v = json_pack("{s:o}", "guardrail_service", gs);
+    /* Akto's `_guardrail` summary of a verdict: the first side that did not allow, else the request side */
+    const rg_svc_outcome_t *o = NULL;
+    for (int i = 0; i < 2; i++) {
+        const rg_svc_outcome_t *x = svc_outcome(c, i);
+        if (x && (o == NULL || (o->allowed && !x->allowed)))
+            o = x;
+    }
+    if (v && o)
+        json_object_set_new(v, "_guardrail",
+                            json_pack("{s:b, s:s, s:s, s:s?, s:s, s:s?}", "guardrailViolated", !o->allowed,
+                                      "guardrailAction", o->behaviour ? rg_svc_behaviour_name(o->behaviour) : "",
+                                      "guardrailReason", o->reason, "guardrailPolicy", o->policy, "guardrailRule",
+                                      o->rule, "guardrailSeverity", o->severity));
+    return v;
 }

@@ -24,6 +24,7 @@ struct svc_call {
     rg_svc_eval_t *ev[2];
     int at;                    /* the side in progress */
     int ingest;                /* http-proxy: ingest_data */
+    char connector[64];        /* http-proxy: the akto_connector query field, or "" */
     int recorded;              /* svc_record ran */
     void (*finish)(svc_call_t *c); /* answers and records */
 };

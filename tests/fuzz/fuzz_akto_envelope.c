@@ -72,6 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int f = rg_akto_query_flag(q, size, "guardrails");
     if (f != 0 && f != 1)
         abort();
+    char word[16];
+    size_t wl = rg_akto_query_word(q, size, "akto_connector", word, sizeof(word));
+    if (wl >= sizeof(word) || strlen(word) != wl)
+        abort();
     json_t *env = NULL;
     char err[160];
     if (rg_akto_envelope_parse(q, size, &env, err, sizeof(err)) != 0) {

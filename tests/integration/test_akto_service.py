@@ -145,12 +145,19 @@ def test_litellm_gen_a_pre_call_allowed_blocked_and_marker_ingest():
     eq(v["verdict_call"]["id"], blocked_id, "the verdict call joined the marker's record")
     eq(v["guardrail_service"]["request"]["Allowed"], False, "the verdict is the record's")
     eq(v["verdict_call"]["guardrail_service"]["request"]["Reason"], "Prompt injection detected", "its reason")
+    eq(v["_guardrail"], {"guardrailViolated": True, "guardrailAction": "block", "guardrailReason":
+                         "Prompt injection detected", "guardrailPolicy": "no-injection",
+                         "guardrailRule": "railgate.promptInjection", "guardrailSeverity": "HIGH"}, "Akto's summary")
+    eq((v["akto_connector"], v["tag"]["mode"]), ("litellm", "inline"), "connector from the query; tag.mode as Akto")
 
     # another agent's ingest of a request that was never checked here: its own record, host normalised
     s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=false&ingest_data=true",
                      litellm_envelope(chat_body("What is 2+2?"), answer_body("4"), host="My Agent_01"))
     rec = one_record(rg, hd)
     eq(rec["collection"], "my-agent-01", "collection normalised")
+    s, hd, j = proxy(rg, "akto_connector=truefoundry&ingest_data=true",
+                     litellm_envelope(chat_body("Hi"), answer_body("Hello"), host="tf"))
+    eq(json.loads(one_record(rg, hd)["verdicts"])["tag"]["mode"], "observe", "an observe-mode connector")
     check("verdict_call" not in json.loads(rec["verdicts"]), "a different collection is a different exchange")
 
     eq(rg.rows("id = ?", (clean_id,)), [], "a verdict call waits for its ingest")
@@ -158,7 +165,7 @@ def test_litellm_gen_a_pre_call_allowed_blocked_and_marker_ingest():
     rows = rg.rows()
     eq(sorted(r["id"] for r in rows if r["route"] == "akto_http_proxy"), [clean_id],
        "at shutdown the unpaired verdict call is written; the paired one never is")
-    eq(len(rows), 3, "one record per exchange: the blocked one, the other agent's, the unpaired call")
+    eq(len(rows), 4, "one record per exchange: the blocked one, two other agents', the unpaired call")
 
 
 def test_verdict_call_without_ingest_is_written_when_its_window_ends():

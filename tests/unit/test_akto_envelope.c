@@ -121,6 +121,15 @@ static void test_query_flags(void **state)
     assert_false(rg_akto_query_flag("guardrails", 10, "guardrails"));
     assert_true(rg_akto_query_flag("guardrails=true", 15, "guardrails"));
     assert_false(rg_akto_query_flag("", 0, "guardrails"));
+    char w[16];
+    assert_int_equal(rg_akto_query_word(q, n, "akto_connector", w, sizeof(w)), 7);
+    assert_string_equal(w, "litellm");
+    assert_int_equal(rg_akto_query_word("akto_connector=a%20b", 20, "akto_connector", w, sizeof(w)), 0);
+    assert_string_equal(w, "");
+    assert_int_equal(rg_akto_query_word("akto_connector=0123456789abcdefgh", 33, "akto_connector", w, sizeof(w)), 0);
+    assert_int_equal(rg_akto_query_word("akto_connector=", 15, "akto_connector", w, sizeof(w)), 0);
+    assert_int_equal(rg_akto_query_word("x=1&akto_connector=n8n", 22, "akto_connector", w, sizeof(w)), 3);
+    assert_string_equal(w, "n8n");
 }
 
 static void test_collection(void **state)
