@@ -212,8 +212,10 @@ void rg_exchange_finalize(rg_exchange_t *ex)
     if (ex->route == RG_ROUTE_HEALTH || ex->route == RG_ROUTE_READINESS || ex->route == RG_ROUTE_METRICS ||
         rg_keys_route(ex->route))
         return; /* operational endpoints are counted, not recorded (a /key/generate answer holds a key) */
-    if (rg_service_route(ex->route))
-        return; /* the guardrail service writes its calls' records itself (src/service/service.h) */
+    if (rg_service_route(ex->route)) {
+        rg_service_finalize(ex); /* the service writes its calls' records itself (src/service/service.h) */
+        return;
+    }
 
     size_t cap = ex->cfg->record_body_max;
     char *req_owned;

@@ -32,9 +32,25 @@ static void on_dispose(void *p)
     }
     if (!c->recorded) /* the client left while a policy waited: still one record */
         svc_record(c, &(svc_record_t){.status = 499, .error = "client_closed"});
+    if (c->ex->svc == c)
+        c->ex->svc = NULL; /* disposed before the exchange */
     for (int i = 0; i < 2; i++)
         rg_akto_payload_free(&c->pay[i]);
     json_decref(c->in);
+}
+
+void rg_service_finalize(rg_exchange_t *ex)
+{
+    svc_call_t *c = ex->svc;
+    if (c == NULL || c->recorded)
+        return;
+    for (int i = 0; i < 2; i++) { /* no completion may answer or record after this */
+        rg_svc_eval_free(c->ev[i]);
+        c->ev[i] = NULL;
+    }
+    int status = ex->status ? ex->status : 503;
+    svc_record(c, &(svc_record_t){.status = status,
+                                  .error = ex->err ? rg_error_table[ex->err].code : "client_closed"});
 }
 
 static void plain_error(svc_call_t *c, int status, const char *message)
@@ -53,6 +69,7 @@ void rg_service_handle(rg_exchange_t *ex)
     svc_call_t *c = h2o_mem_alloc_shared(&req->pool, sizeof(*c), on_dispose);
     memset(c, 0, sizeof(*c));
     c->ex = ex;
+    ex->svc = c;
     if (!h2o_memis(req->method.base, req->method.len, H2O_STRLIT("POST"))) {
         rg_exchange_error(ex, RG_E_METHOD_NOT_ALLOWED, NULL, NULL);
         svc_record(c, &(svc_record_t){.status = 405, .error = "method_not_allowed"});

@@ -21,6 +21,9 @@
 int rg_service_route(rg_route_t r);
 /* Handles a request on a service route (method, auth, body, answer, record). */
 void rg_service_handle(rg_exchange_t *ex);
+/* The exchange's record is being made (rg_exchange_finalize): a call that has not written its record yet (a worker
+ * stopping while a policy waits) writes it now, with the exchange's status and error. */
+void rg_service_finalize(rg_exchange_t *ex);
 /* Writes the parked verdict-call records whose pair window ended (main thread, once a second) / all of them
  * (at shutdown, before the records writer stops). */
 void rg_service_sweep(void);

@@ -508,6 +508,45 @@ def test_client_leaving_while_a_policy_waits_is_recorded_once():
     eq((s, gr_result(j)["Allowed"]), (200, True), "the service carries on")
 
 
+def test_shutdown_while_a_policy_waits_is_recorded_once():
+    import threading
+    from harness import Mock
+    mock = Mock()
+    settings = f"""  shutdown_timeout: 200ms
+  guardrail_service:
+    tokens: [{TOKEN}]
+    policies:
+      - guardrail: slow
+        behaviour: block
+"""
+    remote = f"""  - guardrail_name: slow
+    litellm_params:
+      guardrail: webhook
+      mode: pre_call
+      api_base: http://127.0.0.1:{mock.port}/webhook
+      guardrail_timeout: 5
+      headers: {{x-mock-delay-ms: '3000'}}
+"""
+    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+    got = {}
+
+    def call():
+        try:
+            got["r"] = rg.post("/api/http-proxy?guardrails=true", litellm_envelope(chat_body("hello there")),
+                               {"Authorization": TOKEN}, timeout=10)
+        except OSError as e:
+            got["e"] = e
+    t = threading.Thread(target=call)
+    t.start()
+    time.sleep(0.5)  # the policy's webhook is thinking
+    eq(rg.stop(), 0, "exit status")
+    t.join(10)
+    rows = rg.rows()
+    eq(len(rows), 1, f"one record for the call cut by the shutdown: {rows}")
+    eq(rows[0]["route"], "akto_http_proxy", "route")
+    mock.stop()
+
+
 def test_texts_past_the_leaf_bounds_are_not_let_through():
     rg = service(settings=f"  guardrail_service:\n    tokens: [{TOKEN}]\n    policies:\n      - guardrail: no-secrets\n")
     many = ["Thanks, that works."] * 4096
