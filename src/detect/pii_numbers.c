@@ -110,6 +110,15 @@ static size_t extension_at(const char *s, size_t len, size_t i)
 }
 
 /* Reads the cluster of digit groups starting at digit i. Returns the number of groups. */
+/* a separator between digit groups: one of " -.()/" (a switch: strchr was 1.3% of the pack's time) */
+static int group_sep(char c)
+{
+    switch (c) {
+    case ' ': case '-': case '.': case '(': case ')': case '/': return 1;
+    default: return 0;
+    }
+}
+
 static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
 {
     size_t n = 0, p = i;
@@ -125,7 +134,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
         if (n == MAX_GROUPS)
             return n;
         size_t q = e;
-        while (q < len && q - e < MAX_SEP && s[q] != '\0' && strchr(" -.()/", s[q]) != NULL)
+        while (q < len && q - e < MAX_SEP && group_sep(s[q]))
             q++;
         if (q > e && q < len && is_digit((unsigned char)s[q])) {
             memcpy(g[n].sep, s + e, q - e);
@@ -166,7 +175,7 @@ static int same_sep(const group_t *g, size_t i, size_t j, const char *allowed)
 static int phone_sep(const char *sep)
 {
     for (const char *p = sep; *p; p++)
-        if (strchr(" .-()", *p) == NULL)
+        if (!group_sep(*p) || *p == '/')
             return 0;
     return 1;
 }

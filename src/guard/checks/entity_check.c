@@ -262,14 +262,17 @@ typedef struct {
     int truncated;
 } report_t;
 
-/* Code points in s[from, to): bytes that are not UTF-8 continuation bytes (10xxxxxx), 8 at a time. */
+/* Code points in s[from, to): bytes that are not UTF-8 continuation bytes (10xxxxxx), 8 at a time. The 0/1 flags
+ * of a word are summed by one multiply into its top byte (a popcount would be a libgcc call on the baseline
+ * x86-64 this is built for: 3.3% of the PII + secrets pack's time). */
 static size_t cp_count(const char *s, size_t from, size_t to)
 {
     size_t n = to - from, cont = 0, i = from;
     for (; i + 8 <= to; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        cont += (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ull);
+        uint64_t flags = (x & ~(x << 1) & 0x8080808080808080ull) >> 7;
+        cont += (size_t)((flags * 0x0101010101010101ull) >> 56);
     }
     for (; i < to; i++)
         cont += ((unsigned char)s[i] & 0xC0) == 0x80;
