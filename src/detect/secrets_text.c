@@ -635,8 +635,9 @@ static void generic_run(sec_ctx_t *c, size_t a, size_t b)
             size_t k = seg_start;
             while (k < i && is_lower((unsigned char)s[k]))
                 k++;
-            if ((k == i && i - seg_start >= 3) || camel_words(s + seg_start, i - seg_start))
-                word_seg = 1;
+            if ((k == i && i - seg_start >= 3) ||
+                (!word_seg && (i < b || slashes > 0) && camel_words(s + seg_start, i - seg_start)))
+                word_seg = 1; /* (a run without '/' is no path: no CamelCase look) */
             slashes += i < b;
             seg_start = i + 1;
         }
