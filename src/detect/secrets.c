@@ -14,7 +14,7 @@
 static const char *const types[] = {SEC_TYPES(SEC_NAME) NULL};
 #undef SEC_NAME
 
-static const char *const param_keys[] = {"entropy_threshold", "min_length", NULL};
+static const char *const param_keys[] = {"entropy_threshold", "min_length", "refuse_sequences", NULL};
 
 /* The pattern table, built once: every file's patterns, in a fixed order (the id is the index). */
 static sec_pat_t pats[SEC_PATS_MAX];
@@ -42,6 +42,8 @@ int sec_spend(sec_ctx_t *c, size_t n)
 void sec_emit(sec_ctx_t *c, size_t start, size_t end, unsigned type, unsigned prio)
 {
     if (!sec_want(c, type) || end <= start || end > c->len)
+        return;
+    if (c->d->refuse_sequences && sec_sequence(c->s + start, end - start))
         return;
     if (rg_entities_add(c->out, start, end, type, prio) != 0)
         c->oom = 1;
@@ -158,6 +160,15 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
         }
         min_length = (unsigned)json_integer_value(v);
     }
+    int refuse_sequences = 0;
+    v = json_object_get(params, "refuse_sequences");
+    if (v != NULL && !json_is_null(v)) {
+        if (!json_is_boolean(v)) {
+            snprintf(err, errsz, "refuse_sequences must be true or false");
+            return NULL;
+        }
+        refuse_sequences = json_is_true(v);
+    }
     pthread_once(&pats_once, pats_build);
     sec_det_t *d = calloc(1, sizeof(*d));
     rg_hs_pattern_t *hp = calloc(n_pats ? n_pats : 1, sizeof(*hp));
@@ -170,6 +181,7 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
     d->types = chosen;
     d->entropy = entropy;
     d->min_length = min_length;
+    d->refuse_sequences = refuse_sequences;
     size_t n = 0;
     for (size_t i = 0; i < n_pats; i++)
         if (pats[i].types & chosen)

@@ -21,6 +21,12 @@
  *                      the default.
  *   min_length         integer 8..256, the generic rule's shortest token
  *                      (default 20).
+ *   refuse_sequences   boolean, default false: spans holding a counting run
+ *                      of 8 (12345678, abcdefgh: test fixtures' fakes of a
+ *                      full-format key) are reported; true refuses them.
+ *                      Filler (xxxx, ****, one repeated character, the
+ *                      alphabet typed out, EXAMPLE, <your-key>) is always
+ *                      refused.
  */
 #ifndef RG_DETECT_SECRETS_H
 #define RG_DETECT_SECRETS_H

@@ -17,7 +17,7 @@ static int alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'
 
 /* ---- key names ------------------------------------------------------------------------ */
 
-enum { KEY_NONE = -1, KEY_STRONG = 0, KEY_WEAK = 1 };
+enum { KEY_NONE = -1, KEY_STRONG = 0, KEY_WEAK = 1, KEY_SUMO_ID = 3 };
 
 #define SEGS_MAX 10
 #define SEG_LEN 40
@@ -117,6 +117,13 @@ static int key_strength(const char *k, size_t n, key_t_ *ks)
     key_split(k, n, ks);
     if (ks->n == 0)
         return KEY_NONE;
+    /* Vendors whose credential has a name of its own: SonarQube's scanner takes its token as sonar.login
+     * (SONAR_LOGIN); a Sumo Logic access id (sumo...accessId) is half of a key pair, checked for its shape. */
+    size_t fl = strlen(ks->flat);
+    if (strstr(ks->flat, "sonar") && strcmp(ks->seg[ks->n - 1], "login") == 0)
+        return KEY_STRONG;
+    if (strstr(ks->flat, "sumo") && fl >= 8 && strcmp(ks->flat + fl - 8, "accessid") == 0)
+        return KEY_SUMO_ID;
     for (size_t i = 0; i < ks->n; i++)
         if (word_flags(ks->seg[i]) & W_CONTEXT_NOT)
             return KEY_NONE;
@@ -232,6 +239,50 @@ static int bare_is_code(const char *v, size_t n)
     return !(dg && al);
 }
 
+/* An unquoted value with brackets that ends a statement with ';' at the end of its line (C, Java, JS):
+ * an expression, not a literal (a literal there would be quoted). Connection strings (Password=x;Server=y)
+ * go on after the ';' and stay values. */
+static int bare_statement(const char *s, size_t len, const value_t *v)
+{
+    size_t e = v->b;
+    if (e >= len || s[e] != ';')
+        return 0;
+    size_t k = e + 1;
+    while (k < len && space(s[k]))
+        k++;
+    if (k < len && s[k] != '\n' && s[k] != '\r')
+        return 0;
+    for (size_t i = v->a; i < e; i++)
+        if (strchr("()[]{}", s[i]) && s[i] != '\0')
+            return 1;
+    return 0;
+}
+
+/* A C++ / Java declaration with direct initialisation: `std::string secret("v")`, `QString password("v")`:
+ * the key is preceded by a string type name and followed by "(" and a quote. Returns the quote's offset or 0. */
+static size_t declaration_literal(const char *s, size_t len, size_t kb, size_t ke)
+{
+    size_t q = ke;
+    if (q >= len || s[q] != '(')
+        return 0;
+    q++;
+    while (q < len && space(s[q]))
+        q++;
+    if (q >= len || !quote(s[q]) || kb < 4 || !space(s[kb - 1]))
+        return 0;
+    size_t t = kb - 1;
+    while (t > 0 && space(s[t - 1]))
+        t--;
+    static const char *const types[] = {"string", "str", NULL};
+    for (size_t i = 0; types[i]; i++) {
+        size_t m = strlen(types[i]);
+        if (t >= m && sec_find_ci(s, t - m, t, types[i]) == t - m && (t == m || !alpha(s[t - m - 1]) ||
+                                                                       (s[t - m - 1] >= 'A' && s[t - m - 1] <= 'Z')))
+            return q;
+    }
+    return 0;
+}
+
 static size_t skip_space(const char *s, size_t len, size_t i)
 {
     while (i < len && space(s[i]))
@@ -307,6 +358,9 @@ static int value_after(const char *s, size_t len, size_t kb, size_t ke, int cli,
     }
     int cmp;
     size_t op = op_at(s, len, j, &cmp);
+    size_t dq = op == 0 && !qk ? declaration_literal(s, len, kb, ke) : 0;
+    if (dq)
+        return read_quoted(s, len, dq, VALUE_MAX, v);
     if (op == 0) {
         if (!cli || j == i || j >= len)
             return 0; /* a --flag takes its value after white space */
@@ -324,7 +378,7 @@ static int value_after(const char *s, size_t len, size_t kb, size_t ke, int cli,
         return 0; /* comparing with a name, not a literal */
     if (!read_bare(s, len, j, VALUE_MAX, v))
         return 0;
-    return !bare_is_code(s + v->a, v->b - v->a);
+    return !bare_is_code(s + v->a, v->b - v->a) && !bare_statement(s, len, v);
 }
 
 /* "..." == password: a quoted literal compared with the key, on its left. */
@@ -376,6 +430,8 @@ static int assignment_shape(const char *s, size_t len, size_t kb, size_t ke)
         return 1;
     if (s[kb] == '-')
         return 1; /* --password value */
+    if (ke < len && s[ke] == '(' && kb > 0 && space(s[kb - 1]))
+        return 1; /* std::string secret("value") */
     size_t j = kb;
     if (j > 0 && quote(s[j - 1]))
         j--;
@@ -418,6 +474,25 @@ static void on_keyword(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (!value_after(s, len, kb - dashes, ke, cli, &v) && !value_before(s, kb - dashes, &v))
         return;
     size_t n = v.b - v.a;
+    if (strength == KEY_SUMO_ID) {
+        if (n == 14 && s[v.a] == 's' && s[v.a + 1] == 'u') { /* "su" + 12 letters and digits, mixed */
+            size_t k = 0;
+            int lo = 0, up = 0, dg = 0;
+            for (; k < n && SEC_ALNUM(s[v.a + k]); k++)
+                if (k >= 2) {
+                    lo |= s[v.a + k] >= 'a' && s[v.a + k] <= 'z';
+                    up |= s[v.a + k] >= 'A' && s[v.a + k] <= 'Z';
+                    dg |= s[v.a + k] >= '0' && s[v.a + k] <= '9';
+                }
+            if (k == n && lo + up + dg >= 2 && !sec_placeholder(s + v.a, n))
+                sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
+        }
+        return;
+    }
+    if (v.quoted && strength == KEY_STRONG && sec_passphrase(s + v.a, n)) {
+        sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
+        return;
+    }
     if (aws_secret_name(ks.flat) && n == 40 && !sec_placeholder(s + v.a, n)) {
         size_t k = 0;
         while (k < n && SEC_IN(CS_B64, s[v.a + k]))
@@ -654,6 +729,8 @@ size_t sec_assign_patterns(sec_pat_t *out, size_t max)
         {"credential", 10, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
         {"creds", 5, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
         {"auth", 4, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
+        {"sonar", 5, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
+        {"sumo", 4, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
         {"[A-Za-z0-9_\\-]key[^A-Za-z0-9_]", 5, HS_FLAG_CASELESS, on_keyword, 1, BIT(PASSWORD) | BIT(AWS_SECRET_KEY)},
         {"bearer ", 7, HS_FLAG_CASELESS, on_bearer, 0, BIT(PASSWORD)},
         {" -u ", 4, 0, on_curl_user, 0, BIT(PASSWORD)},

@@ -69,6 +69,7 @@ typedef struct sec_det {
     uint64_t types;      /* chosen types */
     double entropy;      /* entropy_threshold: <= 1 normalised, > 1 bits per character */
     unsigned min_length; /* the generic rule's shortest token */
+    int refuse_sequences; /* refuse_sequences: spans with a counting run (sec_sequence) are not reported */
     /* id of a Vectorscan pattern → what it is: pattern p is sec_pats[p] */
 } sec_det_t;
 
@@ -125,9 +126,14 @@ size_t sec_escape(char *out, size_t cap, const char *lit);
 /* ---- text helpers (secrets_text.c) ------------------------------------------ */
 
 double sec_entropy(const char *s, size_t n);
-/* Placeholders: masking runs (xxxx, ****, ####, ....), a body mostly made of runs, a short period (abcabc),
- * long ascending runs (abcdefgh, 12345678), the words EXAMPLE / your / here / insert / replace. */
+/* Placeholders (filler, always refused): masking runs (xxxx, ****, ####, ....), a body mostly made of runs, a
+ * short period (abcabc), the alphabet typed out (an ascending run of SEC_FILLER_RUN: abcdefghijkl), the words
+ * EXAMPLE / your / here / insert / replace. */
+#define SEC_FILLER_RUN 12
 int sec_placeholder(const char *s, size_t n);
+/* A counting run of 8 (12345678, abcdefgh): how test fixtures fake a key in its full format. Reported by
+ * default (the key has the real format); refused by sec_emit when the refuse_sequences parameter is set. */
+int sec_sequence(const char *s, size_t n);
 /* A machine-made random string: at least two of lower/upper/digit, entropy over the threshold, frequent
  * character-class changes, few common English letter pairs, not a name of short parts (SOME_NAME_X). */
 int sec_random(double threshold, const char *s, size_t n);
@@ -161,5 +167,9 @@ size_t sec_discord_at(const char *s, size_t len, size_t a, size_t b);
  * token; 1: a key that only ends in "key" (the value must look machine-made); 2: a URL's or curl's
  * password (any non-placeholder). */
 int sec_value_ok(const char *v, size_t n, int strength);
+/* A passphrase: 2 to 8 lower-case words separated by single spaces, 12 to 128 bytes, none of them a word of
+ * a label or message (enter, your, please, invalid, ...) or the name of what it is (password, token, key).
+ * Taken from quoted values of keys named like a password or secret only. */
+int sec_passphrase(const char *v, size_t n);
 
 #endif

@@ -110,7 +110,8 @@ int sec_placeholder(const char *s, size_t n)
     }
     if (runs * 2 >= n)
         return 1;
-    /* ascending runs: abcdefgh, 12345678 */
+    /* the alphabet typed out (abcdefghijklmnop..., a charset string): filler, not a key. Shorter counting runs
+     * (12345678 in a fixture's key) are sec_sequence's, refused only with refuse_sequences. */
     for (i = 1; i < n; i++) {
         int a = sec_lower((unsigned char)s[i - 1]), b = sec_lower((unsigned char)s[i]);
         if (b == a + 1 && (is_digit(a) || is_lower(a)))
@@ -120,7 +121,7 @@ int sec_placeholder(const char *s, size_t n)
         if (asc > longest_asc)
             longest_asc = asc;
     }
-    if (longest_asc >= 8)
+    if (longest_asc >= SEC_FILLER_RUN)
         return 1;
     /* a short period over the whole value: abcabcabc, 121212 */
     if (n >= 8)
@@ -141,6 +142,21 @@ int sec_placeholder(const char *s, size_t n)
     if (h != (size_t)-1 && ((h > 0 && !SEC_ALNUM(s[h - 1])) || h + 4 == n || (h + 4 < n && !SEC_ALNUM(s[h + 4]))) &&
         !(h > 0 && is_lower((unsigned char)s[h - 1]) && is_lower((unsigned char)s[h])))
         return 1;
+    return 0;
+}
+
+int sec_sequence(const char *s, size_t n)
+{
+    size_t asc = 1;
+    for (size_t i = 1; i < n; i++) {
+        int a = sec_lower((unsigned char)s[i - 1]), b = sec_lower((unsigned char)s[i]);
+        if (b == a + 1 && (is_digit(a) || is_lower(a))) {
+            if (++asc >= 8)
+                return 1;
+        } else {
+            asc = 1;
+        }
+    }
     return 0;
 }
 
@@ -396,9 +412,14 @@ int sec_value_ok(const char *v, size_t n, int strength)
                 return 0;
         }
     }
-    int v4;
-    if (sec_uuid(v, n, &v4))
-        return v4 && strength != 1;
+    /* A UUID named as a credential (HEROKU_KEY, SNYK_TOKEN, api_key) is one: API keys of several vendors are
+     * UUIDs. Time- and name-based versions (1-3, 5-8: derived from a clock, a MAC or a name) are ids; a random
+     * one (4) or a key in UUID shape without a defined version is a key. */
+    if (sec_uuid(v, n, NULL)) {
+        if (sec_placeholder(v, n))
+            return 0;
+        return !(v[14] >= '1' && v[14] <= '8' && v[14] != '4');
+    }
     if (sec_placeholder(v, n) || dull(v, n))
         return 0;
     /* a dull word with a number: token123, password1 */
@@ -589,8 +610,22 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
     sec_emit(c, a, e, T_GENERIC_HIGH_ENTROPY, PRIO_GENERIC);
 }
 
-/* A path-like run (two or more '/' and a segment of plain lower-case letters: src/detect/x, com/user/repo) is
- * judged by its segments. */
+/* A segment named in CamelCase words (WebOfTrust2, MyProject): 8+ characters, two or more capitalised
+ * words of 3+ letters, and 60% of it word-like. */
+static int camel_words(const char *s, size_t n)
+{
+    if (n < 8 || word_share(s, n) * 10 < n * 6)
+        return 0;
+    size_t words = 0;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (is_upper((unsigned char)s[i]) && is_lower((unsigned char)s[i + 1]) && is_lower((unsigned char)s[i + 2]) &&
+            (i == 0 || !is_upper((unsigned char)s[i - 1])))
+            words++;
+    return words >= 2;
+}
+
+/* A path-like run (two or more '/' and a segment of plain lower-case letters or of CamelCase words:
+ * src/detect/x, com/user/repo, AQACAAE/WebOfTrust/2) is judged by its segments. */
 static void generic_run(sec_ctx_t *c, size_t a, size_t b)
 {
     const char *s = c->s;
@@ -600,8 +635,9 @@ static void generic_run(sec_ctx_t *c, size_t a, size_t b)
             size_t k = seg_start;
             while (k < i && is_lower((unsigned char)s[k]))
                 k++;
-            if (k == i && i - seg_start >= 3)
-                word_seg = 1;
+            if ((k == i && i - seg_start >= 3) ||
+                (!word_seg && (i < b || slashes > 0) && camel_words(s + seg_start, i - seg_start)))
+                word_seg = 1; /* (a run without '/' is no path: no CamelCase look) */
             slashes += i < b;
             seg_start = i + 1;
         }
@@ -817,4 +853,37 @@ void sec_tokens_pass(sec_ctx_t *c)
     }
     if (!c->oom)
         runs_in(&p, carry ? run_start : i, len);
+}
+
+/* Words of labels, prompts and messages (password: "Enter your password"), and the names of credentials. */
+static const char *const label_words[] = {
+    "your", "my", "enter", "please", "the", "a", "an", "is", "are", "be", "was", "must", "should", "will", "can",
+    "cannot", "not", "no", "new", "old", "current", "confirm", "invalid", "incorrect", "wrong", "missing",
+    "required", "forgot", "forgotten", "reset", "type", "here", "this", "that", "use", "set", "provide",
+    "specify", "change", "show", "hide", "input", "field", "for", "to", "of", "does", "do", "match", "too",
+    "short", "long", "expired", "empty", "password", "passwords", "passphrase", "secret", "token", "key", "api",
+    "pin", "code", "login", "username", "user", NULL};
+
+int sec_passphrase(const char *v, size_t n)
+{
+    if (n < 12 || n > 128)
+        return 0;
+    size_t words = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && (is_lower((unsigned char)v[j]) || is_digit((unsigned char)v[j])))
+            j++;
+        if (j == i || j - i >= 24 || (j < n && v[j] != ' ') || ++words > 8)
+            return 0;
+        char w[24];
+        memcpy(w, v + i, j - i);
+        w[j - i] = '\0';
+        for (size_t k = 0; label_words[k]; k++)
+            if (strcmp(w, label_words[k]) == 0)
+                return 0;
+        i = j + 1;
+        if (j + 1 == n)
+            return 0; /* a trailing space */
+    }
+    return words >= 2;
 }

@@ -558,7 +558,96 @@ static void test_weak_keys(void **state)
     one(text, "PASSWORD", k);
     free(k);
     none("sort(key = \"lastName\"); cacheKey = \"users:list:page-2\"; \"bucket_key\": \"SalesResults-1.2\"");
-    none("const SNYK_KEY = \"12345678-ABCD-ABCD-ABCD-1234567890AB\";");
+}
+
+/* A UUID named as a credential is one, unless its version says it is made from a clock or a name. */
+static void test_named_uuids(void **state)
+{
+    (void)state;
+    one("const SNYK_KEY = \"3f2b8c1e-9a4d-4e7f-b2c5-6d8e0a1f3b9c\";", "PASSWORD", "3f2b8c1e-9a4d-4e7f-b2c5-6d8e0a1f3b9c");
+    one("HEROKU_API_TOKEN = \"3f2b8c1e-9a4d-Ae7f-b2c5-6d8e0a1f3b9c\"", "PASSWORD",
+        "3f2b8c1e-9a4d-Ae7f-b2c5-6d8e0a1f3b9c"); /* no defined version: a key in UUID shape */
+    none("const SNYK_KEY = \"743b294a-cd03-11ec-9d64-0242ac120002\";"); /* version 1: time-based, an id */
+    none("hubspotKey = \"6ba7b810-9dad-51d1-80b4-00c04fd430c8\""); /* version 5: name-based */
+    none("api_key = \"00000000-0000-0000-0000-000000000000\""); /* the nil UUID: filler */
+    none("clientId = \"73082700-1f09-405b-80d0-3131bfd6272d\"");  /* an id by its name */
+}
+
+/* Counting runs (12345678) in a full-format value are reported by default; refuse_sequences drops them. The
+ * alphabet typed out stays filler either way. */
+static void test_sequences(void **state)
+{
+    (void)state;
+    const char *text = "const SNYK_KEY = \"12345678-ABCD-ABCD-ABCD-1234567890AB\";";
+    one(text, "PASSWORD", "12345678-ABCD-ABCD-ABCD-1234567890AB");
+    one("SONAR_TOKEN=sqa_12345678ABCDEFH1234567890ABCDEFH12345678", "PASSWORD",
+        "sqa_12345678ABCDEFH1234567890ABCDEFH12345678");
+    void *d = compile_types(NULL, "{\"refuse_sequences\": true}");
+    assert_string_equal(found_in(d, text), "");
+    char *k = mk("{A32}"), t2[256];
+    snprintf(t2, sizeof(t2), "const SNYK_KEY = \"%s\";", k);
+    assert_non_null(strstr(found_in(d, t2), "PASSWORD=")); /* random values stay */
+    free(k);
+    rg_detector_secrets.free(d);
+    none("secret_key = \"sk_abcdefghijklmnopqrstuvwxyz123\""); /* the alphabet: filler */
+    none("const chars = \"0123456789abcdefghijklmnopqrstuvwxyz\"");
+    json_t *p = json_loads("{\"refuse_sequences\": \"yes\"}", 0, NULL);
+    char err[256] = "";
+    assert_null(rg_detector_secrets.compile(rg_detector_secrets.default_types, p, err, sizeof(err)));
+    assert_non_null(strstr(err, "refuse_sequences"));
+    json_decref(p);
+}
+
+/* Vendors whose credential has a name of its own. */
+static void test_vendor_names(void **state)
+{
+    (void)state;
+    one("sonar.login=9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6", "PASSWORD", "9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6");
+    one("SONAR_LOGIN := \"Zq81fXb0LmQ2\"", "PASSWORD", "Zq81fXb0LmQ2");
+    none("user_login = \"jsmith\"; sonar_login_url = \"x7Pq2Lm9Zr4T\"");  /* not Sonar's; a URL's name */
+    one("sumologic.accessId = \"suQ7x2Lp9Zk4Rt\"", "PASSWORD", "suQ7x2Lp9Zk4Rt");
+    one("SUMO_ACCESS_ID: suQ7x2Lp9Zk4Rt\n", "PASSWORD", "suQ7x2Lp9Zk4Rt");
+    none("sumo_access_id = \"abQ7x2Lp9Zk4Rt\"");  /* not "su" */
+    none("sumo_access_id = \"suQ7x2Lp9Zk4R\"");   /* 13 characters */
+    none("sumo_access_id = \"suabcdefghijkl\"");  /* one kind of character: a word */
+}
+
+/* Quoted passphrases of lower-case words for a password or secret, not labels and messages. */
+static void test_passphrases(void **state)
+{
+    (void)state;
+    one("password = \"correct horse battery staple\"", "PASSWORD", "correct horse battery staple");
+    one("api_key: 'seven blue rivers 42'", "PASSWORD", "seven blue rivers 42");
+    none("password = \"Enter your password\"");         /* a label */
+    none("password: \"please enter a valid password\""); /* a message */
+    none("secret = \"too short\"");                     /* under 12 characters */
+    none("password_hint = \"name of my first dog\"");   /* a key about something else */
+    none("cacheKey = \"recent search results\"");        /* not a strong name */
+}
+
+/* Code around a name: a declaration with direct initialisation is a value, an expression ending a statement
+ * is not. */
+static void test_code_forms(void **state)
+{
+    (void)state;
+    one("std::string secret(\"Kx8#pq!2vTz\");", "PASSWORD", "Kx8#pq!2vTz");
+    one("QString password(\"Kx8#pq!2vTz\");", "PASSWORD", "Kx8#pq!2vTz");
+    none("return getSecret(\"Kx8#pq!2vTz\");");   /* a call, not a declaration */
+    none("auto s = lookup secret(\"db-main\");");  /* no string type before the name */
+    none("private_key = a1{b}c2(d]e3;\n");          /* an expression ending a statement */
+    one("private_key = a1{b}c2(d]e3,\n", "PASSWORD", "a1{b}c2(d]e3"); /* the same value in a config */
+    one("Server=db;Password=Kx8pq2v]Tz;Port=5432\n", "PASSWORD", "Kx8pq2v]Tz"); /* a connection string */
+}
+
+/* A path whose segment is CamelCase words is judged by its segments. */
+static void test_generic_camel_path(void **state)
+{
+    (void)state;
+    none("Identity=\"USK@x,AQACAAE/WebOfTrustRC2/2\"");
+    char *t = mk("{A12}/{A14}/{A10}"), text[256];
+    snprintf(text, sizeof(text), "value %s end", t);
+    assert_non_null(strstr(FOUND(text), "GENERIC_HIGH_ENTROPY="));
+    free(t);
 }
 
 static void test_aws_secret(void **state)
@@ -848,7 +937,10 @@ int main(void)
         cmocka_unit_test(test_basic_auth_url),     cmocka_unit_test(test_generic),
         cmocka_unit_test(test_generic_parameters), cmocka_unit_test(test_token_pass_blocks),
         cmocka_unit_test(test_type_subsets),       cmocka_unit_test(test_check_redact_mask),
-        cmocka_unit_test(test_check_parameters),
+        cmocka_unit_test(test_check_parameters),  cmocka_unit_test(test_named_uuids),
+        cmocka_unit_test(test_sequences),          cmocka_unit_test(test_vendor_names),
+        cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
+        cmocka_unit_test(test_generic_camel_path),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
