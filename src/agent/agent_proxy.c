@@ -36,6 +36,7 @@ typedef struct rg_agent_req {
     const rg_agent_mapping_t *map;
     json_t *orig;      /* field mapping: the request as sent; ex->body is then the view {"inputs": ...} */
     json_t *map_node;  /* the mapped string's holder in orig */
+    const char *field; /* its path (config) */
     const char *map_key;
     size_t map_index;
     json_t *ans;       /* answer mapping: the answer as the upstream sent it; the engine read a view of one field */
@@ -131,6 +132,7 @@ static int mapped_view(rg_agent_req_t *ar, json_t *body)
         json_t *s = rg_agent_path_get(body, ar->map->req[i], &holder, &key, &index);
         if (json_is_string(s)) {
             ar->orig = body;
+            ar->field = ar->map->req[i];
             ar->map_node = holder;
             ar->map_key = key;
             ar->map_index = index;
@@ -180,6 +182,8 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req)
     ar->map = rg_agent_mapping_for(a, req->method.base, req->method.len, path.base, path.len);
     if (ar->map && ar->map->n_req && mapped_view(ar, body) == 0) {
         json_t *s = ar->map_key ? json_object_get(ar->map_node, ar->map_key) : json_array_get(ar->map_node, ar->map_index);
+        ex->sent_body = req->entity; /* ex->body is a view: the record reads this, even when it is never sent */
+        ex->sent_field = ar->field;
         ex->body = json_pack("{s:O}", "inputs", s);
         ar->type = RG_REQ_TGI;
         if (ex->body == NULL) {

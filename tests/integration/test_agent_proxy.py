@@ -547,3 +547,29 @@ def test_answers_keep_credentials_out_of_the_record_and_dot_segments_are_refused
     finally:
         rg.stop()
         up.stop()
+
+
+def test_field_mapping_request_refused_before_sending_keeps_credentials_out():
+    """A mapped request answered before it is sent (blocked, so never sent): ex->body is a view of one field, so
+    it says nothing about the credential-named keys elsewhere in the body; the record must still not hold them."""
+    up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/agent/run:query.text")
+    try:
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": INJECTION}, "password": "hunter2x",
+                                                          "api_key": SECRET})
+        eq(s, 403, b)
+        eq(up.seen, [], "blocked before the upstream")
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        req = rec["request_body"] or ""
+        check("hunter2x" not in req and SECRET not in req, f"credential in the record: {req}")
+        # a credential in the mapped field itself, found by railgate.secrets: masked there in the record
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"use my token {SECRET} please"},
+                                                          "other": "kept"})
+        check(s in (403, 200), b)
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        req = rec["request_body"] or ""
+        check(SECRET not in req, f"credential in the record ({s}): {req}")
+        if s == 200:
+            check(SECRET not in up.last()["body"], "sent on")
+    finally:
+        rg.stop()
+        up.stop()
