@@ -467,6 +467,23 @@ json_t *rg_agent_answer_back(rg_exchange_t *ex, json_t *view)
     return rc == 0 ? json_incref(ar->ans) : NULL;
 }
 
+/* The kind of an answer by its shape (OpenAI chat or completions, TGI), or dflt. */
+static rg_req_type_t answer_shape(const char *data, size_t len, rg_req_type_t dflt)
+{
+    rg_json_error_t jerr;
+    json_t *ans = rg_json_loadb(data, len, 0, &jerr);
+    json_t *c0 = json_array_get(json_object_get(ans, "choices"), 0);
+    rg_req_type_t t = dflt;
+    if (json_object_get(c0, "message"))
+        t = RG_REQ_CHAT;
+    else if (json_object_get(c0, "text"))
+        t = RG_REQ_COMPLETE;
+    else if (json_object_get(ans, "generated_text") || json_object_get(json_array_get(ans, 0), "generated_text"))
+        t = RG_REQ_TGI;
+    json_decref(ans);
+    return t;
+}
+
 /* BUFFER: the whole answer; JSON goes through the response guardrails, anything else passes as it came. */
 static void respond_buffered(rg_exchange_t *ex)
 {
@@ -475,10 +492,13 @@ static void respond_buffered(rg_exchange_t *ex)
     int json = ar->ctype && strstr(ar->ctype, "json") != NULL;
     if (ex->guard && json) {
         h2o_iovec_t view = ex->up_status == 200 ? mapped_answer(ex) : (h2o_iovec_t){NULL, 0};
-        if (view.len)
+        if (view.len) {
             rg_guard_respond(ex, ex->up_status, view.base, view.len);
-        else
+        } else {
+            if (ar->orig) /* the request was read as a view (TGI's shape): the answer is read by its own shape */
+                rg_guard_answer_type(ex, answer_shape(ex->resp.data, ex->resp.len, ar->type));
             rg_guard_respond(ex, ex->up_status, ex->resp.data, ex->resp.len);
+        }
     } else {
         rg_exchange_send(ex, ex->up_status, ct, h2o_iovec_init(ex->resp.data, ex->resp.len));
     }

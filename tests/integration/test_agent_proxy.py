@@ -573,3 +573,20 @@ def test_field_mapping_request_refused_before_sending_keeps_credentials_out():
     finally:
         rg.stop()
         up.stop()
+
+
+def test_request_only_field_mapping_still_checks_the_answer_by_its_shape():
+    """A mapping of the request side only: the request is read as a view (TGI's shape), but the answer, which
+    has no mapped field, is read by its own shape (docs/agent-proxy.md), so an OpenAI answer is checked."""
+    up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/v1/chat/completions:messages.0.content")
+    try:
+        s, _, b = chat(rg, "Who do I write to?", headers={"X-Test-Reply": f"Write to {EMAIL} please."})
+        eq(s, 200, b)
+        content = json.loads(b)["choices"][0]["message"]["content"]
+        check(EMAIL not in content and "[EMAIL_1]" in content, content)
+        s, _, b = chat(rg, "Show me the deploy token", headers={"X-Test-Reply": f"Sure, it is {SECRET} ."})
+        eq(s, 403, b)
+        check(SECRET.encode() not in b, "the secret went back to the client")
+    finally:
+        rg.stop()
+        up.stop()
