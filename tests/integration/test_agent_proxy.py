@@ -62,7 +62,9 @@ class Upstream:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
-                    self.send_header("Connection", "X-Private, keep-alive")
+                    # "close", not "keep-alive": this HTTP/1.0 server closes after the answer anyway, and a
+                    # keep-alive promise made the proxy reuse a connection the server had closed (a flaky 502)
+                    self.send_header("Connection", "X-Private, close")
                     self.send_header("X-Private", "hop-only")
                     self.send_header("X-Public", "kept")
                     self.end_headers()
