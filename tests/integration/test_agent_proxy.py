@@ -572,6 +572,15 @@ def test_field_mapping_request_refused_before_sending_keeps_credentials_out():
         check(SECRET not in req, f"credential in the record ({s}): {req}")
         if s == 200:
             check(SECRET not in up.last()["body"], "sent on")
+        # the checks redacted the mapped field, then a later one blocked: the record has the redacted text, as
+        # an unmapped request's record does
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"{INJECTION} Mail {EMAIL}"},
+                                                          "other": "kept"})
+        eq(s, 403, b)
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        body = json.loads(rec["request_body"] or "{}")
+        check(EMAIL not in body["query"]["text"] and "Mail" in body["query"]["text"], body)
+        eq(body["other"], "kept", "the rest of the request as received")
     finally:
         rg.stop()
         up.stop()
