@@ -36,6 +36,7 @@ typedef struct rg_agent_req {
     const rg_agent_mapping_t *map;
     json_t *orig;      /* field mapping: the request as sent; ex->body is then the view {"inputs": ...} */
     json_t *map_node;  /* the mapped string's holder in orig */
+    const char *field; /* its path (config) */
     const char *map_key;
     size_t map_index;
     json_t *ans;       /* answer mapping: the answer as the upstream sent it; the engine read a view of one field */
@@ -131,6 +132,7 @@ static int mapped_view(rg_agent_req_t *ar, json_t *body)
         json_t *s = rg_agent_path_get(body, ar->map->req[i], &holder, &key, &index);
         if (json_is_string(s)) {
             ar->orig = body;
+            ar->field = ar->map->req[i];
             ar->map_node = holder;
             ar->map_key = key;
             ar->map_index = index;
@@ -180,6 +182,8 @@ int rg_agent_on_req(rg_worker_t *w, h2o_req_t *req)
     ar->map = rg_agent_mapping_for(a, req->method.base, req->method.len, path.base, path.len);
     if (ar->map && ar->map->n_req && mapped_view(ar, body) == 0) {
         json_t *s = ar->map_key ? json_object_get(ar->map_node, ar->map_key) : json_array_get(ar->map_node, ar->map_index);
+        ex->sent_body = req->entity; /* ex->body is a view: the record reads this, even when it is never sent */
+        ex->sent_field = ar->field;
         ex->body = json_pack("{s:O}", "inputs", s);
         ar->type = RG_REQ_TGI;
         if (ex->body == NULL) {
@@ -463,6 +467,23 @@ json_t *rg_agent_answer_back(rg_exchange_t *ex, json_t *view)
     return rc == 0 ? json_incref(ar->ans) : NULL;
 }
 
+/* The kind of an answer by its shape (OpenAI chat or completions, TGI), or dflt. */
+static rg_req_type_t answer_shape(const char *data, size_t len, rg_req_type_t dflt)
+{
+    rg_json_error_t jerr;
+    json_t *ans = rg_json_loadb(data, len, 0, &jerr);
+    json_t *c0 = json_array_get(json_object_get(ans, "choices"), 0);
+    rg_req_type_t t = dflt;
+    if (json_object_get(c0, "message"))
+        t = RG_REQ_CHAT;
+    else if (json_object_get(c0, "text"))
+        t = RG_REQ_COMPLETE;
+    else if (json_object_get(ans, "generated_text") || json_object_get(json_array_get(ans, 0), "generated_text"))
+        t = RG_REQ_TGI;
+    json_decref(ans);
+    return t;
+}
+
 /* BUFFER: the whole answer; JSON goes through the response guardrails, anything else passes as it came. */
 static void respond_buffered(rg_exchange_t *ex)
 {
@@ -471,10 +492,13 @@ static void respond_buffered(rg_exchange_t *ex)
     int json = ar->ctype && strstr(ar->ctype, "json") != NULL;
     if (ex->guard && json) {
         h2o_iovec_t view = ex->up_status == 200 ? mapped_answer(ex) : (h2o_iovec_t){NULL, 0};
-        if (view.len)
+        if (view.len) {
             rg_guard_respond(ex, ex->up_status, view.base, view.len);
-        else
+        } else {
+            if (ar->orig) /* the request was read as a view (TGI's shape): the answer is read by its own shape */
+                rg_guard_answer_type(ex, answer_shape(ex->resp.data, ex->resp.len, ar->type));
             rg_guard_respond(ex, ex->up_status, ex->resp.data, ex->resp.len);
+        }
     } else {
         rg_exchange_send(ex, ex->up_status, ct, h2o_iovec_init(ex->resp.data, ex->resp.len));
     }

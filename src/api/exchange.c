@@ -4,6 +4,7 @@
 
 #include "api/app.h"
 #include "api/guard.h"
+#include "agent/agent.h"
 #include "api/stream_guard.h"
 #include "core/clock.h"
 #include "core/json_dump.h"
@@ -118,11 +119,43 @@ static h2o_iovec_t path_only(h2o_req_t *req)
  * are masked in the record (record_mask.c). */
 static h2o_iovec_t redact_json_text(h2o_iovec_t e, char **owned);
 
+/* Agent proxy with a field mapping: the request as sent (or as received, when refused before), credential-named
+ * fields removed; a request refused after the hooks transformed the view has the view's text in the mapped field
+ * (what would have been sent), and credentials railgate.secrets found there are masked. No body rather than one
+ * that may keep a credential. */
+static h2o_iovec_t record_sent_body(rg_exchange_t *ex, char **owned)
+{
+    int found = rg_guard_found(ex, "railgate.secrets");
+    int unsent = ex->body_changed && ex->sent_body.base == ex->req->entity.base; /* sent: up_body, a copy */
+    if (ex->sent_field == NULL || (!found && !unsent))
+        return redact_json_text(ex->sent_body, owned);
+    rg_json_error_t je;
+    json_t *j = rg_json_loadb(ex->sent_body.base, ex->sent_body.len, 0, &je);
+    json_t *holder = NULL;
+    const char *key = NULL;
+    size_t index = 0;
+    json_t *s = j ? rg_agent_path_get(j, ex->sent_field, &holder, &key, &index) : NULL;
+    json_t *text = unsent ? json_object_get(ex->body, "inputs") : s;
+    json_t *view = json_is_string(s) && json_is_string(text) ? json_pack("{s:O}", "inputs", text) : NULL;
+    int masked = view == NULL ? -1 : found ? rg_record_mask_secrets(view) : 0;
+    json_t *m = json_object_get(view, "inputs");
+    if ((masked > 0 || unsent) && masked >= 0 &&
+        (!json_is_string(m) || (key ? json_object_set(holder, key, m) : json_array_set(holder, index, m))))
+        masked = -1;
+    json_decref(view);
+    if (masked >= 0) {
+        rg_redact_secrets(j);
+        *owned = rg_json_dumps(j, NULL);
+    }
+    json_decref(j);
+    return *owned ? h2o_iovec_init(*owned, strlen(*owned)) : h2o_iovec_init(NULL, 0);
+}
+
 static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
 {
     *owned = NULL;
     if (ex->sent_body.base) /* ex->body was a view of one field */
-        return redact_json_text(ex->sent_body, owned);
+        return record_sent_body(ex, owned);
     if (ex->req->entity.base == NULL)
         return h2o_iovec_init(NULL, 0);
     int found = ex->body != NULL && rg_guard_found(ex, "railgate.secrets");

@@ -73,7 +73,9 @@ typedef struct rg_exchange {
     struct rg_stream_guard *sg;   /* streams: output guardrails between the provider and the client, or NULL */
     struct rg_agent_req *agent;   /* agent-proxy mode: the request's state (agent/agent_proxy.c), or NULL; freed
                                    * before the record is made */
-    h2o_iovec_t sent_body;        /* agent proxy with a field mapping (ex->body is a view): the request as sent */
+    h2o_iovec_t sent_body;        /* agent proxy with a field mapping (ex->body is a view): the request as sent
+                                   * (as received until it is sent: it may be refused first) */
+    const char *sent_field;       /* ... and the path of the mapped field in it (config-owned) */
     struct svc_call *svc;         /* a guardrail-service call's state (service/service_int.h) while it lives, or NULL */
     unsigned body_changed : 1;    /* hooks transformed the request body: send the re-serialized one */
     unsigned decided : 1;     /* upstream status/content type looked at */

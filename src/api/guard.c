@@ -59,6 +59,7 @@ struct rg_guard_state {
     json_t *headers;     /* request headers without credentials, for checks that forward them */
     json_t *all_headers; /* every request header (jwt reads Authorization); never recorded */
     rg_req_type_t type;
+    rg_req_type_t resp_type; /* the kind the answer is read as: type, unless rg_guard_answer_type said otherwise */
     int stream;
 
     hookset_t pre, during, post, bg[BG__N];
@@ -238,7 +239,7 @@ static rg_phase_run_t *new_run_on(rg_guard_state_t *g, const hookset_t *s, rg_ph
         .hooks = s->hooks,
         .n = s->n,
         .phase = phase,
-        .type = g->type,
+        .type = phase == RG_PHASE_RESPONSE ? g->resp_type : g->type,
         .body = body,
         .request = request,
         .metadata = g->metadata,
@@ -779,6 +780,7 @@ int rg_guard_before(rg_exchange_t *ex)
     g->w = ex->w;
     g->cfg = rg_config_ref(ex->cfg);
     g->type = ex->agent ? rg_agent_req_type(ex) : req_type(ex->route);
+    g->resp_type = g->type;
     g->stream = ex->stream;
     g->strict = 1; /* g->link stays zeroed (unlinked) until the state is detached */
 
@@ -982,7 +984,7 @@ static int respond_text_only(rg_guard_state_t *g)
     if (g->has_scan) { /* scanned when the answer arrived */
         a = g->scanned;
         g->has_scan = 0;
-    } else if (!text_only_possible(g, g->resp_status) || !rg_answer_scan(g->resp_data, g->resp_len, g->type, &a)) {
+    } else if (!text_only_possible(g, g->resp_status) || !rg_answer_scan(g->resp_data, g->resp_len, g->resp_type, &a)) {
         return 0;
     }
     int run_post = g->resp_status == 200 && g->post.n > 0;
@@ -1030,7 +1032,7 @@ static void respond_now(rg_guard_state_t *g)
         return;
     rg_json_error_t jerr;
     json_t *resp = rg_json_loadb(g->resp_data, g->resp_len, 0, &jerr);
-    if (resp == NULL || !(json_is_object(resp) || (!g->portkey && g->type == RG_REQ_TGI && json_is_array(resp)))) {
+    if (resp == NULL || !(json_is_object(resp) || (!g->portkey && g->resp_type == RG_REQ_TGI && json_is_array(resp)))) {
         /* not something hooks can read or hook_results can be added to: pass it on as it is */
         json_decref(resp);
         remember(g);
@@ -1056,11 +1058,17 @@ static void respond_now(rg_guard_state_t *g)
 int rg_guard_respond_json(rg_exchange_t *ex, int status, const char *data, size_t len)
 {
     rg_guard_state_t *g = ex->guard;
-    if (!text_only_possible(g, status) || !rg_answer_scan(data, len, g->type, &g->scanned))
+    if (!text_only_possible(g, status) || !rg_answer_scan(data, len, g->resp_type, &g->scanned))
         return 0;
     g->has_scan = 1;
     rg_guard_respond(ex, status, data, len);
     return 1;
+}
+
+void rg_guard_answer_type(rg_exchange_t *ex, rg_req_type_t type)
+{
+    if (ex->guard)
+        ex->guard->resp_type = type;
 }
 
 void rg_guard_respond(rg_exchange_t *ex, int status, const char *data, size_t len)

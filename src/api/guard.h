@@ -36,6 +36,9 @@ int rg_guard_before(rg_exchange_t *ex);
 /* A complete non-streamed answer from the provider (data alive until dispose); runs after-hooks (maybe
  * waiting on network checks) and sends it, with hook_results when Portkey-shaped hooks ran. */
 void rg_guard_respond(rg_exchange_t *ex, int status, const char *body, size_t len);
+/* The payload kind the after-hooks read, when the answer's is not the request's (agent proxy: a request read as a
+ * view of one field, an answer read by its own shape). Before rg_guard_respond. */
+void rg_guard_answer_type(rg_exchange_t *ex, rg_req_type_t type);
 /* The same for an answer whose bytes were not checked yet: 1 when it took the answer (it passed
  * api/answer_scan.h's scan, which is stricter than rg_json_valid, on the way to the text-only after-hooks);
  * 0: nothing was done, check the bytes and call rg_guard_respond. */

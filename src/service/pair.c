@@ -1,8 +1,8 @@
 /*
  * pair.c — parked verdict-call records (pair.h): a hash of chains by key for
- * rg_pair_take, and one list in parking order for expiry and eviction. Every
- * record gets the same window, so the list is also in expiry order and a
- * sweep stops at the first entry still open.
+ * rg_pair_take, and one list in parking order for eviction. A reload may
+ * change pair_window, so the list is not always in expiry order: a sweep
+ * looks at every entry (at most max_entries, once a second).
  */
 #include "service/pair.h"
 
@@ -187,8 +187,17 @@ rg_record_t *rg_pair_take(rg_pair_t *p, const rg_pair_key_t *k, uint64_t now_ms)
 
 void rg_pair_sweep(rg_pair_t *p, uint64_t now_ms)
 {
+    entry_t *out = NULL, **tail = &out;
     pthread_mutex_lock(&p->mu);
-    entry_t *out = take_oldest(p, now_ms, 0, 0, 0);
+    for (entry_t *e = p->head, *next; e; e = next) { /* every entry: a reload may have changed the window */
+        next = e->next;
+        if (e->expires_ms > now_ms)
+            continue;
+        unlink_entry(p, e);
+        e->next = NULL;
+        *tail = e;
+        tail = &e->next;
+    }
     pthread_mutex_unlock(&p->mu);
     emit_all(p, out);
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int rg_service_route(rg_route_t r)
 {
@@ -259,12 +260,31 @@ void svc_record(svc_call_t *c, const svc_record_t *r)
 #define PAIR_MAX_ENTRIES 4096
 #define PAIR_MAX_BYTES (64u << 20)
 
+#define FLUSH_WAIT_US 10000000 /* at shutdown, how long the flush waits in all for room in the records queue */
+
 static rg_pair_t *pairs;
 static pthread_once_t pairs_once = PTHREAD_ONCE_INIT;
+static int64_t flush_deadline_us; /* main thread, while rg_service_flush runs (no worker is left then) */
+
+/* At shutdown the parked records go at once, maybe more than the queue holds: wait while the writer (still
+ * running) makes room, up to the deadline. */
+static void wait_for_room(rg_ring_t *r)
+{
+    while (rg_now_us() < flush_deadline_us) {
+        pthread_mutex_lock(&r->mu);
+        int room = r->closed || r->count < r->cap;
+        pthread_mutex_unlock(&r->mu);
+        if (room)
+            return;
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+}
 
 static void emit_to_ring(void *arg, rg_record_t *rec)
 {
     (void)arg;
+    if (flush_deadline_us)
+        wait_for_room(&rg_app.ring);
     rg_ring_push(&rg_app.ring, rec);
 }
 
@@ -288,8 +308,11 @@ void rg_service_sweep(void)
 void rg_service_flush(void)
 {
     rg_pair_t *p = svc_pairs();
-    if (p)
-        rg_pair_flush(p);
+    if (p == NULL)
+        return;
+    flush_deadline_us = rg_now_us() + FLUSH_WAIT_US;
+    rg_pair_flush(p);
+    flush_deadline_us = 0;
 }
 
 char *svc_clean_body(json_t *body)

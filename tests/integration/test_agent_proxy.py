@@ -62,7 +62,9 @@ class Upstream:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
-                    self.send_header("Connection", "X-Private, keep-alive")
+                    # "close", not "keep-alive": this HTTP/1.0 server closes after the answer anyway, and a
+                    # keep-alive promise made the proxy reuse a connection the server had closed (a flaky 502)
+                    self.send_header("Connection", "X-Private, close")
                     self.send_header("X-Private", "hop-only")
                     self.send_header("X-Public", "kept")
                     self.end_headers()
@@ -544,6 +546,58 @@ def test_answers_keep_credentials_out_of_the_record_and_dot_segments_are_refused
             eq(s, 400, f"{p}: {b[:200]!r}")
             error_of(b)
         eq(len(up.seen), n, "the app got none of them")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_field_mapping_request_refused_before_sending_keeps_credentials_out():
+    """A mapped request answered before it is sent (blocked, so never sent): ex->body is a view of one field, so
+    it says nothing about the credential-named keys elsewhere in the body; the record must still not hold them."""
+    up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/agent/run:query.text")
+    try:
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": INJECTION}, "password": "hunter2x",
+                                                          "api_key": SECRET})
+        eq(s, 403, b)
+        eq(up.seen, [], "blocked before the upstream")
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        req = rec["request_body"] or ""
+        check("hunter2x" not in req and SECRET not in req, f"credential in the record: {req}")
+        # a credential in the mapped field itself, found by railgate.secrets: masked there in the record
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"use my token {SECRET} please"},
+                                                          "other": "kept"})
+        check(s in (403, 200), b)
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        req = rec["request_body"] or ""
+        check(SECRET not in req, f"credential in the record ({s}): {req}")
+        if s == 200:
+            check(SECRET not in up.last()["body"], "sent on")
+        # the checks redacted the mapped field, then a later one blocked: the record has the redacted text, as
+        # an unmapped request's record does
+        s, h, b = request("POST", rg.port, "/agent/run", {"query": {"text": f"{INJECTION} Mail {EMAIL}"},
+                                                          "other": "kept"})
+        eq(s, 403, b)
+        rec = rg.wait_rows(1, "id = ?", (h["x-railgate-request-id"],))[0]
+        body = json.loads(rec["request_body"] or "{}")
+        check(EMAIL not in body["query"]["text"] and "Mail" in body["query"]["text"], body)
+        eq(body["other"], "kept", "the rest of the request as received")
+    finally:
+        rg.stop()
+        up.stop()
+
+
+def test_request_only_field_mapping_still_checks_the_answer_by_its_shape():
+    """A mapping of the request side only: the request is read as a view (TGI's shape), but the answer, which
+    has no mapped field, is read by its own shape (docs/agent-proxy.md), so an OpenAI answer is checked."""
+    up, rg = start(GUARDRAIL_FIELD_MAPPING="POST:/v1/chat/completions:messages.0.content")
+    try:
+        s, _, b = chat(rg, "Who do I write to?", headers={"X-Test-Reply": f"Write to {EMAIL} please."})
+        eq(s, 200, b)
+        content = json.loads(b)["choices"][0]["message"]["content"]
+        check(EMAIL not in content and "[EMAIL_1]" in content, content)
+        s, _, b = chat(rg, "Show me the deploy token", headers={"X-Test-Reply": f"Sure, it is {SECRET} ."})
+        eq(s, 403, b)
+        check(SECRET.encode() not in b, "the secret went back to the client")
     finally:
         rg.stop()
         up.stop()

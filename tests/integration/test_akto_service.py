@@ -566,3 +566,18 @@ def test_texts_past_the_leaf_bounds_are_not_let_through():
     eq(s, 200)
     rec = one_record(rg, hd)
     check(GH_TOKEN not in (rec["request_body"] or ""), "credential past the bound reached the record")
+
+
+def test_parked_calls_are_all_written_at_shutdown_with_a_small_record_queue():
+    """At shutdown every parked verdict call goes to the records queue at once; a queue smaller than what is
+    parked must not drop them (the writer still runs: the flush waits for room)."""
+    rg = service(settings=f"  record_queue: 16\n  guardrail_service:\n    tokens: [{TOKEN}]\n")
+    ids = []
+    for i in range(60):
+        s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body(f"question {i}")))
+        eq(s, 200, "status")
+        ids.append(hd["x-railgate-request-id"])
+    eq(rg.rows("route = 'akto_http_proxy'"), [], "parked")
+    eq(rg.stop(), 0, "exit status")
+    got = {r["id"] for r in rg.rows("route = 'akto_http_proxy'")}
+    eq(len(got), 60, f"every parked call written at shutdown; missing {len(set(ids) - got)}")

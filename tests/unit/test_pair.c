@@ -122,6 +122,25 @@ static void test_expired_records_are_not_taken_and_are_swept(void **state)
     assert_int_equal(s.n, 2);
 }
 
+/* A reload may shorten pair_window: records parked later can end before older ones, and are still written when
+ * their own window ends, not when the older ones' does. */
+static void test_sweep_after_a_shorter_window(void **state)
+{
+    (void)state;
+    sink_t s = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    rg_pair_t *p = rg_pair_new(16, 0, emit, &s);
+    rg_pair_key_t k;
+    key_of(&k, "a", "/p", "{}");
+    rg_pair_park(p, &k, rec("long", 1), 0, 300000);
+    rg_pair_park(p, &k, rec("short", 1), 10, 1000);
+    rg_pair_sweep(p, 2000);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.ids[0], "short");
+    assert_int_equal(rg_pair_count(p), 1);
+    rg_pair_free(p);
+    assert_int_equal(s.n, 2);
+}
+
 static void test_full_table_writes_the_oldest(void **state)
 {
     (void)state;
@@ -216,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_keys_agree_across_key_order_and_differ_by_field),
         cmocka_unit_test(test_take_returns_the_oldest_match_once),
         cmocka_unit_test(test_expired_records_are_not_taken_and_are_swept),
+        cmocka_unit_test(test_sweep_after_a_shorter_window),
         cmocka_unit_test(test_full_table_writes_the_oldest),
         cmocka_unit_test(test_byte_cap),
         cmocka_unit_test(test_threads_lose_nothing),
