@@ -42,6 +42,8 @@ struct rg_transfer {
     url_entry_t *url; /* a reference, or NULL */
     rg_transfer_cbs_t cbs;
     void *ctx;
+    int answered; /* a byte of the answer (status line, header or body) came back */
+    int retried;  /* sent again on a fresh connection once */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -49,8 +51,30 @@ typedef struct sock {
     uv_poll_t poll;
     curl_socket_t fd;
     rg_upstream_t *up;
-    int events; /* what the poll watches (UV_READABLE | UV_WRITABLE) */
+    int events; /* what the poll watches (UV_READABLE | UV_WRITABLE); 0 when libuv stopped it */
+    int want;   /* what curl asked for last */
 } sock_t;
+
+/*
+ * A request on a kept-alive connection that the peer closed (an idle timeout racing the reuse, a reset) fails
+ * before any byte of the answer comes back. curl sends it again on a fresh connection when it notices in time;
+ * when the send itself fails it reports the error instead. Then it is sent once more here, on a fresh
+ * connection, as nginx does with a cached keepalive connection: the peer never saw a whole request on that
+ * connection to answer. 1 when re-sent (no on_done now).
+ */
+static int resend_fresh(rg_upstream_t *up, rg_transfer_t *t, CURLcode rc)
+{
+    long connects = -1;
+    if (t->retried || t->answered ||
+        (rc != CURLE_SEND_ERROR && rc != CURLE_RECV_ERROR && rc != CURLE_GOT_NOTHING) ||
+        curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &connects) != CURLE_OK || connects != 0)
+        return 0; /* answered, or not a reused connection: a real error */
+    t->retried = 1;
+    t->errbuf[0] = '\0';
+    curl_multi_remove_handle(up->multi, t->easy);
+    curl_easy_setopt(t->easy, CURLOPT_FRESH_CONNECT, 1L);
+    return curl_multi_add_handle(up->multi, t->easy) == CURLM_OK;
+}
 
 static void check_done(rg_upstream_t *up)
 {
@@ -62,6 +86,8 @@ static void check_done(rg_upstream_t *up)
         rg_transfer_t *t = NULL;
         CURLcode rc = msg->data.result;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        if (resend_fresh(up, t, rc))
+            continue;
         /* the owner may free t in on_done; the handle stays ours until then */
         t->cbs.on_done(t->ctx, rc, t->errbuf);
         rg_transfer_cancel(t);
@@ -72,14 +98,24 @@ static void on_poll(uv_poll_t *h, int status, int events)
 {
     sock_t *s = h->data;
     int flags = 0, running;
-    if (status < 0)
-        flags = CURL_CSELECT_ERR;
+    if (status < 0) {
+        /* POLLERR (a reset, say a peer that closed a kept-alive connection curl had just reused): libuv reports it
+         * as an error and stops the handle. Told CURL_CSELECT_ERR, curl fails the transfer ("select/poll returned
+         * error"); told the socket is readable and writable, it reads, sees the reset, and retries a request that
+         * died on a reused connection on a fresh one, as it does when it finds out by itself. */
+        flags = CURL_CSELECT_IN | CURL_CSELECT_OUT;
+        s->events = 0;
+    }
     if (events & UV_READABLE)
         flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE)
         flags |= CURL_CSELECT_OUT;
     rg_upstream_t *up = s->up;
     curl_multi_socket_action(up->multi, s->fd, flags, &running);
+    /* s is still allocated here (a removed socket is freed by its close callback, later) */
+    if (s->events != s->want && s->want && !uv_is_closing((uv_handle_t *)&s->poll) &&
+        uv_poll_start(&s->poll, s->want, on_poll) == 0)
+        s->events = s->want; /* curl still wants this socket: watch it again */
     check_done(up);
 }
 
@@ -114,6 +150,7 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
         curl_multi_assign(up->multi, fd, s);
     }
     int ev = ((what & CURL_POLL_IN) ? UV_READABLE : 0) | ((what & CURL_POLL_OUT) ? UV_WRITABLE : 0);
+    s->want = ev;
     /* libuv's uv_poll_start re-registers the descriptor even when nothing changes (epoll DEL + ADD) */
     if (ev != s->events) {
         uv_poll_start(&s->poll, ev, on_poll);
@@ -231,6 +268,7 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
     rg_transfer_t *t = userp;
     size_t n = size * nmemb;
+    t->answered = 1;
     size_t r = t->cbs.on_data(t->ctx, p, n);
     if (r == RG_XFER_PAUSE)
         return CURL_WRITEFUNC_PAUSE;
@@ -242,6 +280,7 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *userp)
 static size_t header_cb(char *p, size_t size, size_t nmemb, void *userp)
 {
     rg_transfer_t *t = userp;
+    t->answered = 1;
     if (t->cbs.on_header)
         t->cbs.on_header(t->ctx, p, size * nmemb);
     return size * nmemb;
@@ -282,6 +321,7 @@ rg_transfer_t *rg_transfer_start(rg_upstream_t *up, const rg_transfer_opts_t *o,
         }
     }
     /* per transfer: every option that can differ is set each time, so nothing leaks between uses */
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 0L);
     url_entry_t *u = t->url = url_parsed(up, o->url);
     curl_easy_setopt(e, CURLOPT_CURLU, u ? u->uh : NULL);
     curl_easy_setopt(e, CURLOPT_URL, u ? u->normalized : o->url);

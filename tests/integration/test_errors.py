@@ -1,6 +1,8 @@
 """Every error Railgate answers, in OpenAI's shape, counted and logged once."""
 import json
 import socket
+import struct
+import threading
 import time
 
 from harness import Mock, Railgate, check, config, eq, error_of, request, upstream_model
@@ -81,6 +83,60 @@ def test_upstream_unreachable_502():
     rg = Railgate(config(upstream_model("gpt", f"http://127.0.0.1:{free_port()}/v1")))
     expect_error(rg.chat("gpt"), 502, "upstream_unreachable")
     expect_error(rg.chat("gpt", stream=True), 502, "upstream_unreachable")
+
+
+def resetting_upstream():
+    """An upstream that says keep-alive, answers one request per connection and resets the connection at once: a
+    kept-alive connection that dies as it is reused (the race an idle-timeout close makes in production)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(64)
+    body = json.dumps({"id": "c1", "object": "chat.completion", "model": "gpt-test", "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}]}).encode()
+    seen = []
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            data = b""
+            while b"\r\n\r\n" not in data:
+                d = c.recv(65536)
+                if not d:
+                    break
+                data += d
+            head, _, rest = data.partition(b"\r\n\r\n")
+            n = next((int(x.split(b":")[1]) for x in head.split(b"\r\n") if x.lower().startswith(b"content-length:")),
+                     0)
+            while len(rest) < n:
+                d = c.recv(65536)
+                if not d:
+                    break
+                rest += d
+            if head:
+                seen.append(head.split(b"\r\n")[0])
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+                          b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            c.close()
+    threading.Thread(target=serve, daemon=True).start()
+    return srv, seen
+
+
+def test_kept_alive_connection_reset_on_reuse_is_sent_again_fresh():
+    srv, seen = resetting_upstream()
+    rg = Railgate(config(upstream_model("gpt", f"http://127.0.0.1:{srv.getsockname()[1]}/v1")), workers=1)
+    bad = []
+    for i in range(40):
+        s, _, b = rg.chat("gpt")
+        if s != 200:
+            bad.append((s, b[:160]))
+        time.sleep(0.002 * (i % 5))
+    eq(bad, [], "every request answered although each reused connection had been reset")
+    eq(len(seen), 40, "each request reached the upstream exactly once")
+    srv.close()
 
 
 def test_upstream_garbage_502():
