@@ -77,11 +77,11 @@ static int status_of(const json_t *env)
 }
 
 /* What a verdict call and the ingest of the same exchange share (pair.h). */
-static void pair_key(svc_call_t *c, const char *col, rg_pair_key_t *k)
+static int pair_key(svc_call_t *c, const char *col, rg_pair_key_t *k)
 {
     size_t pl = 0;
     const char *path = rg_akto_field(c->in, "path", &pl);
-    rg_pair_key(k, col, path, pl, c->pay[0].body);
+    return rg_pair_key(k, col, path, pl, c->pay[0].body);
 }
 
 /* The verdict call of this exchange, when one is parked: its verdicts join the ingest's. */
@@ -91,7 +91,8 @@ static void join_verdict_call(svc_call_t *c, const char *col, json_t *verdicts)
     if (pairs == NULL || rg_pair_count(pairs) == 0)
         return;
     rg_pair_key_t k;
-    pair_key(c, col, &k);
+    if (pair_key(c, col, &k) != 0)
+        return;
     rg_record_t *v = rg_pair_take(pairs, &k, svc_now_ms());
     if (v == NULL)
         return;
@@ -215,9 +216,8 @@ static void finish(svc_call_t *c)
         free(req);
         const rg_svc_config_t *sc = c->ex->cfg->svc;
         rg_pair_t *pairs = sc && sc->pair_window_ms ? svc_pairs() : NULL;
-        if (rec && pairs) { /* the ingest of this exchange usually follows: one record for both */
-            rg_pair_key_t k;
-            pair_key(c, col, &k);
+        rg_pair_key_t k;
+        if (rec && pairs && pair_key(c, col, &k) == 0) { /* the ingest of this exchange usually follows */
             rg_pair_park(pairs, &k, rec, svc_now_ms(), sc->pair_window_ms);
         } else if (rec) {
             rg_ring_push(&rg_app.ring, rec);

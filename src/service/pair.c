@@ -53,23 +53,23 @@ void rg_pair_free(rg_pair_t *p)
     free(p);
 }
 
-void rg_pair_key(rg_pair_key_t *k, const char *collection, const char *path, size_t path_len, const json_t *body)
+int rg_pair_key(rg_pair_key_t *k, const char *collection, const char *path, size_t path_len, const json_t *body)
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     char *canon = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
     unsigned int len = 0;
+    int ok = md && (body == NULL || canon) && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
     memset(k, 0, sizeof(*k));
-    if (md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1) {
+    if (ok) {
         const char *c = collection ? collection : "";
-        EVP_DigestUpdate(md, c, strlen(c) + 1); /* with the NUL: the fields cannot run into each other */
-        EVP_DigestUpdate(md, path ? path : "", path ? path_len : 0);
-        EVP_DigestUpdate(md, "", 1);
-        if (canon)
-            EVP_DigestUpdate(md, canon, strlen(canon));
-        EVP_DigestFinal_ex(md, k->b, &len);
+        ok = EVP_DigestUpdate(md, c, strlen(c) + 1) == 1 && /* with the NUL: the fields cannot run into each other */
+             EVP_DigestUpdate(md, path ? path : "", path ? path_len : 0) == 1 && EVP_DigestUpdate(md, "", 1) == 1 &&
+             (canon == NULL || EVP_DigestUpdate(md, canon, strlen(canon)) == 1) &&
+             EVP_DigestFinal_ex(md, k->b, &len) == 1 && len == sizeof(k->b);
     }
     free(canon);
     EVP_MD_CTX_free(md);
+    return ok ? 0 : -1;
 }
 
 static size_t bucket_of(const rg_pair_key_t *k)

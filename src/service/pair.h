@@ -35,8 +35,9 @@ rg_pair_t *rg_pair_new(size_t max_entries, size_t max_bytes, rg_pair_emit_fn emi
 /* Emits what is parked, then frees the table. */
 void rg_pair_free(rg_pair_t *p);
 
-/* SHA-256 over the collection, the path and the request body (keys sorted, so encodings and key order agree). */
-void rg_pair_key(rg_pair_key_t *k, const char *collection, const char *path, size_t path_len, const json_t *body);
+/* SHA-256 over the collection, the path and the request body (keys sorted, so encodings and key order agree);
+ * -1 when it cannot be made (out of memory): then nothing is parked or taken, rather than pairing on a partial key. */
+int rg_pair_key(rg_pair_key_t *k, const char *collection, const char *path, size_t path_len, const json_t *body);
 /* Parks rec (taken in every case) until now + window_ms; what no longer fits is emitted, oldest first. */
 void rg_pair_park(rg_pair_t *p, const rg_pair_key_t *k, rg_record_t *rec, uint64_t now_ms, uint64_t window_ms);
 /* The oldest parked record with this key whose window is open (the caller owns it), or NULL. */

@@ -49,7 +49,7 @@ static void key_of(rg_pair_key_t *k, const char *col, const char *path, const ch
 {
     json_t *b = json_loads(json, JSON_DECODE_ANY, NULL);
     assert_non_null(b);
-    rg_pair_key(k, col, path, strlen(path), b);
+    assert_int_equal(rg_pair_key(k, col, path, strlen(path), b), 0);
     json_decref(b);
 }
 
