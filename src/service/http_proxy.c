@@ -216,8 +216,14 @@ static void finish(svc_call_t *c)
         free(req);
         const rg_svc_config_t *sc = c->ex->cfg->svc;
         rg_pair_t *pairs = sc && sc->pair_window_ms ? svc_pairs() : NULL;
-        rg_pair_key_t k;
-        if (rec && pairs && pair_key(c, col, &k) == 0) { /* the ingest of this exchange usually follows */
+        /* the ingest that follows carries the request as it was sent on: masked when allowed and masked (LiteLLM
+         * sends ModifiedPayload on), as it came when blocked (the 403 marker) */
+        int blocked = 0;
+        for (int i = 0; i < 2; i++)
+            blocked |= svc_outcome(c, i) && !svc_outcome(c, i)->allowed;
+        rg_pair_key_t k = c->key_sent;
+        int keyed = blocked ? c->has_key_sent : pair_key(c, col, &k) == 0;
+        if (rec && pairs && keyed) {
             rg_pair_park(pairs, &k, rec, svc_now_ms(), sc->pair_window_ms);
         } else if (rec) {
             rg_ring_push(&rg_app.ring, rec);
@@ -256,6 +262,11 @@ void svc_http_proxy(svc_call_t *c)
     if (rg_akto_payload_parse(rp, rn, &c->pay[0]) != 0 || rg_akto_payload_parse(sp, sp ? n : 0, &c->pay[1]) != 0) {
         fail_422(c, "Invalid request format", "out of memory");
         return;
+    }
+    if (!c->ingest && (c->want[0] || c->want[1])) { /* a verdict call: the key of the request before masking */
+        char col[208];
+        rg_akto_collection(c->in, col, sizeof(col));
+        c->has_key_sent = pair_key(c, col, &c->key_sent) == 0;
     }
     c->finish = finish;
     svc_run(c);

@@ -25,6 +25,8 @@ struct svc_call {
     int at;                    /* the side in progress */
     int ingest;                /* http-proxy: ingest_data */
     char connector[64];        /* http-proxy: the akto_connector query field, or "" */
+    rg_pair_key_t key_sent;    /* http-proxy verdict call: the pair key of the request as it came (before masking) */
+    int has_key_sent;
     int recorded;              /* svc_record ran */
     void (*finish)(svc_call_t *c); /* answers and records */
 };

@@ -197,6 +197,31 @@ def test_verdict_call_without_ingest_is_written_when_its_window_ends():
     rg.stop()
 
 
+def test_masked_verdict_calls_pair_with_what_litellm_ingests():
+    rg = service()
+    email = "jane.roe@example.org"
+    # allowed and masked: LiteLLM sends ModifiedPayload on, and ingests the masked request with the answer
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body(f"mail {email}")))
+    r = gr_result(j)
+    eq((r["Allowed"], r["Modified"]), (True, True), "masked")
+    masked = json.loads(json.loads(r["ModifiedPayload"])["body"])
+    call_a = hd["x-railgate-request-id"]
+    s, hd, j = proxy(rg, "akto_connector=litellm&ingest_data=true", litellm_envelope(masked, answer_body("ok")))
+    v = json.loads(one_record(rg, hd)["verdicts"])
+    eq(v.get("verdict_call", {}).get("id"), call_a, "masked and sent on: paired")
+    # masked and blocked: the 403 marker carries the request as it came
+    body = chat_body(f"mail {email}. {INJECTION}")
+    s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(body))
+    eq(gr_result(j)["Allowed"], False, "blocked")
+    call_b = hd["x-railgate-request-id"]
+    marker = litellm_envelope(body, {"x-blocked-by": "Akto Proxy", "reason": "x"}, status="403")
+    s, hd, j = proxy(rg, "akto_connector=litellm&ingest_data=true", marker)
+    v = json.loads(one_record(rg, hd)["verdicts"])
+    eq(v.get("verdict_call", {}).get("id"), call_b, "masked and blocked: paired with the marker")
+    eq(rg.stop(), 0, "exit")
+    eq(len(rg.rows()), 2, "two exchanges, two records")
+
+
 def test_pair_window_zero_records_each_call():
     rg = service(settings=f"  guardrail_service:\n    tokens: [{TOKEN}]\n    pair_window: 0\n")
     s, hd, j = proxy(rg, "akto_connector=litellm&guardrails=true", litellm_envelope(chat_body("Hello")))
