@@ -472,23 +472,29 @@ def test_portkey_webhook_before_and_after():
     eq(s, 401, "webhook auth")
 
 
-def test_policy_with_a_remote_guardrail_waits_on_it():
-    from harness import Mock
-    mock = Mock()
-    settings = f"""  guardrail_service:
+def remote_policy_service(mock, name, behaviour, timeout, delay_ms=None, settings_head=""):
+    """A service whose one policy is a webhook guardrail served by the mock (delayed by delay_ms)."""
+    settings = f"""{settings_head}  guardrail_service:
     tokens: [{TOKEN}]
     policies:
-      - guardrail: corp
-        behaviour: mask
+      - guardrail: {name}
+        behaviour: {behaviour}
 """
-    remote = f"""  - guardrail_name: corp
+    headers = f"      headers: {{x-mock-delay-ms: '{delay_ms}'}}\n" if delay_ms else ""
+    remote = f"""  - guardrail_name: {name}
     litellm_params:
       guardrail: webhook
       mode: pre_call
       api_base: http://127.0.0.1:{mock.port}/webhook
-      guardrail_timeout: 2
-"""
-    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+      guardrail_timeout: {timeout}
+{headers}"""
+    return Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+
+
+def test_policy_with_a_remote_guardrail_waits_on_it():
+    from harness import Mock
+    mock = Mock()
+    rg = remote_policy_service(mock, "corp", "mask", 2)
     s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("hello there")))
     eq((s, gr_result(j)["Allowed"]), (200, True), "remote check passes")
     s, hd, j = proxy(rg, "guardrails=true", litellm_envelope(chat_body("this is forbidden")))
@@ -505,21 +511,7 @@ def test_policy_with_a_remote_guardrail_waits_on_it():
 def test_client_leaving_while_a_policy_waits_is_recorded_once():
     from harness import Mock
     mock = Mock()
-    settings = f"""  guardrail_service:
-    tokens: [{TOKEN}]
-    policies:
-      - guardrail: slow
-        behaviour: block
-"""
-    remote = f"""  - guardrail_name: slow
-    litellm_params:
-      guardrail: webhook
-      mode: pre_call
-      api_base: http://127.0.0.1:{mock.port}/webhook
-      guardrail_timeout: 3
-      headers: {{x-mock-delay-ms: '1500'}}
-"""
-    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+    rg = remote_policy_service(mock, "slow", "block", 3, delay_ms=1500)
     try:
         rg.post("/api/http-proxy?guardrails=true", litellm_envelope(chat_body("hello there")),
                 {"Authorization": TOKEN}, timeout=0.3)
@@ -537,22 +529,7 @@ def test_shutdown_while_a_policy_waits_is_recorded_once():
     import threading
     from harness import Mock
     mock = Mock()
-    settings = f"""  shutdown_timeout: 200ms
-  guardrail_service:
-    tokens: [{TOKEN}]
-    policies:
-      - guardrail: slow
-        behaviour: block
-"""
-    remote = f"""  - guardrail_name: slow
-    litellm_params:
-      guardrail: webhook
-      mode: pre_call
-      api_base: http://127.0.0.1:{mock.port}/webhook
-      guardrail_timeout: 5
-      headers: {{x-mock-delay-ms: '3000'}}
-"""
-    rg = Railgate(config(settings=settings) + GUARDRAILS + remote, workers=1)
+    rg = remote_policy_service(mock, "slow", "block", 5, delay_ms=3000, settings_head="  shutdown_timeout: 200ms\n")
     got = {}
 
     def call():
