@@ -16,6 +16,10 @@ CFLAGS  += -std=c11 $(OPT) $(SAN) -Wall -Wextra -Wshadow -Wno-unused-parameter -
 CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
 LDFLAGS += $(SAN)
 LDLIBS  = -lh2o -luv -lcurl -ljansson -lyaml -lsqlite3 -lpcre2-8 -lhs -lssl -lcrypto -lpthread -lm
+# The server's allocator: mimalloc replaces malloc/free for the whole process (jansson, libcurl, SQLite
+# included) when it comes first among the libraries. `make MALLOC=` links glibc's; the ASan build always does
+# (docs/internals/core.md, "Allocator").
+MALLOC  ?= -lmimalloc
 
 LIB_SRC := $(shell find src -name '*.c' ! -path src/main.c | sort)
 # Files under models/ (detector weights) are embedded as rg_model_<name> (see src/core/blob.h).
@@ -32,7 +36,7 @@ MOCK    := $(B)/tests/mockup
 all: $(BIN)
 
 $(BIN): $(B)/src/main.o $(B)/librailgate.a
-	$(CC) $(LDFLAGS) -o $@ $(B)/src/main.o $(B)/librailgate.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(B)/src/main.o $(B)/librailgate.a $(MALLOC) $(LDLIBS)
 
 $(B)/librailgate.a: $(LIB_OBJ)
 	@rm -f $@
@@ -78,7 +82,7 @@ test: check-deps
 	@$(MAKE) --no-print-directory build-tests
 	@B=$(B) RAILGATE=$(BIN) bash tests/run.sh
 
-ASAN_FLAGS = B=build-asan BIN=build-asan/railgate OPT="-O1 -g" \
+ASAN_FLAGS = B=build-asan BIN=build-asan/railgate OPT="-O1 -g" MALLOC= \
 	SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 asan: check-deps

@@ -8,7 +8,7 @@ PKGS=(
   build-essential pkg-config clang libclang-rt-14-dev
   libh2o-dev libuv1-dev libssl-dev libcurl4-openssl-dev
   libjansson-dev libyaml-dev libsqlite3-dev libpcre2-dev libvectorscan-dev
-  libcmocka-dev
+  libcmocka-dev libmimalloc-dev
   curl sqlite3 openssl ca-certificates python3
   nginx-light wrk
 )

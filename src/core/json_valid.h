@@ -21,7 +21,7 @@
 #define RG_JSON_MAX_DEPTH 2048
 
 /* Number of leading bytes of [p, e) that are plain string bytes: ASCII 0x20..0x7F
- * other than '"' and '\\' (8 bytes per step). Shared by the validator and the loader. */
+ * other than '"' and '\\' (16 bytes per step with SSE2, else 8). Shared by the validator, loader and writer. */
 size_t rg_json_plain_run(const char *p, const char *e);
 
 /* The 4 hex digits at p (the caller checked they are there) → *out; 0 if not hex. */
