@@ -2,6 +2,7 @@
 #include "guard/json_js.h"
 
 #include "core/buf.h"
+#include "core/json_load.h"
 #include "guard/js_value.h"
 
 #include <math.h>
@@ -244,8 +245,17 @@ json_t *rg_js_parse(const char *s, size_t n)
     /* a raw NUL byte is never valid JSON; jansson's lexer would stop there */
     if (n == 0 || memchr(s, '\0', n) != NULL)
         return NULL;
+    /*
+     * Our loader first: what it accepts (no duplicate keys, no \u0000, integers within json_int_t) jansson reads
+     * into the same tree (fuzz_json_load), at a fraction of the cost. What it refuses, jansson reads with
+     * JSON.parse's leniencies (last duplicate wins, \u0000 kept, big integers as reals) or refuses too.
+     */
+    rg_json_error_t ferr;
+    json_t *v = rg_json_loadb(s, n, 1, &ferr);
+    if (v != NULL)
+        return rg_js_normalize(v);
     json_error_t err;
-    json_t *v = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    v = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (v == NULL && json_error_code(&err) == json_error_numeric_overflow)
         v = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &err);
     return rg_js_normalize(v);

@@ -609,6 +609,20 @@ static void test_js_parse_and_stringify(void **state)
     v = rg_js_parse(" \"x\" ", 5);
     assert_string_equal(json_string_value(v), "x");
     json_decref(v);
+    /* \u0000 is an ordinary character to JSON.parse (the fast loader refuses it; jansson's reading takes it) */
+    v = rg_js_parse("{\"a\":\"x\\u0000y\"}", 16);
+    assert_non_null(v);
+    assert_int_equal(json_string_length(json_object_get(v, "a")), 3);
+    json_decref(v);
+    /* the same tree whichever loader read it: an object the fast loader takes, and one only jansson takes */
+    const char *once = "{\"k\":[1,2.5,\"s\",true,null],\"n\":{\"m\":-7}}";
+    const char *twice = "{\"k\":0,\"k\":[1,2.5,\"s\",true,null],\"n\":{\"m\":-7}}";
+    json_t *fast = rg_js_parse(once, strlen(once)), *slow = rg_js_parse(twice, strlen(twice));
+    assert_non_null(fast);
+    assert_non_null(slow);
+    assert_true(json_equal(fast, slow));
+    json_decref(fast);
+    json_decref(slow);
     assert_int_equal(rg_js_utf16_length("a\xc3\xa9\xf0\x9f\x98\x80", 7), 4);
 }
 
