@@ -12,6 +12,8 @@
 #      RAILGATE, MOCKUP as in run.sh.
 #      PROFILE_PACK=1: every request carries the guardrail pack of bench/run.sh (x-portkey-config,
 #      bench/lib.sh pack_config); the sanity request must then pass check_pack.
+#      PROFILE_DETECTORS=1: every request carries every in-process detector instead (bench/lib.sh
+#      detect_config, the bench's "all detectors" target); the sanity request must come back 200.
 #      PROFILE_LIBPATH: prepended to railgate's LD_LIBRARY_PATH, e.g. the lib/ dir of a jansson
 #      2.14 built with -O2 -g (Debian ships it stripped, so its static functions show as ???:0x...).
 # Everything is on 127.0.0.1; every process started here is killed on exit.
@@ -31,7 +33,9 @@ for t in wrk curl timeout; do command -v "$t" >/dev/null || { echo "profile: $t 
 [ "$TOOL" = callgrind ] && { command -v valgrind >/dev/null || { echo "profile: valgrind missing" >&2; exit 1; }; }
 
 PACK_ON=${PROFILE_PACK:-0}
-OUT=$ROOT/bench/out/profile-$TOOL$([ "$PACK_ON" = 1 ] && echo -pack)-$(date +%Y%m%d-%H%M%S)
+DET_ON=${PROFILE_DETECTORS:-0}
+[ "$PACK_ON" = 1 ] && [ "$DET_ON" = 1 ] && { echo "profile: PROFILE_PACK or PROFILE_DETECTORS, not both" >&2; exit 2; }
+OUT=$ROOT/bench/out/profile-$TOOL$([ "$PACK_ON" = 1 ] && echo -pack)$([ "$DET_ON" = 1 ] && echo -detectors)-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/railgate-profile.XXXXXX)
 on_cleanup() { cp "$TMP"/*.log "$OUT"/ 2>/dev/null || true; }
@@ -44,6 +48,10 @@ start_mock || { echo "mockup did not start" >&2; exit 1; }
 HDR=()
 if [ "$PACK_ON" = 1 ]; then
     PACK=$(pack_config)
+    HDR=(-H "x-portkey-config: $PACK")
+    write_lua "$OUT/chat.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PACK]==]"
+elif [ "$DET_ON" = 1 ]; then
+    PACK=$(RAILGATE_BIN=$RAILGATE detect_config)
     HDR=(-H "x-portkey-config: $PACK")
     write_lua "$OUT/chat.lua" "$BODY" "wrk.headers[\"x-portkey-config\"] = [==[$PACK]==]"
 else
@@ -62,6 +70,9 @@ code=$(curl -s --noproxy '*' -m 30 -o "$OUT/sanity.json" -w '%{http_code}' "${HD
 echo "sanity: HTTP $code"
 if [ "$PACK_ON" = 1 ]; then
     check_pack "$OUT/sanity.json" "$code" pass || { echo "profile: the pack did not pass; not profiling" >&2; exit 1; }
+elif [ "$DET_ON" = 1 ]; then
+    [ "$code" = 200 ] && grep -q '"hook_results"' "$OUT/sanity.json" ||
+        { echo "profile: the detectors did not pass (HTTP $code); not profiling" >&2; exit 1; }
 fi
 
 if [ "$TOOL" = callgrind ]; then

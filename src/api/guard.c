@@ -89,6 +89,7 @@ struct rg_guard_state {
     int stream_guardrails_only; /* the stream guard runs YAML guardrails only */
     char *verdicts;         /* results as recorded (and as spliced into answers) */
     int dirty;              /* results changed since verdicts was made */
+    int secrets_found;      /* a request-phase railgate.secrets check found something (rg_guard_secrets_found) */
     int resp_changed;       /* after hooks replaced or transformed the answer */
     rg_record_t *held;      /* the record, waiting for background runs */
     h2o_linklist_t link;    /* in the worker's list of detached states */
@@ -268,6 +269,8 @@ static void append_results(rg_guard_state_t *g, int which, rg_phase_run_t *r)
     const char *s = rg_phase_results_json(r, &n);
     rg_jw_t *w = &g->results[which];
     g->have[which] = 1;
+    if (which == 0 && rg_phase_outcome(r)->secrets_found)
+        g->secrets_found = 1;
     if (s == NULL)
         w->oom = 1;
     else if (n > 0) {
@@ -1217,30 +1220,9 @@ void rg_guard_ingest(rg_exchange_t *ex, int status)
 
 /* ---- records and teardown ----------------------------------------------------- */
 
-int rg_guard_found(rg_exchange_t *ex, const char *check_id)
+int rg_guard_secrets_found(rg_exchange_t *ex)
 {
-    rg_guard_state_t *g = ex->guard;
-    const char *s = g ? rg_jw_cstr(&g->results[0]) : NULL;
-    if (s == NULL)
-        return 0;
-    char needle[96];
-    int n = snprintf(needle, sizeof(needle), "\"id\":\"%s\"", check_id);
-    if (n <= 0 || (size_t)n >= sizeof(needle) || memmem(s, g->results[0].len, needle, (size_t)n) == NULL)
-        return 0; /* the common case: the check did not run; no tree is built */
-    json_t *tree = rg_results_tree(s, g->results[0].len);
-    int found = 0;
-    size_t i, k;
-    json_t *h, *c;
-    json_array_foreach(tree, i, h) {
-        json_array_foreach(json_object_get(h, "checks"), k, c) {
-            const char *id = json_string_value(json_object_get(c, "id"));
-            json_t *f = json_object_get(json_object_get(c, "data"), "found");
-            if (id && strcmp(id, check_id) == 0 && json_is_integer(f) && json_integer_value(f) > 0)
-                found = 1;
-        }
-    }
-    json_decref(tree);
-    return found;
+    return ex->guard != NULL && ex->guard->secrets_found;
 }
 
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)

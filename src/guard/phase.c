@@ -456,6 +456,10 @@ static void finish_hook(rg_phase_run_t *r, const rg_hook_t *h)
             if (checks->len)
                 rg_jw_raw(checks, ",", 1);
             check_write(checks, c, s);
+            if (!r->out.secrets_found && strcmp(c->id, "railgate.secrets") == 0) {
+                json_t *f = json_object_get(res->data, "found");
+                r->out.secrets_found = json_is_integer(f) && json_integer_value(f) > 0;
+            }
         }
         for (size_t i = 0; r->slots && i < h->n_checks; i++) {
             rg_check_result_clear(&r->slots[i].res, r->slots[i].text.n);
@@ -700,12 +704,12 @@ json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase
     rg_phase_run_t *r = sel ? rg_phase_new(&a) : NULL;
     free(sel);
     if (r == NULL) {
-        *out = (rg_phase_outcome_t){0, 0, 0};
+        *out = (rg_phase_outcome_t){0};
         return json_array();
     }
     if (!rg_phase_go(r, NULL, NULL)) { /* an io that answers later: not for this synchronous form */
         rg_phase_free(r);
-        *out = (rg_phase_outcome_t){0, 0, 0};
+        *out = (rg_phase_outcome_t){0};
         return json_array();
     }
     json_t *results = json_incref(rg_phase_results(r));
