@@ -2,6 +2,9 @@
 
 #include "core/json_valid.h"
 
+#include <math.h>
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,13 +81,68 @@ static void string(out_t *o, const char *s, size_t n)
     putc1(o, '"');
 }
 
-/* jansson's real format: %.17g, a dot or exponent always present, exponent without '+' or leading zeros */
+/*
+ * A real as the shortest decimal that reads back as the same double (what JavaScript prints, and what
+ * jansson's JSON_REAL_PRECISION would need a guess for): a guard score of 0.0259 stays "0.0259", a temperature
+ * of 0.7 "0.7", where %.17g writes 0.025899999999999999 and 0.69999999999999996. jansson's other rules stay: a
+ * dot or an exponent is always present (3.0), the exponent has no '+' and no leading zeros (1e-05 → 1e-5).
+ *
+ * Fast path for 1e-4 <= |v| < 1e15 (%g's fixed-point range): the first k <= 9 for which m = round(|v| * 10^k)
+ * satisfies m / 10^k == |v| exactly. m and 10^k are exact doubles and IEEE division rounds correctly, so the
+ * quotient is the double nearest to the decimal m * 10^-k, which is what any correct strtod reads from it. Else
+ * %.15g, %.16g, %.17g, the first that strtod reads back (%.17g always does).
+ */
+static int real_fixed(double v, char *buf)
+{
+    static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    double a = v < 0 ? -v : v;
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    for (int k = 0; k < 10; k++) {
+        double m = nearbyint(a * p10[k]);
+        if (m >= 9007199254740992.0) /* 2^53: beyond it m is not exact */
+            return 0;
+        if (m / p10[k] != a)
+            continue;
+        uint64_t u = (uint64_t)m, ip = u / (uint64_t)p10[k], fp = u % (uint64_t)p10[k];
+        char tmp[24];
+        int n = 0, t = 0;
+        if (v < 0)
+            buf[n++] = '-';
+        do
+            tmp[t++] = (char)('0' + ip % 10);
+        while ((ip /= 10) != 0);
+        while (t > 0)
+            buf[n++] = tmp[--t];
+        buf[n++] = '.';
+        if (k == 0) {
+            buf[n++] = '0';
+        } else {
+            for (int d = k - 1; d >= 0; d--, fp /= 10)
+                buf[n + d] = (char)('0' + fp % 10);
+            n += k;
+        }
+        buf[n] = '\0';
+        return n;
+    }
+    return 0;
+}
+
 static void real(out_t *o, double v)
 {
     char buf[64];
-    int n = snprintf(buf, sizeof(buf), "%.17g", v);
-    if (n < 0 || (size_t)n >= sizeof(buf) - 3)
+    int n = real_fixed(v, buf);
+    if (n > 0) {
+        put(o, buf, (size_t)n);
         return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, sizeof(buf), "%.*g", prec, v);
+        if (n < 0 || (size_t)n >= sizeof(buf) - 3)
+            return;
+        if (prec == 17 || strtod(buf, NULL) == v)
+            break;
+    }
     if (strspn(buf, "0123456789-") == (size_t)n) {
         memcpy(buf + n, ".0", 3);
         n += 2;

@@ -8,8 +8,12 @@
  * json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY): keys in insertion order,
  * '"', '\\' and control characters escaped as jansson does (\b \f \n \r \t,
  * else \u00XX), other characters as UTF-8, integers with %lld, reals with
- * 17 significant digits and a ".0" or exponent kept so they read back as
- * reals. Differential-fuzzed against json_dumps (tests/fuzz/fuzz_json_dump.c).
+ * a ".0" or exponent kept so they read back as reals. One difference, on
+ * purpose: a real is the shortest decimal that reads back as the same double
+ * (0.7, where jansson's %.17g writes 0.69999999999999996), as JavaScript
+ * prints it. Differential-fuzzed against json_dumps
+ * (tests/fuzz/fuzz_json_dump.c): the same bytes for trees without reals, the
+ * same tree read back for every tree.
  */
 #ifndef RG_JSON_DUMP_H
 #define RG_JSON_DUMP_H
