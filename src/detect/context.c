@@ -21,20 +21,24 @@ static int word_here(const char *s, size_t i, size_t to, const char *w)
     return 1;
 }
 
-/* One pass over the window: at each word start, only the words with that first letter are compared. */
+/* One pass over the window: at each word start, only the words with that first letter are compared. A byte
+ * that starts no word (in either case) costs one table load: windows are short, so the table is made per call. */
 static int any_word(const char *s, size_t from, size_t to, const char *const *words)
 {
-    unsigned char first[256 / 8] = {0};
+    unsigned char first[256];
+    memset(first, 0, sizeof(first));
     for (size_t k = 0; words[k]; k++) {
         unsigned char c = (unsigned char)words[k][0];
-        first[c >> 3] |= (unsigned char)(1u << (c & 7));
+        first[c] = 1;
+        if (c >= 'a' && c <= 'z')
+            first[c - 0x20] = 1;
     }
     for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (!first[c] || (i > 0 && is_letter((unsigned char)s[i - 1])))
+            continue;
         if (c >= 'A' && c <= 'Z')
             c |= 0x20;
-        if (!(first[c >> 3] & (1u << (c & 7))) || (i > 0 && is_letter((unsigned char)s[i - 1])))
-            continue;
         for (size_t k = 0; words[k]; k++)
             if ((unsigned char)words[k][0] == c && word_here(s, i, to, words[k]))
                 return 1;

@@ -5,13 +5,28 @@
 #include <emmintrin.h>
 #endif
 
+#ifdef __SSE2__
+/* 0xFF in each lane of v that holds an ASCII digit: '0'..'9' moved to -128..-119 by one add, then one signed
+ * compare (every other byte lands at -118 or above). */
+static inline __m128i digit_lanes(__m128i v)
+{
+    return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+}
+#endif
+
 size_t rg_digit_next(const char *s, size_t len, size_t i)
 {
 #ifdef __SSE2__
-    const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
-    while (i + 16 <= len) { /* signed compares: bytes >= 0x80 are negative, never digits */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        int bits = _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
+    while (i + 64 <= len) { /* prose has few digits: 64 bytes a step, then the 16 that hold the first */
+        const __m128i *p = (const __m128i *)(const void *)(s + i);
+        __m128i d0 = digit_lanes(_mm_loadu_si128(p)), d1 = digit_lanes(_mm_loadu_si128(p + 1));
+        __m128i d2 = digit_lanes(_mm_loadu_si128(p + 2)), d3 = digit_lanes(_mm_loadu_si128(p + 3));
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(d0, d1), _mm_or_si128(d2, d3))) != 0)
+            break;
+        i += 64;
+    }
+    while (i + 16 <= len) {
+        int bits = _mm_movemask_epi8(digit_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
         if (bits != 0)
             return i + (size_t)__builtin_ctz((unsigned)bits);
         i += 16;
