@@ -177,6 +177,9 @@ void rg_ec_free(void *p)
 
 /* ---- masking ---------------------------------------------------------------- */
 
+/* 1 for ASCII letters and digits */
+static const unsigned char ascii_alnum[256] = {['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1};
+
 static int is_alnum_ascii(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
 /* Bytes of the well-formed UTF-8 character at s[i] (RFC 3629: no overlong forms, surrogates or code points
@@ -215,7 +218,7 @@ static size_t mask_into(char *m, const char *s, size_t len)
 {
     size_t alnum = 0, i = 0;
     for (; i < len && (unsigned char)s[i] < 0x80; i++) /* ASCII, the common case: one pass to count */
-        alnum += is_alnum_ascii((unsigned char)s[i]);
+        alnum += ascii_alnum[(unsigned char)s[i]];
     int ascii = i == len;
     for (; i < len;) {
         size_t w = utf8_char(s, len, i);
@@ -225,9 +228,13 @@ static size_t mask_into(char *m, const char *s, size_t len)
     size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0; /* cards, SSNs, phones, IBANs keep their last four */
     size_t mask_n = alnum > keep ? alnum - keep : 0, seen = 0, o = 0;
     if (ascii) {
-        for (i = 0; i < len; i++)
-            m[o++] = is_alnum_ascii((unsigned char)s[i]) && seen++ < mask_n ? '*' : s[i];
-        return o;
+        for (i = 0; i < len && seen < mask_n; i++) {
+            unsigned char w = ascii_alnum[(unsigned char)s[i]];
+            m[i] = w ? '*' : s[i];
+            seen += w;
+        }
+        memcpy(m + i, s + i, len - i); /* the kept tail */
+        return len;
     }
     for (i = 0; i < len;) {
         size_t w = utf8_char(s, len, i);
