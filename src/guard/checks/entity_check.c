@@ -47,7 +47,7 @@ static int ec_json_make(ec_t *ec)
 {
     ec->action_json = json_string_nocheck(action_names[ec->action]);
     int bad = ec->action_json == NULL;
-    for (size_t t = 0; ec->ops->types[t] && t < RG_DETECTOR_TYPES_MAX; t++)
+    for (size_t t = 0; t < RG_DETECTOR_TYPES_MAX && ec->ops->types[t]; t++)
         bad |= (ec->type_json[t] = json_string(ec->ops->types[t])) == NULL;
     for (size_t i = 0; i < SMALL_INTS; i++)
         bad |= (ec->small[i] = json_integer((json_int_t)i)) == NULL;
@@ -303,6 +303,8 @@ static uint64_t hash_value(unsigned type, const char *s, size_t len)
 /* The number for (type, value): the one it already has, else the next. 0 on out of memory. */
 static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
 {
+    if (nm->cap == 0)
+        memset(nm->next, 0, sizeof(nm->next));
     if (nm->used * 2 >= nm->cap) {
         size_t cap = nm->cap ? nm->cap * 2 : 64;
         slot_t *v = calloc(cap, sizeof(*v));
@@ -335,6 +337,7 @@ static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
 
 typedef struct {
     json_t *list;
+    uint64_t seen; /* types with a count: counts[t] is set only for those (a run that finds nothing zeroes none) */
     size_t counts[RG_DETECTOR_TYPES_MAX];
     size_t found;
     int truncated;
@@ -439,6 +442,10 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
         } else {
             rep->truncated = 1;
         }
+        if (!(rep->seen & ((uint64_t)1 << sp->type))) {
+            rep->seen |= (uint64_t)1 << sp->type;
+            rep->counts[sp->type] = 0;
+        }
         rep->counts[sp->type]++;
         rep->found++;
         if (rc == 0 && ec->action != ACT_DETECT) {
@@ -467,8 +474,14 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     const ec_t *ec = compiled;
     const rg_guard_text_t *text = env->text;
     size_t n = text ? text->n : 0;
-    report_t rep = {.list = NULL}; /* made at the first finding */
-    names_t nm = {0};
+    report_t rep;
+    names_t nm;
+    rep.list = NULL; /* made at the first finding */
+    rep.found = 0;
+    rep.truncated = 0;
+    rep.seen = 0;
+    nm.v = NULL; /* the table and its counters are set up at the first placeholder */
+    nm.cap = nm.used = 0;
     rg_entities_t e = {0};
     char **parts = NULL;
     size_t *lens = NULL;
@@ -536,7 +549,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         data = json_object();
         json_t *counts = json_object();
         for (size_t t = 0; counts && ec->ops->types[t]; t++)
-            if (rep.counts[t])
+            if (rep.seen & ((uint64_t)1 << t))
                 json_object_set_new_nocheck(counts, ec->ops->types[t], int_json(ec, rep.counts[t]));
         if (data != NULL) {
             json_object_set_nocheck(data, "action", ec->action_json);
