@@ -147,7 +147,9 @@ static void test_digit_next(void **st)
 static void test_context(void **st)
 {
     (void)st;
-    static const char *const w[] = {"tel", "phone", "driver's license", NULL};
+    static const char *const words[] = {"tel", "phone", "driver's license", NULL};
+    rg_context_words_t cw, *w = &cw;
+    rg_context_words_init(&cw, words);
     const char *s = "Tel: 555 0100";
     assert_true(rg_context_before(s, 5, 32, w));
     s = "the hotel 555 0100";
