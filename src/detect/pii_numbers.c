@@ -53,6 +53,14 @@ static const char *const license_words[] = {"driver's license", "drivers license
                                             "driver's licence", "driving licence", "dl", "license no",
                                             "license number", "license #", "licence no", "licence number", NULL};
 
+#define WORDS_FIT(l) _Static_assert(sizeof(l) / sizeof(l[0]) - 1 <= RG_CONTEXT_WORDS_MAX, #l " is too long")
+WORDS_FIT(phone_before);
+WORDS_FIT(phone_after);
+WORDS_FIT(ssn_words);
+WORDS_FIT(version_words);
+WORDS_FIT(birth_words);
+WORDS_FIT(license_words);
+
 /* The lists made ready for rg_context_*, once per process. */
 static rg_context_words_t cw_phone_before, cw_phone_after, cw_ssn, cw_version, cw_birth, cw_license;
 static pthread_once_t cw_once = PTHREAD_ONCE_INIT;
