@@ -14,7 +14,8 @@
 
 #include <stdint.h>
 
-/* A word list (at most RG_CONTEXT_WORDS_MAX, NULL-terminated, lower case) made ready for the scans: per byte
+/* A word list (NULL-terminated, lower case, at most RG_CONTEXT_WORDS_MAX: words past it are ignored, so callers
+ * check their static lists at compile time) made ready for the scans: per byte
  * value, the words that start with it in either case. Made once (rg_context_words_init), read-only after. */
 #define RG_CONTEXT_WORDS_MAX 32
 typedef struct rg_context_words {
