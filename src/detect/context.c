@@ -21,35 +21,41 @@ static int word_here(const char *s, size_t i, size_t to, const char *w)
     return 1;
 }
 
-/* One pass over the window: at each word start, only the words with that first letter are compared. */
-static int any_word(const char *s, size_t from, size_t to, const char *const *words)
+void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
 {
-    unsigned char first[256 / 8] = {0};
-    for (size_t k = 0; words[k]; k++) {
+    memset(cw, 0, sizeof(*cw));
+    cw->words = words;
+    for (size_t k = 0; words[k] && k < RG_CONTEXT_WORDS_MAX; k++) {
         unsigned char c = (unsigned char)words[k][0];
-        first[c >> 3] |= (unsigned char)(1u << (c & 7));
+        cw->start[c] |= (uint32_t)1 << k;
+        if (c >= 'a' && c <= 'z')
+            cw->start[c - 0x20] |= (uint32_t)1 << k;
     }
+}
+
+/* One pass over the window: a byte that starts no word costs one table load; at a word start only the words
+ * with that first letter are compared. */
+static int any_word(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
+{
     for (size_t i = from; i < to; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z')
-            c |= 0x20;
-        if (!(first[c >> 3] & (1u << (c & 7))) || (i > 0 && is_letter((unsigned char)s[i - 1])))
+        uint32_t m = cw->start[(unsigned char)s[i]];
+        if (m == 0 || (i > 0 && is_letter((unsigned char)s[i - 1])))
             continue;
-        for (size_t k = 0; words[k]; k++)
-            if ((unsigned char)words[k][0] == c && word_here(s, i, to, words[k]))
+        for (; m != 0; m &= m - 1)
+            if (word_here(s, i, to, cw->words[__builtin_ctz(m)]))
                 return 1;
     }
     return 0;
 }
 
-int rg_context_before(const char *s, size_t at, size_t window, const char *const *words)
+int rg_context_before(const char *s, size_t at, size_t window, const rg_context_words_t *cw)
 {
-    return any_word(s, at > window ? at - window : 0, at, words);
+    return any_word(s, at > window ? at - window : 0, at, cw);
 }
 
-int rg_context_after(const char *s, size_t len, size_t at, size_t window, const char *const *words)
+int rg_context_after(const char *s, size_t len, size_t at, size_t window, const rg_context_words_t *cw)
 {
     if (at > len)
         return 0;
-    return any_word(s, at, len - at > window ? at + window : len, words);
+    return any_word(s, at, len - at > window ? at + window : len, cw);
 }

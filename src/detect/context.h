@@ -12,9 +12,23 @@
 
 #include <stddef.h>
 
-/* 1 when one of words (NULL-terminated) starts within the `window` bytes before `at`. */
-int rg_context_before(const char *s, size_t at, size_t window, const char *const *words);
-/* 1 when one of words starts within the `window` bytes from `at` on. */
-int rg_context_after(const char *s, size_t len, size_t at, size_t window, const char *const *words);
+#include <stdint.h>
+
+/* A word list (NULL-terminated, lower case, at most RG_CONTEXT_WORDS_MAX: words past it are ignored, so callers
+ * check their static lists at compile time) made ready for the scans: per byte
+ * value, the words that start with it in either case. Made once (rg_context_words_init), read-only after. */
+#define RG_CONTEXT_WORDS_MAX 32
+typedef struct rg_context_words {
+    const char *const *words;
+    uint32_t start[256]; /* bit k: words[k] starts with this byte */
+} rg_context_words_t;
+
+void rg_context_words_init(rg_context_words_t *cw, const char *const *words);
+
+/* 1 when one of the words starts within the `window` bytes before `at`. */
+int rg_context_before(const char *s, size_t at, size_t window, const rg_context_words_t *cw);
+
+/* 1 when one of the words starts within the `window` bytes from `at` on. */
+int rg_context_after(const char *s, size_t len, size_t at, size_t window, const rg_context_words_t *cw);
 
 #endif

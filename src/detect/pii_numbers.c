@@ -6,8 +6,8 @@
 #include "detect/pii.h"
 #include "detect/pii_validate.h"
 
+#include <pthread.h>
 #include <string.h>
-#include <strings.h>
 
 #define MAX_GROUPS 16 /* a cluster has at most this many digit groups; more start a new cluster */
 #define MAX_SEP 3     /* separator bytes between two groups of one cluster */
@@ -16,6 +16,7 @@
 typedef struct {
     uint32_t a, b; /* the digits [a, b) */
     char sep[MAX_SEP + 1]; /* what is between the previous group and this one ("" for the first) */
+    unsigned char seplen;  /* strlen(sep) */
     int ext; /* an extension (after x / ext) that ends a phone number */
 } group_t;
 
@@ -52,6 +53,28 @@ static const char *const license_words[] = {"driver's license", "drivers license
                                             "driver's licence", "driving licence", "dl", "license no",
                                             "license number", "license #", "licence no", "licence number", NULL};
 
+#define WORDS_FIT(l) _Static_assert(sizeof(l) / sizeof(l[0]) - 1 <= RG_CONTEXT_WORDS_MAX, #l " is too long")
+WORDS_FIT(phone_before);
+WORDS_FIT(phone_after);
+WORDS_FIT(ssn_words);
+WORDS_FIT(version_words);
+WORDS_FIT(birth_words);
+WORDS_FIT(license_words);
+
+/* The lists made ready for rg_context_*, once per process. */
+static rg_context_words_t cw_phone_before, cw_phone_after, cw_ssn, cw_version, cw_birth, cw_license;
+static pthread_once_t cw_once = PTHREAD_ONCE_INIT;
+
+static void cw_init(void)
+{
+    rg_context_words_init(&cw_phone_before, phone_before);
+    rg_context_words_init(&cw_phone_after, phone_after);
+    rg_context_words_init(&cw_ssn, ssn_words);
+    rg_context_words_init(&cw_version, version_words);
+    rg_context_words_init(&cw_birth, birth_words);
+    rg_context_words_init(&cw_license, license_words);
+}
+
 static int is_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 /* A date of birth through the digit group at a: a valid date starting there or at the month name just before
@@ -71,7 +94,7 @@ static void birth_date(num_t *n, size_t a)
         return;
     if (!rg_pii_date_at(s, n->len, start, &end) || (end < n->len && is_alnum((unsigned char)s[end])))
         return;
-    if (rg_context_before(s, start, 40, birth_words))
+    if (rg_context_before(s, start, 40, &cw_birth))
         add(n, start, end, RG_PII_DATE_OF_BIRTH);
 }
 
@@ -85,7 +108,7 @@ static size_t license(num_t *n, size_t a)
         t0--;
     while (t1 < n->len && t1 - t0 <= 16 && (is_alnum((unsigned char)s[t1]) || s[t1] == '-'))
         digits += is_digit((unsigned char)s[t1++]);
-    if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, license_words)) {
+    if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, &cw_license)) {
         add(n, t0, t1, RG_PII_US_DRIVER_LICENSE);
         return t1;
     }
@@ -100,7 +123,7 @@ static size_t extension_at(const char *s, size_t len, size_t i)
         k++;
     if (k < len && (s[k] == 'x' || s[k] == 'X'))
         k++;
-    else if (k + 3 <= len && strncasecmp(s + k, "ext", 3) == 0)
+    else if (k + 3 <= len && (s[k] | 0x20) == 'e' && (s[k + 1] | 0x20) == 'x' && (s[k + 2] | 0x20) == 't')
         k += 3 + (k + 3 < len && s[k + 3] == '.');
     else
         return 0;
@@ -123,6 +146,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
 {
     size_t n = 0, p = i;
     g[0].sep[0] = '\0';
+    g[0].seplen = 0;
     for (;;) {
         size_t e = p;
         while (e < len && is_digit((unsigned char)s[e]))
@@ -137,8 +161,10 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
         while (q < len && q - e < MAX_SEP && group_sep(s[q]))
             q++;
         if (q > e && q < len && is_digit((unsigned char)s[q])) {
-            memcpy(g[n].sep, s + e, q - e);
+            for (size_t k = 0; k < q - e; k++) /* at most MAX_SEP bytes */
+                g[n].sep[k] = s[e + k];
             g[n].sep[q - e] = '\0';
+            g[n].seplen = (unsigned char)(q - e);
             p = q;
             continue;
         }
@@ -152,6 +178,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
                 g[n].b = (uint32_t)xe;
                 g[n].ext = 1;
                 g[n].sep[0] = '\0';
+                g[n].seplen = 0;
                 n++;
             }
         }
@@ -163,7 +190,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
 static int same_sep(const group_t *g, size_t i, size_t j, const char *allowed)
 {
     for (size_t k = i + 1; k <= j; k++) {
-        if (strlen(g[k].sep) != 1 || strchr(allowed, g[k].sep[0]) == NULL)
+        if (g[k].seplen != 1 || strchr(allowed, g[k].sep[0]) == NULL)
             return 0;
         if (k > i + 1 && g[k].sep[0] != g[i + 1].sep[0])
             return 0;
@@ -214,10 +241,10 @@ static int national(const char *s, const group_t *g, size_t i, size_t j, size_t 
     return j > i && d >= 9 && d <= 11 && s[g[i].a] == '0' && g[i].b - g[i].a > 1 && s[g[i].a + 1] != '0';
 }
 
-static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, size_t start, int plus)
+/* d: the digits in groups i..j */
+static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, size_t d, size_t start, int plus)
 {
     const char *s = n->s;
-    size_t d = digits_in(g, i, j);
     size_t end = g[j].b;
     if (j + 1 < ng && g[j + 1].ext) /* "345-899-3560x4587" */
         end = g[j + 1].b;
@@ -235,7 +262,7 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
                    ? i + 1
                    : i;
     if (j - t == 2 && g[t].b - g[t].a == 3 && g[t + 1].b - g[t + 1].a == 3 && g[j].b - g[j].a == 4 &&
-        s[g[t].a] >= '2' && strchr(" .-", g[j].sep[0]) != NULL && strlen(g[j].sep) == 1) {
+        s[g[t].a] >= '2' && g[j].seplen == 1 && (g[j].sep[0] == ' ' || g[j].sep[0] == '.' || g[j].sep[0] == '-')) {
         add(n, start, end, RG_PII_PHONE);
         return;
     }
@@ -251,8 +278,8 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
             return;
     if (j == i && d > 12)
         return;
-    if (national(s, g, i, j, d) || rg_context_before(s, start, 32, phone_before) ||
-        rg_context_after(s, n->len, end, 12, phone_after))
+    if (national(s, g, i, j, d) || rg_context_before(s, start, 32, &cw_phone_before) ||
+        rg_context_after(s, n->len, end, 12, &cw_phone_after))
         add(n, start, end, RG_PII_PHONE);
 }
 
@@ -265,7 +292,7 @@ static int version_like(const char *s, size_t len, size_t a, size_t b)
         return 1;
     if (a >= 1 && (s[a - 1] | 0x20) == 'v')
         return 1;
-    return rg_context_before(s, a, 12, version_words);
+    return rg_context_before(s, a, 12, &cw_version);
 }
 
 static void candidates(num_t *n, const group_t *g, size_t ng)
@@ -279,13 +306,14 @@ static void candidates(num_t *n, const group_t *g, size_t ng)
         size_t lead = a - (size_t)(paren || plus);
         if (lead > 0 && is_alnum((unsigned char)s[lead - 1]))
             continue; /* glued to a word: "abc123" */
-        if (i > 0 && (paren || plus) && strlen(g[i].sep) > 1)
+        if (i > 0 && (paren || plus) && g[i].seplen > 1)
             lead = a; /* "(" belongs to the separator of a longer run; also try from the digits */
+        size_t d = 0; /* digits in groups i..j */
         for (size_t j = i; j < ng && j < i + MAX_SPAN && !g[j].ext; j++) {
             size_t b = g[j].b;
+            d += g[j].b - g[j].a;
             if (b < len && is_alnum((unsigned char)s[b]) && !(j + 1 < ng && g[j + 1].ext))
                 continue; /* "123abc" (but "555-0132x12" is an extension) */
-            size_t d = digits_in(g, i, j);
             if (WANT(n, RG_PII_IP_ADDRESS) && j - i == 3 && same_sep(g, i, j, ".") && !paren && !plus) {
                 int ok = 1;
                 for (size_t k = i; k <= j; k++)
@@ -297,14 +325,14 @@ static void candidates(num_t *n, const group_t *g, size_t ng)
                 if (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 && g[j].b - g[j].a == 4 &&
                     same_sep(g, i, j, "- ") && rg_pii_ssn(s + a, b - a))
                     add(n, a, b, RG_PII_US_SSN);
-                else if (j == i && d == 9 && rg_pii_ssn(s + a, 9) && rg_context_before(s, a, 40, ssn_words))
+                else if (j == i && d == 9 && rg_pii_ssn(s + a, 9) && rg_context_before(s, a, 40, &cw_ssn))
                     add(n, a, b, RG_PII_US_SSN);
             }
             if (WANT(n, RG_PII_CREDIT_CARD) && d >= 12 && d <= 19 && !paren && !plus && card_groups(g, i, j) &&
                 rg_pii_card(s + a, b - a))
                 add(n, a, b, RG_PII_CREDIT_CARD);
             if (WANT(n, RG_PII_PHONE))
-                phones(n, g, ng, i, j, lead, plus);
+                phones(n, g, ng, i, j, d, lead, plus);
         }
     }
 }
@@ -363,6 +391,7 @@ static size_t ipv6(num_t *n, size_t i)
 
 int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out)
 {
+    (void)pthread_once(&cw_once, cw_init);
     num_t n = {s, len, types, prio, out, 0};
     group_t g[MAX_GROUPS];
     size_t i = rg_digit_next(s, len, 0);

@@ -9,16 +9,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 typedef enum { ACT_DETECT = 0, ACT_REDACT, ACT_MASK } action_t;
 
 static const char *const action_names[] = {"detect", "redact", "mask"};
 
+#define SMALL_INTS 64 /* json integers 0..63 made at compile: part numbers, counts */
+
+/* Everything of data that does not depend on the text is made at compile and shared by every run's data with
+ * json_incref (jansson's reference counts are atomic; a check's data is only read and freed, see check.h). */
 typedef struct {
     const rg_detector_ops_t *ops;
     void *det;
     uint64_t types;
     action_t action;
+    json_t *action_json;                        /* data.action */
+    json_t *type_json[RG_DETECTOR_TYPES_MAX];   /* the type names, for entities[].type */
+    json_t *small[SMALL_INTS];
+    json_t *empty; /* the whole data of a run that found nothing: most runs on prose */
 } ec_t;
+
+static void ec_json_free(ec_t *ec)
+{
+    json_decref(ec->action_json);
+    json_decref(ec->empty);
+    for (size_t t = 0; t < RG_DETECTOR_TYPES_MAX; t++)
+        json_decref(ec->type_json[t]);
+    for (size_t i = 0; i < SMALL_INTS; i++)
+        json_decref(ec->small[i]);
+}
+
+/* The shared JSON values. 0 or -1 (out of memory). */
+static int ec_json_make(ec_t *ec)
+{
+    ec->action_json = json_string_nocheck(action_names[ec->action]);
+    int bad = ec->action_json == NULL;
+    for (size_t t = 0; t < RG_DETECTOR_TYPES_MAX && ec->ops->types[t]; t++)
+        bad |= (ec->type_json[t] = json_string(ec->ops->types[t])) == NULL;
+    for (size_t i = 0; i < SMALL_INTS; i++)
+        bad |= (ec->small[i] = json_integer((json_int_t)i)) == NULL;
+    if (bad)
+        return -1;
+    json_t *e = ec->empty = json_object();
+    return e == NULL || json_object_set_nocheck(e, "action", ec->action_json) != 0 ||
+                   json_object_set_nocheck(e, "found", ec->small[0]) != 0 ||
+                   json_object_set_new_nocheck(e, "entities", json_array()) != 0 ||
+                   json_object_set_new_nocheck(e, "counts", json_object()) != 0
+               ? -1
+               : 0;
+}
+
+/* A json integer: a shared one when small. */
+static json_t *int_json(const ec_t *ec, size_t v)
+{
+    return v < SMALL_INTS ? json_incref(ec->small[v]) : json_integer((json_int_t)v);
+}
 
 static const char *const common_keys[] = {"entities", "action", "redact", "scope", NULL};
 
@@ -102,8 +150,15 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
     ec->ops = ops;
     ec->types = types;
     ec->action = action;
+    if (ec_json_make(ec) != 0) {
+        snprintf(err, errsz, "out of memory");
+        ec_json_free(ec);
+        free(ec);
+        return NULL;
+    }
     ec->det = ops->compile(types, params, err, errsz);
     if (ec->det == NULL) {
+        ec_json_free(ec);
         free(ec);
         return NULL;
     }
@@ -116,10 +171,14 @@ void rg_ec_free(void *p)
     if (ec == NULL)
         return;
     ec->ops->free(ec->det);
+    ec_json_free(ec);
     free(ec);
 }
 
 /* ---- masking ---------------------------------------------------------------- */
+
+/* 1 for ASCII letters and digits */
+static const unsigned char ascii_alnum[256] = {['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1};
 
 static int is_alnum_ascii(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 
@@ -151,24 +210,33 @@ static size_t utf8_char(const char *s, size_t len, size_t i)
     return w;
 }
 
-int rg_ec_mask(rg_buf_t *out, const char *s, size_t len)
+/* The masked form of s[0, len) written to m (room for len bytes: it is never longer), its length returned.
+ * Values of nine letters/digits or more keep their last four, of six or more their last one, shorter ones
+ * nothing. A non-ASCII character counts as a letter; a byte that is not UTF-8 counts as one and never comes out
+ * as itself, so the result is valid UTF-8 whatever s is (excerpts are made with json_stringn_nocheck). */
+static size_t mask_into(char *m, const char *s, size_t len)
 {
-    /* Count what would be masked: values of nine letters/digits or more keep their last four, of six or more
-     * their last one, shorter ones nothing. A non-ASCII character counts as a letter; a byte that is not
-     * UTF-8 counts as one and never comes out as itself (the excerpt must be valid JSON text). The output is
-     * never longer than the input: it is built in one piece and appended once. */
-    size_t alnum = 0;
-    for (size_t i = 0; i < len;) {
+    size_t alnum = 0, i = 0;
+    for (; i < len && (unsigned char)s[i] < 0x80; i++) /* ASCII, the common case: one pass to count */
+        alnum += ascii_alnum[(unsigned char)s[i]];
+    int ascii = i == len;
+    for (; i < len;) {
         size_t w = utf8_char(s, len, i);
         alnum += w != 1 || is_alnum_ascii((unsigned char)s[i]);
         i += w ? w : 1;
     }
     size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0; /* cards, SSNs, phones, IBANs keep their last four */
     size_t mask_n = alnum > keep ? alnum - keep : 0, seen = 0, o = 0;
-    char small[256], *m = len <= sizeof(small) ? small : malloc(len);
-    if (m == NULL)
-        return -1;
-    for (size_t i = 0; i < len;) {
+    if (ascii) {
+        for (i = 0; i < len && seen < mask_n; i++) {
+            unsigned char w = ascii_alnum[(unsigned char)s[i]];
+            m[i] = w ? '*' : s[i];
+            seen += w;
+        }
+        memcpy(m + i, s + i, len - i); /* the kept tail */
+        return len;
+    }
+    for (i = 0; i < len;) {
         size_t w = utf8_char(s, len, i);
         int word = w != 1 || is_alnum_ascii((unsigned char)s[i]);
         if (word && seen++ < mask_n) {
@@ -181,6 +249,16 @@ int rg_ec_mask(rg_buf_t *out, const char *s, size_t len)
         }
         i += w ? w : 1;
     }
+    return o;
+}
+
+int rg_ec_mask(rg_buf_t *out, const char *s, size_t len)
+{
+    /* built in one piece and appended once */
+    char small[256], *m = len <= sizeof(small) ? small : malloc(len);
+    if (m == NULL)
+        return -1;
+    size_t o = mask_into(m, s, len);
     int rc = o == 0 || rg_buf_append(out, m, o) == RG_BUF_OK ? 0 : -1;
     if (m != small)
         free(m);
@@ -225,6 +303,8 @@ static uint64_t hash_value(unsigned type, const char *s, size_t len)
 /* The number for (type, value): the one it already has, else the next. 0 on out of memory. */
 static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
 {
+    if (nm->cap == 0)
+        memset(nm->next, 0, sizeof(nm->next));
     if (nm->used * 2 >= nm->cap) {
         size_t cap = nm->cap ? nm->cap * 2 : 64;
         slot_t *v = calloc(cap, sizeof(*v));
@@ -257,17 +337,31 @@ static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
 
 typedef struct {
     json_t *list;
+    uint64_t seen; /* types with a count: counts[t] is set only for those (a run that finds nothing zeroes none) */
     size_t counts[RG_DETECTOR_TYPES_MAX];
     size_t found;
     int truncated;
 } report_t;
 
-/* Code points in s[from, to): bytes that are not UTF-8 continuation bytes (10xxxxxx), 8 at a time. The 0/1 flags
- * of a word are summed by one multiply into its top byte (a popcount would be a libgcc call on the baseline
- * x86-64 this is built for: 3.3% of the PII + secrets pack's time). */
+/* Code points in s[from, to): bytes that are not UTF-8 continuation bytes (10xxxxxx). SSE2 (baseline x86-64):
+ * 16 bytes a step, the continuation flags summed per byte lane and folded with psadbw before a lane can
+ * overflow; elsewhere 8 at a time, the 0/1 flags of a word summed by one multiply into its top byte (a popcount
+ * would be a libgcc call on the baseline x86-64 this is built for). */
 static size_t cp_count(const char *s, size_t from, size_t to)
 {
     size_t n = to - from, cont = 0, i = from;
+#ifdef __SSE2__
+    const __m128i top2 = _mm_set1_epi8((char)0xC0), cbits = _mm_set1_epi8((char)0x80), zero = _mm_setzero_si128();
+    while (i + 16 <= to) {
+        __m128i acc = zero; /* per lane: continuation bytes seen, at most 255 */
+        for (size_t k = 0; k < 255 && i + 16 <= to; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_and_si128(v, top2), cbits)); /* -(-1) per match */
+        }
+        __m128i sums = _mm_sad_epu8(acc, zero);
+        cont += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
     for (; i + 8 <= to; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
@@ -279,51 +373,96 @@ static size_t cp_count(const char *s, size_t from, size_t to)
     return n - cont;
 }
 
+/* "[TYPE_n]" appended to out (what snprintf would write, without its cost per span). */
+static int placeholder(rg_buf_t *out, const char *type, uint32_t n)
+{
+    char tmp[96], dig[12];
+    size_t tl = strlen(type), d = 0, o = 0;
+    if (tl > sizeof(tmp) - sizeof(dig) - 3)
+        return rg_buf_appendf(out, "[%s_%u]", type, n) == RG_BUF_OK ? 0 : -1;
+    do
+        dig[d++] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    tmp[o++] = '[';
+    memcpy(tmp + o, type, tl);
+    o += tl;
+    tmp[o++] = '_';
+    while (d > 0)
+        tmp[o++] = dig[--d];
+    tmp[o++] = ']';
+    return rg_buf_append(out, tmp, o) == RG_BUF_OK ? 0 : -1;
+}
+
+/* One entry of data.entities. NULL on out of memory. */
+static json_t *finding(const ec_t *ec, unsigned type, size_t part, size_t start, size_t end, const char *ex, size_t exlen)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        return NULL;
+    /* keys are constants and the excerpt is valid UTF-8 by construction (mask_into): no checks needed */
+    if (json_object_set_nocheck(o, "type", ec->type_json[type]) != 0 ||
+        json_object_set_new_nocheck(o, "part", int_json(ec, part)) != 0 ||
+        json_object_set_new_nocheck(o, "start", json_integer((json_int_t)start)) != 0 ||
+        json_object_set_new_nocheck(o, "end", json_integer((json_int_t)end)) != 0 ||
+        json_object_set_new_nocheck(o, "excerpt", json_stringn_nocheck(ex, exlen)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* Records the spans of one part; with redact or mask builds its replacement into *out. 0 or -1. */
 static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, const char *s, size_t len,
                     const rg_entities_t *e, rg_buf_t *out)
 {
     size_t cp = 0, at = 0, last = 0;
-    rg_buf_t ex;
+    char small[256];
     for (size_t i = 0; i < e->n; i++) {
         const rg_entity_t *sp = &e->v[i];
-        cp += cp_count(s, at, sp->start);
-        size_t cp_start = cp;
-        cp += cp_count(s, sp->start, sp->end);
-        at = sp->end;
-        if (rep->found < RG_EC_REPORT_MAX) { /* past it: counted, acted on, not listed */
-            rg_buf_init(&ex, (size_t)(sp->end - sp->start) * 4 + 8);
-            if (rg_ec_mask(&ex, s + sp->start, sp->end - sp->start) != 0) {
-                rg_buf_free(&ex);
+        size_t sl = sp->end - sp->start;
+        int listed = rep->found < RG_EC_REPORT_MAX; /* past it: counted, acted on, not listed */
+        char *m = NULL; /* the masked value: the excerpt, and what the mask action writes */
+        size_t ml = 0;
+        if (listed || ec->action == ACT_MASK) {
+            m = sl <= sizeof(small) ? small : malloc(sl);
+            if (m == NULL)
                 return -1;
-            }
-            json_t *o = json_object();
-            json_object_set_new(o, "type", json_string(ec->ops->types[sp->type]));
-            json_object_set_new(o, "part", json_integer((json_int_t)part));
-            json_object_set_new(o, "start", json_integer((json_int_t)cp_start));
-            json_object_set_new(o, "end", json_integer((json_int_t)cp));
-            json_object_set_new(o, "excerpt", json_stringn(ex.data ? ex.data : "", ex.len));
-            rg_buf_free(&ex);
-            if (json_array_append_new(rep->list, o) != 0)
-                return -1;
+            ml = mask_into(m, s + sp->start, sl);
+        }
+        int rc = 0;
+        if (listed) {
+            cp += cp_count(s, at, sp->start);
+            size_t cp_start = cp;
+            cp += cp_count(s, sp->start, sp->end);
+            at = sp->end;
+            if (rep->list == NULL)
+                rep->list = json_array();
+            json_t *o = rep->list ? finding(ec, sp->type, part, cp_start, cp, m, ml) : NULL;
+            rc = o == NULL || json_array_append_new(rep->list, o) != 0 ? -1 : 0;
         } else {
             rep->truncated = 1;
         }
+        if (!(rep->seen & ((uint64_t)1 << sp->type))) {
+            rep->seen |= (uint64_t)1 << sp->type;
+            rep->counts[sp->type] = 0;
+        }
         rep->counts[sp->type]++;
         rep->found++;
-        if (ec->action == ACT_DETECT)
-            continue;
-        if (rg_buf_append(out, s + last, sp->start - last) != RG_BUF_OK)
-            return -1;
-        if (ec->action == ACT_MASK) {
-            if (rg_ec_mask(out, s + sp->start, sp->end - sp->start) != 0)
-                return -1;
-        } else {
-            uint32_t n = name_for(nm, sp->type, s + sp->start, sp->end - sp->start);
-            if (n == 0 || rg_buf_appendf(out, "[%s_%u]", ec->ops->types[sp->type], n) != RG_BUF_OK)
-                return -1;
+        if (rc == 0 && ec->action != ACT_DETECT) {
+            if (rg_buf_append(out, s + last, sp->start - last) != RG_BUF_OK)
+                rc = -1;
+            else if (ec->action == ACT_MASK)
+                rc = ml == 0 || rg_buf_append(out, m, ml) == RG_BUF_OK ? 0 : -1;
+            else {
+                uint32_t n = name_for(nm, sp->type, s + sp->start, sl);
+                rc = n == 0 ? -1 : placeholder(out, ec->ops->types[sp->type], n);
+            }
+            last = sp->end;
         }
-        last = sp->end;
+        if (m != small)
+            free(m);
+        if (rc != 0)
+            return -1;
     }
     if (ec->action != ACT_DETECT && rg_buf_append(out, s + last, len - last) != RG_BUF_OK)
         return -1;
@@ -335,12 +474,18 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     const ec_t *ec = compiled;
     const rg_guard_text_t *text = env->text;
     size_t n = text ? text->n : 0;
-    report_t rep = {.list = json_array()};
-    names_t nm = {0};
+    report_t rep;
+    names_t nm;
+    rep.list = NULL; /* made at the first finding */
+    rep.found = 0;
+    rep.truncated = 0;
+    rep.seen = 0;
+    nm.v = NULL; /* the table and its counters are set up at the first placeholder */
+    nm.cap = nm.used = 0;
     rg_entities_t e = {0};
     char **parts = NULL;
     size_t *lens = NULL;
-    int failed = rep.list == NULL;
+    int failed = 0;
     if (!failed && ec->action != ACT_DETECT && n > 0) {
         parts = calloc(n, sizeof(*parts));
         lens = calloc(n, sizeof(*lens));
@@ -386,7 +531,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         json_decref(rep.list);
         if (failed == 2) { /* a verdict, not an error: an errored check lets its hook pass, unredacted */
             json_t *data = json_object();
-            json_object_set_new(data, "action", json_string(action_names[ec->action]));
+            json_object_set_nocheck(data, "action", ec->action_json);
             json_object_set_new(data, "refused", json_true());
             json_object_set_new(data, "explanation",
                                 json_string("more findings in one text part than can be redacted safely"));
@@ -397,17 +542,27 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         }
         return;
     }
-    json_t *data = json_object();
-    json_object_set_new(data, "action", json_string(action_names[ec->action]));
-    json_object_set_new(data, "found", json_integer((json_int_t)rep.found));
-    json_object_set_new(data, "entities", rep.list);
-    json_t *counts = json_object();
-    for (size_t t = 0; ec->ops->types[t]; t++)
-        if (rep.counts[t])
-            json_object_set_new(counts, ec->ops->types[t], json_integer((json_int_t)rep.counts[t]));
-    json_object_set_new(data, "counts", counts);
-    if (rep.truncated)
-        json_object_set_new(data, "truncated", json_true());
+    json_t *data;
+    if (rep.found == 0 && !rep.truncated) {
+        data = json_incref(ec->empty);
+    } else {
+        data = json_object();
+        json_t *counts = json_object();
+        for (size_t t = 0; counts && ec->ops->types[t]; t++)
+            if (rep.seen & ((uint64_t)1 << t))
+                json_object_set_new_nocheck(counts, ec->ops->types[t], int_json(ec, rep.counts[t]));
+        if (data != NULL) {
+            json_object_set_nocheck(data, "action", ec->action_json);
+            json_object_set_new_nocheck(data, "found", int_json(ec, rep.found));
+            json_object_set_new_nocheck(data, "entities", rep.list ? rep.list : json_array());
+            json_object_set_new_nocheck(data, "counts", counts);
+            if (rep.truncated)
+                json_object_set_new_nocheck(data, "truncated", json_true());
+        } else {
+            json_decref(rep.list);
+            json_decref(counts);
+        }
+    }
     res->data = data;
     if (ec->action == ACT_DETECT) {
         res->verdict = rep.found == 0;

@@ -1,0 +1,175 @@
+/*
+ * test_entity_check.c — the entity check driver's fast paths: the data shared between runs (a run that finds
+ * nothing, then one that does, then nothing again, on one compiled check), code point offsets past the SIMD
+ * counter's fold (texts over 4 KB of multibyte characters), masking of ASCII and non-UTF-8 values (the
+ * excerpt is stored without a UTF-8 check, so it must be valid whatever the input), the mask action past
+ * the listed findings, and the digit and context scanners the PII detector leans on, against plain loops.
+ */
+#include "text_check.h"
+
+#include "core/buf.h"
+#include "detect/context.h"
+#include "detect/digits.h"
+#include "guard/checks/entity_check.h"
+
+extern const rg_check_ops_t rg_check_rg_pii;
+#define PII (&rg_check_rg_pii)
+
+static void run_one(void *compiled, const char *text, rg_check_result_t *res)
+{
+    rg_text_part_t part = {.s = text, .len = strlen(text)};
+    rg_guard_text_t t = {.parts = &part, .n = 1, .joined = (char *)text, .joined_len = part.len};
+    rg_check_env_t env = {.phase = RG_PHASE_REQUEST, .type = RG_REQ_CHAT, .text = &t};
+    memset(res, 0, sizeof(*res));
+    PII->run(compiled, &env, res);
+}
+
+static char *dump(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER); }
+
+static void test_shared_data(void **st)
+{
+    (void)st;
+    char err[RG_CHECK_ERROR_MAX];
+    void *c = tc_compile(PII, "{}", err);
+    assert_non_null(c);
+    rg_check_result_t a, b, d;
+    run_one(c, "nothing to see", &a);
+    run_one(c, "mail a@x.com and b@y.org, call 415-555-0132", &b);
+    run_one(c, "still nothing", &d);
+    char *sa = dump(a.data), *sb = dump(b.data), *sd = dump(d.data);
+    const char *empty = "{\"action\":\"detect\",\"found\":0,\"entities\":[],\"counts\":{}}";
+    assert_string_equal(sa, empty);
+    assert_string_equal(sd, empty);
+    assert_string_equal(sb, "{\"action\":\"detect\",\"found\":3,\"entities\":["
+                            "{\"type\":\"EMAIL\",\"part\":0,\"start\":5,\"end\":12,\"excerpt\":\"*@*.***\"},"
+                            "{\"type\":\"EMAIL\",\"part\":0,\"start\":17,\"end\":24,\"excerpt\":\"*@*.***\"},"
+                            "{\"type\":\"PHONE\",\"part\":0,\"start\":31,\"end\":43,\"excerpt\":\"***-***-0132\"}],"
+                            "\"counts\":{\"EMAIL\":2,\"PHONE\":1}}");
+    assert_true(a.verdict);
+    assert_false(b.verdict);
+    free(sa);
+    free(sb);
+    free(sd);
+    rg_check_result_clear(&a, 1);
+    rg_check_result_clear(&b, 1);
+    rg_check_result_clear(&d, 1);
+    PII->free(c);
+}
+
+/* Offsets in code points through more than 255 16-byte steps of two-byte characters (the counter's fold). */
+static void test_offsets_long(void **st)
+{
+    (void)st;
+    size_t n = 5000;
+    char *t = malloc(n * 2 * 2 + 64), *p = t;
+    for (size_t i = 0; i < n; i++, p += 2)
+        memcpy(p, "\xC3\xA9", 2);
+    p += sprintf(p, " a@x.com ");
+    for (size_t i = 0; i < n; i++, p += 2)
+        memcpy(p, "\xC3\xA9", 2);
+    sprintf(p, " b@x.com");
+    tc_run_t r;
+    tc_run(&r, PII, "{}", t);
+    json_t *e = json_object_get(r.res.data, "entities");
+    assert_int_equal(json_array_size(e), 2);
+    assert_int_equal(tc_int(json_array_get(e, 0), "start"), (json_int_t)n + 1);
+    assert_int_equal(tc_int(json_array_get(e, 0), "end"), (json_int_t)n + 8);
+    assert_int_equal(tc_int(json_array_get(e, 1), "start"), (json_int_t)(2 * n + 10));
+    assert_int_equal(tc_int(json_array_get(e, 1), "end"), (json_int_t)(2 * n + 17));
+    tc_done(&r);
+    free(t);
+}
+
+static void mask_is(const char *in, size_t len, const char *want)
+{
+    rg_buf_t b;
+    rg_buf_init(&b, 1 << 16);
+    assert_int_equal(rg_ec_mask(&b, in, len), 0);
+    assert_int_equal(b.len, strlen(want));
+    assert_memory_equal(b.data, want, b.len);
+    json_t *j = json_stringn(b.data, b.len); /* the checked constructor: must accept it */
+    assert_non_null(j);
+    json_decref(j);
+    rg_buf_free(&b);
+}
+
+static void test_mask(void **st)
+{
+    (void)st;
+    mask_is("a@x.com", 7, "*@*.***");
+    mask_is("4111 1111 1111 1111", 19, "**** **** **** 1111");
+    mask_is("abcdef", 6, "*****f");
+    mask_is("\xC3\xA9tienne@ex.com", 15, "*******@*x.com");
+    mask_is("ab\xFF\xC3\xA9z", 6, "*****"); /* a stray byte counts as a letter */
+    mask_is("abcdefghi\xFFjk", 12, "********i?jk"); /* and never comes out as itself */
+    mask_is("ab\xED\xA0\x80q", 6, "*****q"); /* a surrogate: three stray bytes */
+    mask_is("x\xF0\x9F\x98\x80y\xE2\x82", 8, "*****");
+}
+
+/* The mask action masks every finding, also past the ones data lists. */
+static void test_mask_many(void **st)
+{
+    (void)st;
+    size_t n = 600;
+    char *text = malloc(n * 24 + 1), *p = text;
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "u%zu@x.com and ", i);
+    tc_run_t r;
+    tc_run(&r, PII, "{\"action\":\"mask\"}", text);
+    assert_true(r.res.verdict);
+    assert_int_equal(tc_int(r.res.data, "found"), (json_int_t)n);
+    assert_int_equal(json_array_size(json_object_get(r.res.data, "entities")), RG_EC_REPORT_MAX);
+    assert_null(memmem(r.res.parts[0], r.res.part_lens[0], "x.com", 5));
+    assert_int_equal(r.res.part_lens[0], strlen(text));
+    tc_done(&r);
+    free(text);
+}
+
+static void test_digit_next(void **st)
+{
+    (void)st;
+    unsigned char buf[300];
+    srand(7);
+    for (int round = 0; round < 2000; round++) {
+        size_t len = (size_t)(rand() % 300);
+        for (size_t i = 0; i < len; i++) { /* mostly non-digits, every byte value */
+            int c = rand() % 256;
+            buf[i] = (unsigned char)(c >= '0' && c <= '9' && rand() % 8 ? 'x' : c);
+        }
+        size_t from = len ? (size_t)(rand() % (int)(len + 1)) : 0;
+        size_t want = from;
+        while (want < len && !(buf[want] >= '0' && buf[want] <= '9'))
+            want++;
+        assert_int_equal(rg_digit_next((const char *)buf, len, from), want);
+    }
+}
+
+static void test_context(void **st)
+{
+    (void)st;
+    static const char *const words[] = {"tel", "phone", "driver's license", NULL};
+    rg_context_words_t cw, *w = &cw;
+    rg_context_words_init(&cw, words);
+    const char *s = "Tel: 555 0100";
+    assert_true(rg_context_before(s, 5, 32, w));
+    s = "the hotel 555 0100";
+    assert_false(rg_context_before(s, 10, 32, w));
+    s = "PHONE 555";
+    assert_true(rg_context_before(s, 6, 32, w));
+    s = "Driver's License D1234567";
+    assert_true(rg_context_before(s, 17, 32, w));
+    s = "driver's licens";
+    assert_false(rg_context_after(s, strlen(s), 0, 32, w)); /* cut by the window's end */
+    s = "x phone";
+    assert_false(rg_context_after(s, strlen(s), 0, 4, w));
+    assert_true(rg_context_after(s, strlen(s), 0, 7, w));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shared_data), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
