@@ -145,6 +145,9 @@ rg_phase_outcome_t rg_cli_run_one(const rg_hook_list_t *before, const rg_hook_li
     static rg_check_io_t *io;
     if (io == NULL)
         io = rg_io_blocking_new(); /* network checks (webhook, log, validUrls, jwt) wait for their answer here */
+    if (results == NULL) /* the verdict only: no tree of the results (eval --speed) */
+        return rg_hooks_run_io_outcome(hooks, phase, type_of(*body, phase), body,
+                                       json_is_object(metadata) ? metadata : NULL, io);
     json_t *arr = rg_hooks_run_io(hooks, 0, phase, type_of(*body, phase), body,
                                   phase == RG_PHASE_REQUEST ? *body : NULL, json_is_object(metadata) ? metadata : NULL,
                                   NULL, NULL, io, &out);

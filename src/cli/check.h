@@ -28,7 +28,8 @@ json_t *rg_cli_load_json(const char *arg, const char *what); /* JSON text or @fi
 /* Portkey's hook config → before/after lists, strictly (unknown checks, bad parameters: -1, lists freed). */
 int rg_cli_compile_hooks(json_t *cfg, rg_hook_list_t *before, rg_hook_list_t *after);
 /* Runs the phase's hooks on one body (blocking I/O for network checks; one thread only); returns the outcome,
- * *results gets {before_request_hooks, after_request_hooks} (new reference); *body may be replaced. */
+ * *results gets {before_request_hooks, after_request_hooks} (new reference); *body may be replaced. With results
+ * NULL, only the outcome: the results are serialized as the gateway does, no tree is built. */
 rg_phase_outcome_t rg_cli_run_one(const rg_hook_list_t *before, const rg_hook_list_t *after, rg_phase_t phase,
                                   json_t **body, json_t **results);
 

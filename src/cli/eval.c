@@ -299,8 +299,11 @@ static int run_all(const opts_t *o, const rg_hook_list_t *before, const rg_hook_
                 fprintf(stderr, "railgate eval: out of memory\n");
                 return -1;
             }
+            /* after the first pass only the verdict is needed: the hooks run as on the gateway, whose results stay
+             * text (a tree of them is built for the outcomes of the first pass only) */
+            int need_tree = pass == 0 && out != NULL;
             int64_t t0 = rg_now_us();
-            rg_phase_outcome_t po = rg_cli_run_one(before, after, o->phase, &body, &results);
+            rg_phase_outcome_t po = rg_cli_run_one(before, after, o->phase, &body, need_tree ? &results : NULL);
             spent += rg_now_us() - t0;
             if (pass == 0 && out != NULL) {
                 out[i].pred = !po.verdict;

@@ -161,5 +161,9 @@ json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, r
 json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
                         json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
                         void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out);
+/* The same for the synchronous hooks only, keeping the outcome: the results are serialized as the gateway does
+ * and dropped, no tree is built (what `railgate eval --speed` times after its first pass). */
+rg_phase_outcome_t rg_hooks_run_io_outcome(const rg_hook_list_t *hooks, rg_phase_t phase, rg_req_type_t type,
+                                           json_t **body, json_t *metadata, rg_check_io_t *io);
 
 #endif

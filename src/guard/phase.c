@@ -681,9 +681,11 @@ json_t *rg_hooks_run(const rg_hook_list_t *hooks, int async, rg_phase_t phase, r
     return rg_hooks_run_io(hooks, async, phase, type, body, request, metadata, header, header_ctx, NULL, out);
 }
 
-json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
+/* rg_hooks_run_io's work; the results as a tree only when `tree` is set, else serialized and left (the gateway's
+ * path: the text goes into the answer and the record, no tree is built). */
+static json_t *run_sync(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
                         json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
-                        void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out)
+                        void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out, int tree)
 {
     const rg_hook_t **sel = calloc(hooks->n ? hooks->n : 1, sizeof(*sel));
     size_t n = 0;
@@ -705,17 +707,37 @@ json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase
     free(sel);
     if (r == NULL) {
         *out = (rg_phase_outcome_t){0};
-        return json_array();
+        return tree ? json_array() : NULL;
     }
     if (!rg_phase_go(r, NULL, NULL)) { /* an io that answers later: not for this synchronous form */
         rg_phase_free(r);
         *out = (rg_phase_outcome_t){0};
-        return json_array();
+        return tree ? json_array() : NULL;
     }
-    json_t *results = json_incref(rg_phase_results(r));
+    json_t *results = NULL;
+    size_t len;
+    if (tree)
+        results = json_incref(rg_phase_results(r));
+    else if (rg_phase_results_json(r, &len) == NULL)
+        r->out.verdict = 0; /* out of memory */
     *out = r->out;
     json_decref(*body);
     *body = json_incref(r->a.body);
     rg_phase_free(r);
     return results;
+}
+
+json_t *rg_hooks_run_io(const rg_hook_list_t *hooks, int async, rg_phase_t phase, rg_req_type_t type, json_t **body,
+                        json_t *request, json_t *metadata, const char *(*header)(void *, const char *, size_t *),
+                        void *header_ctx, rg_check_io_t *io, rg_phase_outcome_t *out)
+{
+    return run_sync(hooks, async, phase, type, body, request, metadata, header, header_ctx, io, out, 1);
+}
+
+rg_phase_outcome_t rg_hooks_run_io_outcome(const rg_hook_list_t *hooks, rg_phase_t phase, rg_req_type_t type,
+                                           json_t **body, json_t *metadata, rg_check_io_t *io)
+{
+    rg_phase_outcome_t out;
+    run_sync(hooks, 0, phase, type, body, phase == RG_PHASE_REQUEST ? *body : NULL, metadata, NULL, NULL, io, &out, 0);
+    return out;
 }
