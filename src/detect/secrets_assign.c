@@ -500,6 +500,8 @@ static void on_keyword(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         if (k == n)
             sec_emit(c, v.a, v.b, T_AWS_SECRET_KEY, PRIO_FORMAT);
     }
+    if (!v.quoted && sec_bare_template(s + v.a, n))
+        return; /* password = pre${DB_PASS}: the text holds a template, not the secret */
     if (sec_value_ok(s + v.a, n, strength))
         sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
 }

@@ -160,6 +160,62 @@ int sec_sequence(const char *s, size_t n)
     return 0;
 }
 
+int sec_counting_filler(const char *s, size_t n)
+{
+    size_t asc = 1;
+    for (size_t i = 1; i < n; i++) {
+        int a = sec_lower((unsigned char)s[i - 1]), b = sec_lower((unsigned char)s[i]);
+        if ((b == a + 1 && (is_digit(a) || is_lower(a))) || (a == '9' && b == '0')) {
+            if (++asc >= SEC_FILLER_RUN)
+                return 1;
+        } else {
+            asc = 1;
+        }
+    }
+    return 0;
+}
+
+static int ident_start(int c) { return is_lower(c) || is_upper(c) || c == '_'; }
+
+/* The length of a well-formed reference starting at v[0] ('$' or '{'), 0 when there is none: ${NAME},
+ * ${NAME:-default} / ${NAME-x} / ${NAME:?err} (a default without braces), $(NAME), {{ expr }} (an
+ * expression of names, dots, pipes, quotes and spaces, no braces inside). */
+static size_t reference_at(const char *v, size_t n)
+{
+    size_t i;
+    if (n >= 4 && v[0] == '$' && (v[1] == '{' || v[1] == '(')) {
+        char close = v[1] == '{' ? '}' : ')';
+        if (!ident_start((unsigned char)v[2]))
+            return 0;
+        for (i = 3; i < n && (SEC_IN(CS_WORD, v[i]) || v[i] == '.'); i++)
+            ;
+        if (i < n && close == '}' && (v[i] == ':' || v[i] == '-' || v[i] == '?' || v[i] == '=')) {
+            while (i < n && v[i] != '}' && v[i] != '{' && v[i] != '$')
+                i++;
+        }
+        return i < n && v[i] == close ? i + 1 : 0;
+    }
+    if (n >= 5 && v[0] == '{' && v[1] == '{') {
+        int name = 0;
+        for (i = 2; i + 1 < n && !(v[i] == '}' && v[i + 1] == '}'); i++) {
+            unsigned char c = (unsigned char)v[i];
+            if (c == '{' || c == '}' || !(SEC_IN(CS_WORD, c) || strchr(" .|'\"()-:", c)))
+                return 0;
+            name |= ident_start(c);
+        }
+        return name && i + 1 < n ? i + 2 : 0;
+    }
+    return 0;
+}
+
+int sec_bare_template(const char *v, size_t n)
+{
+    for (size_t i = 0; i + 3 < n; i++)
+        if ((v[i] == '$' || v[i] == '{') && reference_at(v + i, n - i))
+            return 1;
+    return 0;
+}
+
 /* ---- randomness ----------------------------------------------------------------- */
 
 /* Frequent letter pairs of English text (bit b of row a: the pair a,b), from the letter-pair counts of
@@ -420,7 +476,7 @@ int sec_value_ok(const char *v, size_t n, int strength)
             return 0;
         return !(v[14] >= '1' && v[14] <= '8' && v[14] != '4');
     }
-    if (sec_placeholder(v, n) || dull(v, n))
+    if (sec_placeholder(v, n) || sec_counting_filler(v, n) || dull(v, n))
         return 0;
     /* a dull word with a number: token123, password1 */
     size_t t = n;
@@ -602,7 +658,7 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
         return;
     if (b64_text(s + a, n))
         return;
-    if (sec_placeholder(s + a, n) || !sec_random(c->d->entropy, s + a, n))
+    if (sec_placeholder(s + a, n) || sec_counting_filler(s + a, n) || !sec_random(c->d->entropy, s + a, n))
         return;
     size_t e = b;
     while (e < c->len && e - b < 3 && s[e] == '=')

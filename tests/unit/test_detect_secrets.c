@@ -901,6 +901,36 @@ static void test_check_redact_mask(void **state)
     free(k2);
 }
 
+/* Counting typed on through zero (1234567890123...) in a value no format validated is filler; a full vendor
+ * format with a counting body stays reported (refuse_sequences decides), as does a shorter run. */
+static void test_counting_filler(void **state)
+{
+    (void)state;
+    none("API_TOKEN=tok_1234567890123456abcd");
+    none("SHOP_SECRET = \"zz-01234567890123-Q\"");
+    one("API_TOKEN=tok_1234567890Xq8rZk", "PASSWORD", "tok_1234567890Xq8rZk"); /* a run of 10: kept */
+    one_tok("SLACK_BOT_TOKEN=", "xoxb-123456789012-{A24}", "", "SLACK_TOKEN"); /* a full format: the vendor rule */
+    /* the generic rule: a machine-made run that counts through zero reads as filler */
+    none("value aB3xK9qZ1234567890123wYt5Lm2Pq here");
+    char *k = mk("{A28}"), text[128];
+    snprintf(text, sizeof(text), "value %s here", k);
+    assert_non_null(strstr(found_in(det_all, text), "GENERIC_HIGH_ENTROPY="));
+    free(k);
+}
+
+/* An unquoted value built from a variable (pre${DB_PASS}, {{ .Values.x }}) is a template, not the secret;
+ * quoted values and passwords that merely contain $ or braces are still values. */
+static void test_bare_templates(void **state)
+{
+    (void)state;
+    none("password = abc${DB_PASSWORD}");
+    none("DB_PASS=Xy7${SUFFIX:-dev}\nsecret: pre-{{.Values.db.secret}}\ntoken=$(VAULT_TOKEN)x9");
+    one("password = \"abc${DB_PASSWORD}\"", "PASSWORD", "abc${DB_PASSWORD}"); /* quoted: kept */
+    one("db_pass: P@ss${w0rd]x", "PASSWORD", "P@ss${w0rd]x");    /* no well-formed reference */
+    one("password = Xy7$DBq9{z}", "PASSWORD", "Xy7$DBq9{z}");
+    one("password = m{{h}o)p$x}}z9", "PASSWORD", "m{{h}o)p$x}}z9"); /* braces inside {{ }}: not an expression */
+}
+
 static void test_check_parameters(void **state)
 {
     (void)state;
@@ -940,7 +970,8 @@ int main(void)
         cmocka_unit_test(test_check_parameters),  cmocka_unit_test(test_named_uuids),
         cmocka_unit_test(test_sequences),          cmocka_unit_test(test_vendor_names),
         cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
-        cmocka_unit_test(test_generic_camel_path),
+        cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
+        cmocka_unit_test(test_bare_templates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
