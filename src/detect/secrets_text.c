@@ -807,18 +807,6 @@ __attribute__((target("avx2"))) static uint64_t token_mask_avx2(const char *s)
 }
 #endif
 
-static uint64_t (*token_mask)(const char *s) = token_mask_scalar;
-
-void sec_text_init(void)
-{
-#ifdef __SSE2__
-    token_mask = token_mask_sse2;
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx2"))
-        token_mask = token_mask_avx2;
-#endif
-}
 
 static uint64_t below(unsigned b) { return b >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << b) - 1; }
 
@@ -859,9 +847,17 @@ static size_t block_runs(pass_t *p, size_t i, uint64_t m, size_t carry, size_t r
     return i + 64;
 }
 
-/* Bit i set when bits i-k+1 .. i of m are all set (runs of k ending at i inside this word); k <= 64. */
-static uint64_t runs_of(uint64_t m, unsigned k)
+/* Bit i set when bits i-k+1 .. i of m are all set (runs of k ending at i inside this word); k <= 64. Runs of
+ * 16 to 32 (the default min_length 20) take five shifts without a loop. */
+static inline uint64_t runs_of(uint64_t m, unsigned k)
 {
+    if (k >= 16 && k <= 32) {
+        m &= m << 1;
+        m &= m << 2;
+        m &= m << 4;
+        m &= m << 8; /* runs of 16 */
+        return k > 16 ? m & (m << (k - 16)) : m;
+    }
     unsigned have = 1;
     while (have * 2 <= k) {
         m &= m << have;
@@ -872,9 +868,79 @@ static uint64_t runs_of(uint64_t m, unsigned k)
     return m;
 }
 
+/* Where the block scan of a text stands: the run carried in from the blocks before (carry characters from
+ * run_start). */
+typedef struct {
+    size_t i, carry, run_start;
+    int tail; /* a run of minrun may be in the tail (or the carried run ends the text): scan it byte-wise */
+} blocks_t;
+
+/* 64 bytes at a time: a mask of token characters tells whether a run of minrun can be there (inside the
+ * block, or the run carried from the blocks before plus this block's first ones). Only then the exact
+ * scan, from the start of that run. Prose rarely has a run of 20, so most blocks cost a mask. One copy per
+ * mask function, so that the mask is inlined (its tables stay in registers across blocks). */
+#define BLOCKS_FN(NAME, ATTR, MASK)                                                                              \
+    ATTR static void NAME(pass_t *p, blocks_t *st)                                                               \
+    {                                                                                                            \
+        const char *s = p->c->s;                                                                                 \
+        size_t len = p->c->len, i = st->i, carry = st->carry, run_start = st->run_start;                         \
+        const unsigned k = (unsigned)p->minrun;                                                                  \
+        while (i + 64 <= len && !p->c->oom) {                                                                    \
+            uint64_t m = MASK(s + i);                                                                            \
+            if (m == ~(uint64_t)0) {                                                                             \
+                if (carry == 0)                                                                                  \
+                    run_start = i;                                                                               \
+                carry += 64;                                                                                     \
+                i += 64;                                                                                         \
+                continue;                                                                                        \
+            }                                                                                                    \
+            size_t first = (size_t)__builtin_ctzll(~m);                                                          \
+            uint64_t inside = k <= 64 ? runs_of(m, k) : 0;                                                       \
+            if (inside == 0 && carry + first < k) {                                                              \
+                carry = (size_t)__builtin_clzll(~m);                                                             \
+                run_start = i + 64 - carry;                                                                      \
+                i += 64;                                                                                         \
+                continue;                                                                                        \
+            }                                                                                                    \
+            i = block_runs(p, i, m, carry, run_start);                                                           \
+            carry = 0;                                                                                           \
+        }                                                                                                        \
+        st->i = i, st->carry = carry, st->run_start = run_start;                                                 \
+        /* the tail (under 64 bytes): its mask from a copy padded with non-token bytes */                        \
+        size_t rest = len - i;                                                                                   \
+        st->tail = rest > 0 || carry > 0;                                                                        \
+        if (rest > 0 && k <= 64 && !p->c->oom) {                                                                 \
+            char pad[64] = {0};                                                                                  \
+            memcpy(pad, s + i, rest);                                                                            \
+            uint64_t m = MASK(pad);                                                                              \
+            size_t first = (size_t)__builtin_ctzll(~m);                                                          \
+            st->tail = runs_of(m, k) != 0 || carry + first >= k;                                                \
+        }                                                                                                        \
+    }
+
+BLOCKS_FN(blocks_scalar, , token_mask_scalar)
+#ifdef __SSE2__
+BLOCKS_FN(blocks_sse2, , token_mask_sse2)
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+BLOCKS_FN(blocks_avx2, __attribute__((target("avx2"))), token_mask_avx2)
+#endif
+
+static void (*blocks)(pass_t *p, blocks_t *st) = blocks_scalar;
+
+void sec_text_init(void)
+{
+#ifdef __SSE2__
+    blocks = blocks_sse2;
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2"))
+        blocks = blocks_avx2;
+#endif
+}
+
 void sec_tokens_pass(sec_ctx_t *c)
 {
-    const char *s = c->s;
     size_t len = c->len;
     unsigned fmin = sec_run_min(c);
     pass_t p = {c, 0, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
@@ -883,32 +949,10 @@ void sec_tokens_pass(sec_ctx_t *c)
     p.minrun = p.generic ? c->d->min_length : fmin;
     if (p.formats && p.minrun > fmin)
         p.minrun = fmin;
-    /* 64 bytes at a time: a mask of token characters tells whether a run of minrun can be there (inside the
-     * block, or the run carried from the blocks before plus this block's first ones). Only then the exact
-     * scalar scan, from the start of that run. Prose rarely has a run of 20, so most blocks cost a mask. */
-    size_t i = 0, carry = 0, run_start = 0;
-    while (i + 64 <= len && !c->oom) {
-        uint64_t m = token_mask(s + i);
-        if (m == ~(uint64_t)0) {
-            if (carry == 0)
-                run_start = i;
-            carry += 64;
-            i += 64;
-            continue;
-        }
-        size_t first = (size_t)__builtin_ctzll(~m);
-        uint64_t inside = p.minrun <= 64 ? runs_of(m, (unsigned)p.minrun) : 0;
-        if (inside == 0 && carry + first < p.minrun) {
-            carry = (size_t)__builtin_clzll(~m);
-            run_start = i + 64 - carry;
-            i += 64;
-            continue;
-        }
-        i = block_runs(&p, i, m, carry, run_start);
-        carry = 0;
-    }
-    if (!c->oom)
-        runs_in(&p, carry ? run_start : i, len);
+    blocks_t st = {0, 0, 0, 0};
+    blocks(&p, &st);
+    if (!c->oom && st.tail)
+        runs_in(&p, st.carry ? st.run_start : st.i, len);
 }
 
 /* Words of labels, prompts and messages (password: "Enter your password"), and the names of credentials. */
