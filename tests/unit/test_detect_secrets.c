@@ -931,6 +931,48 @@ static void test_bare_templates(void **state)
     one("password = m{{h}o)p$x}}z9", "PASSWORD", "m{{h}o)p$x}}z9"); /* braces inside {{ }}: not an expression */
 }
 
+/* Vendor prefixes read from the token pass's runs (secrets_rules.c, SEC_RULE_RUN): at every offset across the
+ * 64-byte blocks, at the start of a run, after '/', '_', '-' inside a longer run, not after a letter or digit;
+ * with only that type chosen (no generic rule, no format without a literal) the pass still runs. */
+static void test_prefixes_in_runs(void **state)
+{
+    (void)state;
+    char *tok = mk("ghp_{A36}"), text[512], want[128];
+    snprintf(want, sizeof(want), "GITHUB_TOKEN=%s", tok);
+    void *d = compile_types("GITHUB_TOKEN", NULL);
+    const char *before[] = {"", "path/to/", "x_", "ci-", "a+"};
+    for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+        for (size_t off = 0; off < 140; off++) {
+            memset(text, ' ', off);
+            for (size_t k = 0; k + 1 < off; k++)
+                if (k % 5 == 2)
+                    text[k] = 'w';
+            snprintf(text + off, sizeof(text) - off, "%s%s%s", before[b], tok, off % 3 ? " end" : "");
+            if (strcmp(found_in(d, text), want) != 0)
+                fail_msg("'%s' at %zu: got %s", before[b], off, found_in(d, text));
+        }
+    snprintf(text, sizeof(text), "x%s and 9%s", tok, tok); /* glued to a letter or digit on the left */
+    assert_string_equal(found_in(d, text), "");
+    rg_detector_secrets.free(d);
+    free(tok);
+    /* the shortest: AKIA + 16 is exactly SEC_RULE_RUN long */
+    tok = mk("AKIA{U16}");
+    snprintf(text, sizeof(text), "id=%s", tok);
+    snprintf(want, sizeof(want), "AWS_ACCESS_KEY=%s", tok);
+    d = compile_types("AWS_ACCESS_KEY", NULL);
+    assert_string_equal(found_in(d, text), want);
+    rg_detector_secrets.free(d);
+    free(tok);
+    /* after a Discord token, whose dotted parts the pass steps over */
+    char *dt = mk("MTA{B21}.{B6}.{B30}");
+    tok = mk("npm_{A36}");
+    snprintf(text, sizeof(text), "%s %s", dt, tok);
+    assert_non_null(strstr(FOUND(text), "DISCORD_TOKEN="));
+    assert_non_null(strstr(FOUND(text), "NPM_TOKEN="));
+    free(dt);
+    free(tok);
+}
+
 static void test_check_parameters(void **state)
 {
     (void)state;
@@ -971,7 +1013,7 @@ int main(void)
         cmocka_unit_test(test_sequences),          cmocka_unit_test(test_vendor_names),
         cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
         cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
-        cmocka_unit_test(test_bare_templates),
+        cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
