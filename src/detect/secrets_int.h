@@ -123,14 +123,6 @@ size_t sec_assign_patterns(sec_pat_t *out, size_t max);
 /* Writes lit with its regex metacharacters escaped into out; its length, 0 when it does not fit. */
 size_t sec_escape(char *out, size_t cap, const char *lit);
 
-/* Vendor prefixes whose prefix and shortest body are SEC_RULE_RUN or more token characters are read from the
- * token pass's runs instead of Vectorscan (secrets_rules.c): sec_run_prefixes looks them up at the places
- * [a, to) of the run [a, e) of token characters (e - a >= SEC_RULE_RUN). sec_run_prefix_types: the types of
- * those rules (valid after the patterns were built). */
-#define SEC_RULE_RUN 20
-void sec_run_prefixes(sec_ctx_t *c, size_t a, size_t e, size_t to);
-uint64_t sec_run_prefix_types(void);
-
 /* ---- text helpers (secrets_text.c) ------------------------------------------ */
 
 double sec_entropy(const char *s, size_t n);

@@ -274,73 +274,10 @@ size_t sec_escape(char *out, size_t cap, const char *lit)
     return o;
 }
 
-/* ---- prefixes read from the token pass's runs -------------------------------------------------------
- *
- * A rule whose prefix and body are all token characters ([A-Za-z0-9+/_-]) can only report a span lying in one
- * run of token characters at least as long as its prefix and shortest body. When that is SEC_RULE_RUN (20) or
- * more, the rule is not in the Vectorscan database: the token pass, which finds such runs from a character
- * mask anyway, hands every run of 20+ to sec_run_prefixes, which looks the prefixes up at each place a span
- * can start (the run's start, or after a non-alphanumeric token character: on_prefix refuses the others). A
- * body read here is the same as after a Vectorscan match (the `lead` characters that the pattern required
- * are part of the shortest body), so the spans are the same; Vectorscan no longer matches some 80 literals
- * on every byte of text. */
-
-static uint8_t in_runs[N_RULES];   /* the rule is read from runs, not from Vectorscan */
-static uint8_t first_rule[256];    /* index + 1 of the first run rule whose prefix starts with this byte */
-static uint8_t next_rule[N_RULES]; /* index + 1 of the next one with the same first byte */
-static uint64_t run_types;
-
-static int token_chars(unsigned cs)
-{
-    for (int ch = 0; ch < 256; ch++)
-        if (SEC_IN(cs, ch) && !SEC_IN(CS_TOKEN, ch))
-            return 0;
-    return 1;
-}
-
-static void run_rules_init(void)
-{
-    _Static_assert(N_RULES < 255, "rule indexes fit a byte");
-    for (size_t i = N_RULES; i-- > 0;) {
-        const prefix_rule_t *r = &rules[i];
-        size_t plen = strlen(r->lit);
-        int ok = plen + r->min >= SEC_RULE_RUN && r->lead <= r->min && token_chars(r->cs);
-        for (size_t k = 0; k < plen && ok; k++)
-            ok = SEC_IN(CS_TOKEN, r->lit[k]);
-        if (!ok)
-            continue;
-        in_runs[i] = 1;
-        run_types |= (uint64_t)1 << r->type;
-        unsigned char f = (unsigned char)r->lit[0];
-        next_rule[i] = first_rule[f];
-        first_rule[f] = (uint8_t)(i + 1);
-    }
-}
-
-uint64_t sec_run_prefix_types(void) { return run_types; }
-
-void sec_run_prefixes(sec_ctx_t *c, size_t a, size_t e, size_t to)
-{
-    const char *s = c->s;
-    for (size_t q = a; q < to && q + SEC_RULE_RUN <= e && !c->oom; q++) {
-        if (q > a && SEC_ALNUM(s[q - 1]))
-            continue;
-        for (unsigned k = first_rule[(unsigned char)s[q]]; k != 0; k = next_rule[k - 1]) {
-            const prefix_rule_t *r = &rules[k - 1];
-            size_t plen = strlen(r->lit);
-            if (q + plen + r->min <= e && memcmp(s + q, r->lit, plen) == 0 && sec_want(c, r->type))
-                on_prefix(c, q, q + plen + r->lead, k - 1);
-        }
-    }
-}
-
 size_t sec_rules_patterns(sec_pat_t *out, size_t max)
 {
-    run_rules_init();
     size_t n = 0;
     for (size_t i = 0; i < N_RULES && n < max; i++) {
-        if (in_runs[i])
-            continue;
         const prefix_rule_t *r = &rules[i];
         sec_pat_t *p = &out[n];
         size_t o = sec_escape(p->expr, sizeof(p->expr), r->lit);

@@ -717,42 +717,17 @@ static const uint8_t tokc[256] = {
 
 typedef struct {
     sec_ctx_t *c;
-    size_t minrun;   /* the shortest run looked at: min(rules_run, formats_run) */
-    size_t rule_run; /* runs this long are searched for vendor prefixes (SEC_RULE_RUN; -1: no such type chosen) */
-    size_t fmt_run;  /* runs this long go to the formats without a literal and the generic rule */
+    size_t minrun;
     int generic, formats;
 } pass_t;
-
-/* The vendor prefixes in the runs of [a, end) (the parts of a Discord token the pass steps over). */
-static void prefixes_in(pass_t *p, size_t a, size_t end)
-{
-    const char *s = p->c->s;
-    while (a < end) {
-        while (a < end && !tokc[(unsigned char)s[a]])
-            a++;
-        size_t e = a;
-        while (e < p->c->len && tokc[(unsigned char)s[e]])
-            e++;
-        if (e > a && e - a >= p->rule_run) /* starts before end: the pass goes on from end */
-            sec_run_prefixes(p->c, a, e, e < end ? e : end);
-        a = e;
-    }
-}
 
 /* One run [a, e) of at least minrun token characters; returns where the scan goes on. */
 static size_t one_run(pass_t *p, size_t a, size_t e)
 {
-    if (e - a >= p->rule_run)
-        sec_run_prefixes(p->c, a, e, e);
-    if (e - a < p->fmt_run)
-        return e;
     if (p->formats) {
         size_t end = sec_run_formats(p->c, a, e);
-        if (end) {
-            if (p->rule_run != (size_t)-1)
-                prefixes_in(p, e, end);
+        if (end)
             return end;
-        }
     }
     if (p->generic && e - a >= p->c->d->min_length)
         generic_run(p->c, a, e);
@@ -968,17 +943,12 @@ void sec_tokens_pass(sec_ctx_t *c)
 {
     size_t len = c->len;
     unsigned fmin = sec_run_min(c);
-    pass_t p = {c, 0, (size_t)-1, (size_t)-1, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
-    if (c->d->types & sec_run_prefix_types())
-        p.rule_run = SEC_RULE_RUN;
-    if (p.generic || p.formats) {
-        p.fmt_run = p.generic ? c->d->min_length : fmin;
-        if (p.formats && p.fmt_run > fmin)
-            p.fmt_run = fmin;
-    }
-    p.minrun = p.rule_run < p.fmt_run ? p.rule_run : p.fmt_run;
-    if (p.minrun == (size_t)-1)
+    pass_t p = {c, 0, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
+    if (!p.generic && !p.formats)
         return;
+    p.minrun = p.generic ? c->d->min_length : fmin;
+    if (p.formats && p.minrun > fmin)
+        p.minrun = fmin;
     blocks_t st = {0, 0, 0, 0};
     blocks(&p, &st);
     if (!c->oom && st.tail)
