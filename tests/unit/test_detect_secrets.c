@@ -931,9 +931,9 @@ static void test_bare_templates(void **state)
     one("password = m{{h}o)p$x}}z9", "PASSWORD", "m{{h}o)p$x}}z9"); /* braces inside {{ }}: not an expression */
 }
 
-/* Vendor prefixes read from the token pass's runs (secrets_rules.c, SEC_RULE_RUN): at every offset across the
- * 64-byte blocks, at the start of a run, after '/', '_', '-' inside a longer run, not after a letter or digit;
- * with only that type chosen (no generic rule, no format without a literal) the pass still runs. */
+/* Vendor prefixes inside runs of token characters: at every offset across the 64-byte blocks of the token
+ * pass, at the start of a run, after '/', '_', '-', '+' inside a longer run, not after a letter or digit;
+ * with only that type chosen; and the pass going on after a Discord token, whose dotted parts it steps over. */
 static void test_prefixes_in_runs(void **state)
 {
     (void)state;
