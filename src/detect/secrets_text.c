@@ -949,6 +949,8 @@ void sec_tokens_pass(sec_ctx_t *c)
     p.minrun = p.generic ? c->d->min_length : fmin;
     if (p.formats && p.minrun > fmin)
         p.minrun = fmin;
+    if (len < p.minrun)
+        return; /* no run that long fits */
     blocks_t st = {0, 0, 0, 0};
     blocks(&p, &st);
     if (!c->oom && st.tail)
