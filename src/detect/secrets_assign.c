@@ -500,6 +500,8 @@ static void on_keyword(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         if (k == n)
             sec_emit(c, v.a, v.b, T_AWS_SECRET_KEY, PRIO_FORMAT);
     }
+    if (!v.quoted && sec_bare_template(s + v.a, n))
+        return; /* password = pre${DB_PASS}: the text holds a template, not the secret */
     if (sec_value_ok(s + v.a, n, strength))
         sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
 }
@@ -648,6 +650,12 @@ static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 
 /* ---- scheme://user:password@host ------------------------------------------------------------- */
 
+/* Bytes that end a URL's authority (user:password@host): white space and controls, / ? # quotes, brackets. */
+static const uint8_t url_stop[256] = {
+    [0 ... ' '] = 1, ['/'] = 1, ['?'] = 1, ['#'] = 1, ['"'] = 1, ['\''] = 1, ['`'] = 1, ['<'] = 1, ['>'] = 1,
+    ['\\'] = 1, ['('] = 1, [')'] = 1, ['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1,
+};
+
 static void on_url(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 {
     (void)arg;
@@ -658,7 +666,7 @@ static void on_url(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     size_t u = end, e = u, at = 0, colon = 0;
     while (e < len && e - u < 512) {
         unsigned char ch = (unsigned char)s[e];
-        if (ch <= ' ' || strchr("/?#\"'`<>\\()[]{}", ch))
+        if (url_stop[ch])
             break;
         if (ch == '@')
             at = e;

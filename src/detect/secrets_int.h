@@ -134,6 +134,13 @@ int sec_placeholder(const char *s, size_t n);
 /* A counting run of 8 (12345678, abcdefgh): how test fixtures fake a key in its full format. Reported by
  * default (the key has the real format); refused by sec_emit when the refuse_sequences parameter is set. */
 int sec_sequence(const char *s, size_t n);
+/* Counting typed on through zero (1234567890123...): an ascending run of SEC_FILLER_RUN where a digit run may
+ * go on from 9 to 0. Filler in a value that no format validated (context values, the generic rule); a full
+ * vendor format with such a body (xoxb-123456789012-...) stays sec_sequence's. */
+int sec_counting_filler(const char *s, size_t n);
+/* An unquoted value built from a variable: a well-formed ${NAME} / ${NAME:-default} / $(NAME) / {{ expr }}
+ * anywhere in it (pre${DB_PASS}, {{ .Values.db }}-x). The text then holds a template, not the secret. */
+int sec_bare_template(const char *v, size_t n);
 /* A machine-made random string: at least two of lower/upper/digit, entropy over the threshold, frequent
  * character-class changes, few common English letter pairs, not a name of short parts (SOME_NAME_X). */
 int sec_random(double threshold, const char *s, size_t n);

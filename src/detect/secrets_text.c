@@ -160,6 +160,62 @@ int sec_sequence(const char *s, size_t n)
     return 0;
 }
 
+int sec_counting_filler(const char *s, size_t n)
+{
+    size_t asc = 1;
+    for (size_t i = 1; i < n; i++) {
+        int a = sec_lower((unsigned char)s[i - 1]), b = sec_lower((unsigned char)s[i]);
+        if ((b == a + 1 && (is_digit(a) || is_lower(a))) || (a == '9' && b == '0')) {
+            if (++asc >= SEC_FILLER_RUN)
+                return 1;
+        } else {
+            asc = 1;
+        }
+    }
+    return 0;
+}
+
+static int ident_start(int c) { return is_lower(c) || is_upper(c) || c == '_'; }
+
+/* The length of a well-formed reference starting at v[0] ('$' or '{'), 0 when there is none: ${NAME},
+ * ${NAME:-default} / ${NAME-x} / ${NAME:?err} (a default without braces), $(NAME), {{ expr }} (an
+ * expression of names, dots, pipes, quotes and spaces, no braces inside). */
+static size_t reference_at(const char *v, size_t n)
+{
+    size_t i;
+    if (n >= 4 && v[0] == '$' && (v[1] == '{' || v[1] == '(')) {
+        char close = v[1] == '{' ? '}' : ')';
+        if (!ident_start((unsigned char)v[2]))
+            return 0;
+        for (i = 3; i < n && (SEC_IN(CS_WORD, v[i]) || v[i] == '.'); i++)
+            ;
+        if (i < n && close == '}' && (v[i] == ':' || v[i] == '-' || v[i] == '?' || v[i] == '=')) {
+            while (i < n && v[i] != '}' && v[i] != '{' && v[i] != '$')
+                i++;
+        }
+        return i < n && v[i] == close ? i + 1 : 0;
+    }
+    if (n >= 5 && v[0] == '{' && v[1] == '{') {
+        int name = 0;
+        for (i = 2; i + 1 < n && !(v[i] == '}' && v[i + 1] == '}'); i++) {
+            unsigned char c = (unsigned char)v[i];
+            if (c == '{' || c == '}' || !(SEC_IN(CS_WORD, c) || strchr(" .|'\"()-:", c)))
+                return 0;
+            name |= ident_start(c);
+        }
+        return name && i + 1 < n ? i + 2 : 0;
+    }
+    return 0;
+}
+
+int sec_bare_template(const char *v, size_t n)
+{
+    for (size_t i = 0; i + 3 < n; i++)
+        if ((v[i] == '$' || v[i] == '{') && reference_at(v + i, n - i))
+            return 1;
+    return 0;
+}
+
 /* ---- randomness ----------------------------------------------------------------- */
 
 /* Frequent letter pairs of English text (bit b of row a: the pair a,b), from the letter-pair counts of
@@ -420,7 +476,7 @@ int sec_value_ok(const char *v, size_t n, int strength)
             return 0;
         return !(v[14] >= '1' && v[14] <= '8' && v[14] != '4');
     }
-    if (sec_placeholder(v, n) || dull(v, n))
+    if (sec_placeholder(v, n) || sec_counting_filler(v, n) || dull(v, n))
         return 0;
     /* a dull word with a number: token123, password1 */
     size_t t = n;
@@ -602,7 +658,7 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
         return;
     if (b64_text(s + a, n))
         return;
-    if (sec_placeholder(s + a, n) || !sec_random(c->d->entropy, s + a, n))
+    if (sec_placeholder(s + a, n) || sec_counting_filler(s + a, n) || !sec_random(c->d->entropy, s + a, n))
         return;
     size_t e = b;
     while (e < c->len && e - b < 3 && s[e] == '=')
@@ -751,18 +807,6 @@ __attribute__((target("avx2"))) static uint64_t token_mask_avx2(const char *s)
 }
 #endif
 
-static uint64_t (*token_mask)(const char *s) = token_mask_scalar;
-
-void sec_text_init(void)
-{
-#ifdef __SSE2__
-    token_mask = token_mask_sse2;
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx2"))
-        token_mask = token_mask_avx2;
-#endif
-}
 
 static uint64_t below(unsigned b) { return b >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << b) - 1; }
 
@@ -803,9 +847,17 @@ static size_t block_runs(pass_t *p, size_t i, uint64_t m, size_t carry, size_t r
     return i + 64;
 }
 
-/* Bit i set when bits i-k+1 .. i of m are all set (runs of k ending at i inside this word); k <= 64. */
-static uint64_t runs_of(uint64_t m, unsigned k)
+/* Bit i set when bits i-k+1 .. i of m are all set (runs of k ending at i inside this word); k <= 64. Runs of
+ * 16 to 32 (the default min_length 20) take five shifts without a loop. */
+static inline uint64_t runs_of(uint64_t m, unsigned k)
 {
+    if (k >= 16 && k <= 32) {
+        m &= m << 1;
+        m &= m << 2;
+        m &= m << 4;
+        m &= m << 8; /* runs of 16 */
+        return k > 16 ? m & (m << (k - 16)) : m;
+    }
     unsigned have = 1;
     while (have * 2 <= k) {
         m &= m << have;
@@ -816,9 +868,79 @@ static uint64_t runs_of(uint64_t m, unsigned k)
     return m;
 }
 
+/* Where the block scan of a text stands: the run carried in from the blocks before (carry characters from
+ * run_start). */
+typedef struct {
+    size_t i, carry, run_start;
+    int tail; /* a run of minrun may be in the tail (or the carried run ends the text): scan it byte-wise */
+} blocks_t;
+
+/* 64 bytes at a time: a mask of token characters tells whether a run of minrun can be there (inside the
+ * block, or the run carried from the blocks before plus this block's first ones). Only then the exact
+ * scan, from the start of that run. Prose rarely has a run of 20, so most blocks cost a mask. One copy per
+ * mask function, so that the mask is inlined (its tables stay in registers across blocks). */
+#define BLOCKS_FN(NAME, ATTR, MASK)                                                                              \
+    ATTR static void NAME(pass_t *p, blocks_t *st)                                                               \
+    {                                                                                                            \
+        const char *s = p->c->s;                                                                                 \
+        size_t len = p->c->len, i = st->i, carry = st->carry, run_start = st->run_start;                         \
+        const unsigned k = (unsigned)p->minrun;                                                                  \
+        while (i + 64 <= len && !p->c->oom) {                                                                    \
+            uint64_t m = MASK(s + i);                                                                            \
+            if (m == ~(uint64_t)0) {                                                                             \
+                if (carry == 0)                                                                                  \
+                    run_start = i;                                                                               \
+                carry += 64;                                                                                     \
+                i += 64;                                                                                         \
+                continue;                                                                                        \
+            }                                                                                                    \
+            size_t first = (size_t)__builtin_ctzll(~m);                                                          \
+            uint64_t inside = k <= 64 ? runs_of(m, k) : 0;                                                       \
+            if (inside == 0 && carry + first < k) {                                                              \
+                carry = (size_t)__builtin_clzll(~m);                                                             \
+                run_start = i + 64 - carry;                                                                      \
+                i += 64;                                                                                         \
+                continue;                                                                                        \
+            }                                                                                                    \
+            i = block_runs(p, i, m, carry, run_start);                                                           \
+            carry = 0;                                                                                           \
+        }                                                                                                        \
+        st->i = i, st->carry = carry, st->run_start = run_start;                                                 \
+        /* the tail (under 64 bytes): its mask from a copy padded with non-token bytes */                        \
+        size_t rest = len - i;                                                                                   \
+        st->tail = rest > 0 || carry > 0;                                                                        \
+        if (rest > 0 && k <= 64 && !p->c->oom) {                                                                 \
+            char pad[64] = {0};                                                                                  \
+            memcpy(pad, s + i, rest);                                                                            \
+            uint64_t m = MASK(pad);                                                                              \
+            size_t first = (size_t)__builtin_ctzll(~m);                                                          \
+            st->tail = runs_of(m, k) != 0 || carry + first >= k;                                                \
+        }                                                                                                        \
+    }
+
+BLOCKS_FN(blocks_scalar, , token_mask_scalar)
+#ifdef __SSE2__
+BLOCKS_FN(blocks_sse2, , token_mask_sse2)
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+BLOCKS_FN(blocks_avx2, __attribute__((target("avx2"))), token_mask_avx2)
+#endif
+
+static void (*blocks)(pass_t *p, blocks_t *st) = blocks_scalar;
+
+void sec_text_init(void)
+{
+#ifdef __SSE2__
+    blocks = blocks_sse2;
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2"))
+        blocks = blocks_avx2;
+#endif
+}
+
 void sec_tokens_pass(sec_ctx_t *c)
 {
-    const char *s = c->s;
     size_t len = c->len;
     unsigned fmin = sec_run_min(c);
     pass_t p = {c, 0, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
@@ -827,32 +949,12 @@ void sec_tokens_pass(sec_ctx_t *c)
     p.minrun = p.generic ? c->d->min_length : fmin;
     if (p.formats && p.minrun > fmin)
         p.minrun = fmin;
-    /* 64 bytes at a time: a mask of token characters tells whether a run of minrun can be there (inside the
-     * block, or the run carried from the blocks before plus this block's first ones). Only then the exact
-     * scalar scan, from the start of that run. Prose rarely has a run of 20, so most blocks cost a mask. */
-    size_t i = 0, carry = 0, run_start = 0;
-    while (i + 64 <= len && !c->oom) {
-        uint64_t m = token_mask(s + i);
-        if (m == ~(uint64_t)0) {
-            if (carry == 0)
-                run_start = i;
-            carry += 64;
-            i += 64;
-            continue;
-        }
-        size_t first = (size_t)__builtin_ctzll(~m);
-        uint64_t inside = p.minrun <= 64 ? runs_of(m, (unsigned)p.minrun) : 0;
-        if (inside == 0 && carry + first < p.minrun) {
-            carry = (size_t)__builtin_clzll(~m);
-            run_start = i + 64 - carry;
-            i += 64;
-            continue;
-        }
-        i = block_runs(&p, i, m, carry, run_start);
-        carry = 0;
-    }
-    if (!c->oom)
-        runs_in(&p, carry ? run_start : i, len);
+    if (len < p.minrun)
+        return; /* no run that long fits */
+    blocks_t st = {0, 0, 0, 0};
+    blocks(&p, &st);
+    if (!c->oom && st.tail)
+        runs_in(&p, st.carry ? st.run_start : st.i, len);
 }
 
 /* Words of labels, prompts and messages (password: "Enter your password"), and the names of credentials. */

@@ -901,6 +901,78 @@ static void test_check_redact_mask(void **state)
     free(k2);
 }
 
+/* Counting typed on through zero (1234567890123...) in a value no format validated is filler; a full vendor
+ * format with a counting body stays reported (refuse_sequences decides), as does a shorter run. */
+static void test_counting_filler(void **state)
+{
+    (void)state;
+    none("API_TOKEN=tok_1234567890123456abcd");
+    none("SHOP_SECRET = \"zz-01234567890123-Q\"");
+    one("API_TOKEN=tok_1234567890Xq8rZk", "PASSWORD", "tok_1234567890Xq8rZk"); /* a run of 10: kept */
+    one_tok("SLACK_BOT_TOKEN=", "xoxb-123456789012-{A24}", "", "SLACK_TOKEN"); /* a full format: the vendor rule */
+    /* the generic rule: a machine-made run that counts through zero reads as filler */
+    none("value aB3xK9qZ1234567890123wYt5Lm2Pq here");
+    char *k = mk("{A28}"), text[128];
+    snprintf(text, sizeof(text), "value %s here", k);
+    assert_non_null(strstr(found_in(det_all, text), "GENERIC_HIGH_ENTROPY="));
+    free(k);
+}
+
+/* An unquoted value built from a variable (pre${DB_PASS}, {{ .Values.x }}) is a template, not the secret;
+ * quoted values and passwords that merely contain $ or braces are still values. */
+static void test_bare_templates(void **state)
+{
+    (void)state;
+    none("password = abc${DB_PASSWORD}");
+    none("DB_PASS=Xy7${SUFFIX:-dev}\nsecret: pre-{{.Values.db.secret}}\ntoken=$(VAULT_TOKEN)x9");
+    one("password = \"abc${DB_PASSWORD}\"", "PASSWORD", "abc${DB_PASSWORD}"); /* quoted: kept */
+    one("db_pass: P@ss${w0rd]x", "PASSWORD", "P@ss${w0rd]x");    /* no well-formed reference */
+    one("password = Xy7$DBq9{z}", "PASSWORD", "Xy7$DBq9{z}");
+    one("password = m{{h}o)p$x}}z9", "PASSWORD", "m{{h}o)p$x}}z9"); /* braces inside {{ }}: not an expression */
+}
+
+/* Vendor prefixes inside runs of token characters: at every offset across the 64-byte blocks of the token
+ * pass, at the start of a run, after '/', '_', '-', '+' inside a longer run, not after a letter or digit;
+ * with only that type chosen; and the pass going on after a Discord token, whose dotted parts it steps over. */
+static void test_prefixes_in_runs(void **state)
+{
+    (void)state;
+    char *tok = mk("ghp_{A36}"), text[512], want[128];
+    snprintf(want, sizeof(want), "GITHUB_TOKEN=%s", tok);
+    void *d = compile_types("GITHUB_TOKEN", NULL);
+    const char *before[] = {"", "path/to/", "x_", "ci-", "a+"};
+    for (size_t b = 0; b < sizeof(before) / sizeof(before[0]); b++)
+        for (size_t off = 0; off < 140; off++) {
+            memset(text, ' ', off);
+            for (size_t k = 0; k + 1 < off; k++)
+                if (k % 5 == 2)
+                    text[k] = 'w';
+            snprintf(text + off, sizeof(text) - off, "%s%s%s", before[b], tok, off % 3 ? " end" : "");
+            if (strcmp(found_in(d, text), want) != 0)
+                fail_msg("'%s' at %zu: got %s", before[b], off, found_in(d, text));
+        }
+    snprintf(text, sizeof(text), "x%s and 9%s", tok, tok); /* glued to a letter or digit on the left */
+    assert_string_equal(found_in(d, text), "");
+    rg_detector_secrets.free(d);
+    free(tok);
+    /* the shortest: AKIA + 16 is exactly SEC_RULE_RUN long */
+    tok = mk("AKIA{U16}");
+    snprintf(text, sizeof(text), "id=%s", tok);
+    snprintf(want, sizeof(want), "AWS_ACCESS_KEY=%s", tok);
+    d = compile_types("AWS_ACCESS_KEY", NULL);
+    assert_string_equal(found_in(d, text), want);
+    rg_detector_secrets.free(d);
+    free(tok);
+    /* after a Discord token, whose dotted parts the pass steps over */
+    char *dt = mk("MTA{B21}.{B6}.{B30}");
+    tok = mk("npm_{A36}");
+    snprintf(text, sizeof(text), "%s %s", dt, tok);
+    assert_non_null(strstr(FOUND(text), "DISCORD_TOKEN="));
+    assert_non_null(strstr(FOUND(text), "NPM_TOKEN="));
+    free(dt);
+    free(tok);
+}
+
 static void test_check_parameters(void **state)
 {
     (void)state;
@@ -940,7 +1012,8 @@ int main(void)
         cmocka_unit_test(test_check_parameters),  cmocka_unit_test(test_named_uuids),
         cmocka_unit_test(test_sequences),          cmocka_unit_test(test_vendor_names),
         cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
-        cmocka_unit_test(test_generic_camel_path),
+        cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
+        cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
