@@ -68,6 +68,12 @@ TRAIN_L2 = L2
 AVG_FROM = None         # epoch from which the weights are averaged (None: last iterate)
 EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-synthetic: without)
 BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
+# The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
+# benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
+# that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
+# exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
+OPERATING_THRESHOLD = 0.56
+CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
 SOURCES = {
@@ -923,6 +929,8 @@ def main():
 
     rows = ext + syn + ([] if args.no_dev else dev)
     model = train(rows)
+    lg = lambda p: math.log(p / (1.0 - p))
+    model.bias = f32(model.bias + lg(CHECK_THRESHOLD) - lg(OPERATING_THRESHOLD))
     data = model.to_bytes()
     if args.verify:
         old = open(args.out, "rb").read()
