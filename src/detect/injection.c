@@ -39,7 +39,7 @@ RG_BLOB_DECLARE(prompt_injection);
  *   .  u32 crc32 (zlib's) of every byte before it
  */
 #define PI_MAGIC "RGPI"
-#define PI_FIXED 52u /* version 1; version 2 adds the length exponent */
+#define PI_FIXED 52u /* version 1; version 2 adds the knee and the exponent */
 #define PI_NAME 32u
 
 struct rg_pi_model {
@@ -105,7 +105,7 @@ static int parse(const unsigned char *buf, size_t len, rg_pi_model_t *m, char *e
         snprintf(err, errsz, "model: unsupported configuration in the header");
         return -1;
     }
-    if (len < fixed + 4 || header != fixed + nfam * (PI_NAME + 4)) {
+    if (header != fixed + nfam * (PI_NAME + 4)) {
         snprintf(err, errsz, "model: header size %u does not match %u families", (unsigned)header, (unsigned)nfam);
         return -1;
     }
@@ -393,9 +393,8 @@ static void block_end(scan_t *st)
 /*
  * Bytes p[0..len) at stream offset `off` (blocks are counted over the whole stream). The state lives in locals
  * inside the loop: the weights are int8_t, which may alias anything, so fields of *st would be reloaded after
- * every weight read. `fast` (a constant after inlining: 0, or the smallest n-gram length, 3 or 4) is one of the two
- * configurations with their own loop, character 3- or 4- to 5-grams, word bigrams and 2^18 buckets (the shipped
- * model is 4- to 5-grams), with at least five bytes already in `v`: no length checks per byte, `v` is not
+ * every weight read. `fast` (a constant after inlining) is the shipped configuration, character 4- and 5-grams,
+ * word bigrams and 2^18 buckets, with at least five bytes already in `v`: no length checks per byte, `v` is not
  * masked (each n-gram masks its own bytes), and the bucket shift is a constant (a shift by a register costs
  * more micro-operations than by an immediate on many x86 cores).
  */
@@ -404,7 +403,7 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
 {
     const rg_pi_model_t *m = st->m;
     const int8_t *q = m->q;
-    const unsigned shift = fast ? 64 - 18 : st->shift, cmin = fast ? (unsigned)fast : m->char_min, cmax = fast ? 5 : m->char_max,
+    const unsigned shift = fast ? 64 - 18 : st->shift, cmin = fast ? 4 : m->char_min, cmax = fast ? 5 : m->char_max,
                    wmax = fast ? 2 : m->word_max;
     const size_t bsize = (size_t)1 << m->block_shift;
     uint64_t v = st->v, wh = st->wh, prev_wh = st->prev_wh;
@@ -451,8 +450,6 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
             prev_space = sp;
             if (fast) {
                 v = (v << 8) | c;
-                if (fast == 3)
-                    s += q[(((v & 0xFFFFFF) | 3ull << 56) * GOLD) >> shift];
                 s += q[(((v & 0xFFFFFFFF) | 4ull << 56) * GOLD) >> shift];
                 s += q[(((v & 0xFFFFFFFFFF) | 5ull << 56) * GOLD) >> shift];
             } else {
@@ -466,7 +463,7 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
             }
         }
         if (fast)
-            cnt += (uint32_t)(6 - fast) * (uint32_t)(end - from - skipped);
+            cnt += 2 * (uint32_t)(end - from - skipped);
         st->cur.s += s;
         st->cur.n += cnt;
     }
@@ -483,19 +480,15 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
 static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off)
 {
     const rg_pi_model_t *m = st->m;
-    if ((m->char_min != 3 && m->char_min != 4) || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
+    if (m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
         feed_run(st, p, len, off, 0);
         return;
     }
     size_t i = 0;
     for (; i < len && st->k < 5; i++) /* the first n-grams of the stream, byte by byte */
         feed_run(st, p + i, 1, off + i, 0);
-    if (i < len) {
-        if (m->char_min == 4)
-            feed_run(st, p + i, len - i, off + i, 4);
-        else
-            feed_run(st, p + i, len - i, off + i, 3);
-    }
+    if (i < len)
+        feed_run(st, p + i, len - i, off + i, 1);
 }
 
 /* A word still open at the end of the text. */
