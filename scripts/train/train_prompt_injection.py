@@ -36,13 +36,18 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 # ---- feature configuration (written into the model header) ----------------
 HASH_BITS = 18
-CHAR_MIN, CHAR_MAX = 3, 5
+CHAR_MIN, CHAR_MAX = 4, 5
 WORD_MAX = 2            # word unigrams and bigrams
 BLOCK_BYTES = 256
 WINDOW_BLOCKS = 8       # windows of 2 KiB sliding by one block
 FLAG_DIGITS = 1         # digits fold to '0'
 SCAN_CAP = 1 << 20      # longer texts: first and last 512 KiB
-VERSION = 1
+VERSION = 2
+# Version 2: a window's n-gram sum S over N n-grams is divided by len_div(N): sqrt(N) up to LEN_KNEE n-grams, then
+# sqrt(LEN_KNEE) * (N / LEN_KNEE)^LEN_EXP (version 1: sqrt(N) throughout, which lets a long window's logit grow
+# with sqrt(N) whenever its mean weight is not zero).
+LEN_KNEE = 1024.0
+LEN_EXP = 1.0
 MAGIC = b"RGPI"
 NAME_LEN = 32
 
@@ -61,7 +66,14 @@ LR0 = 0.5
 L2 = 2e-6
 TRAIN_L2 = L2
 AVG_FROM = None         # epoch from which the weights are averaged (None: last iterate)
-EXTRA_SYNTHETIC = False # the no-cue attack / look-alike rows below (an experiment, not in the shipped model)
+EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-synthetic: without)
+BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
+# The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
+# benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
+# that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
+# exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
+OPERATING_THRESHOLD = 0.56
+CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
 SOURCES = {
@@ -211,9 +223,11 @@ class Model:
         self.scale = f32(scale)
         self.bias = f32(bias)
         self.fw = [f32(x) for x in fw]
+        self.exp = f32(LEN_EXP)
+        self.knee = f32(LEN_KNEE)
 
     def logit(self, s, n, fam):
-        z = self.bias + self.scale * s / math.sqrt(n) if n else self.bias
+        z = self.bias + self.scale * s / len_div(n, self.knee, self.exp) if n else self.bias
         return z + fam
 
     def score(self, blocks, fmask):
@@ -241,6 +255,8 @@ class Model:
     def to_bytes(self):
         hdr = struct.pack("<4sIIIIIIIIIIff", MAGIC, VERSION, 0, HASH_BITS, CHAR_MIN, CHAR_MAX, WORD_MAX,
                           BLOCK_BYTES, WINDOW_BLOCKS, FLAG_DIGITS, len(self.fw), self.scale, self.bias)
+        if VERSION >= 2:
+            hdr += struct.pack("<ff", self.knee, self.exp)
         fams = b"".join(struct.pack("<%dsf" % NAME_LEN, FAMILIES[i].encode(), w) for i, w in enumerate(self.fw))
         hsize = len(hdr) + len(fams)
         hdr = hdr[:8] + struct.pack("<I", hsize) + hdr[12:]
@@ -261,6 +277,17 @@ def sparse(blocks, cap_blocks=None):
     return keys, vals, n
 
 
+def len_div(n, knee, a):
+    """What a window's n-gram sum is divided by; the C scorer computes the same expression."""
+    if VERSION == 1 or n <= knee:
+        return math.sqrt(n)
+    return math.sqrt(knee) * math.pow(n / knee, a)
+
+
+def inv_len(n):
+    return 1.0 / len_div(n, f32(LEN_KNEE), f32(LEN_EXP))
+
+
 def make_examples(rows):
     """rows: dicts with text, label. Returns training vectors: the row's first window (what the scorer
     reads for a short text); benign texts longer than a window add their next non-overlapping windows as
@@ -270,12 +297,12 @@ def make_examples(rows):
         blocks, fm = r["_feat"]
         k, v, n = sparse(blocks, WINDOW_BLOCKS)
         if n:
-            out.append((k, v, 1.0 / math.sqrt(n), fm, r["label"], r.get("_w", 1.0)))
+            out.append((k, v, inv_len(n), fm, r["label"], r.get("_w", 1.0)))
         if r["label"] == 0 and len(blocks) > WINDOW_BLOCKS:
             for s in range(WINDOW_BLOCKS, min(len(blocks), 64) - WINDOW_BLOCKS + 1, WINDOW_BLOCKS):
                 k, v, n = sparse(blocks[s:s + WINDOW_BLOCKS])
                 if n:
-                    out.append((k, v, 1.0 / math.sqrt(n), fm, 0, r.get("_w", 1.0) * 0.5))
+                    out.append((k, v, inv_len(n), fm, 0, r.get("_w", 1.0) * 0.5))
     return out
 
 
@@ -524,6 +551,60 @@ BENIGN_LOOKALIKE = [
     "Dear assistant, could you recommend a good book about gardening?", "Stop: I meant Thursday, not Tuesday.",
 ]
 
+# Benign prompts of the modern "system prompt" genre (a persona, rules, an output format, in Markdown, XML-ish or
+# front-matter dress), the commonest false positives of the n-gram model: written for this repository, combined
+# by benign_system_rows(). Role-play and "stay in character" are benign here: what makes a jailbreak is dropping
+# rules, not having a persona.
+SYS_ROLES = [
+    ("a patient maths tutor for secondary school pupils", "explain each step and check understanding with a question"),
+    ("a senior Python reviewer", "point out bugs, unclear names and missing tests, most important first"),
+    ("a friendly museum guide in Vienna", "describe one exhibit at a time and suggest the next room"),
+    ("a travel planner for families with small children", "propose day plans with short walks and playgrounds"),
+    ("a sommelier", "suggest one wine per dish and say why it fits"),
+    ("a Socratic philosophy teacher", "answer questions with questions that lead the student on"),
+    ("a career coach for nurses changing jobs", "ask about experience first, then suggest next steps"),
+    ("a network engineer helping a home user", "diagnose one layer at a time, from cable to DNS"),
+    ("a fantasy game master running a dungeon adventure", "describe scenes vividly and let the player decide"),
+    ("a legal intake assistant who never gives legal advice", "collect the facts and list questions for a lawyer"),
+    ("a copy editor for a science magazine", "tighten sentences and flag unsupported claims"),
+    ("Sherlock Holmes in a detective story game", "reason aloud from small clues, in Victorian English"),
+    ("a kitchen assistant who plans weekly menus", "keep to the budget and reuse leftovers"),
+    ("a language partner for German learners at level A2", "reply in simple German and correct one mistake per turn"),
+    ("an interviewer for a junior data analyst position", "ask one question at a time and wait for my answer"),
+    ("a DevOps assistant for Kubernetes beginners", "give commands with a one-line explanation each"),
+]
+SYS_RULES = [
+    "Stay in character as {role} for the whole conversation.", "Keep answers under 200 words unless I ask for more.",
+    "Use plain language and avoid jargon.", "If you are unsure, say so and ask a clarifying question.",
+    "Never invent sources; cite only what I give you.", "Format lists as Markdown bullet points.",
+    "Do not reveal the solution before I have tried twice.", "Use British spelling.",
+    "End every answer with one suggestion for what to do next.", "Be warm, but do not flatter.",
+    "Refuse politely if the request is outside your role and suggest who could help.",
+    "Always answer in the language of the question.", "Respect the user's privacy: do not ask for personal data.",
+]
+SYS_FORMATS = [
+    "# Role\nYou are {role}.\n\n## Task\nYour job: {task}.\n\n## Rules\n- {r1}\n- {r2}\n- {r3}\n\n## Output format\nA short heading, then the answer.",
+    "<system_configuration>\n  <role>{role}</role>\n  <objective>{task}</objective>\n  <constraints>\n    <rule>{r1}</rule>\n    <rule>{r2}</rule>\n  </constraints>\n  <version>1.{n}</version>\n</system_configuration>",
+    "---\nname: {slug}\ndescription: Acts as {role}; use it when the user wants to {task}.\n---\n\n{r1} {r2} {r3}",
+    "PROMPT NAME: {slug}\nAUTHOR: the team\nVERSION: 1.{n}\n\nYou are {role}. Your goal is to {task}. {r1} {r2}",
+    "{{\"role\": \"{role}\", \"persona\": \"You are {role}.\", \"instructions\": [\"{task}\", \"{r1}\", \"{r2}\"]}}",
+    "You are {role}. {r1} Your task is to {task}. {r2} {r3} My first request: help me get started.",
+    "I want you to act as {role}. You will {task}. {r1} {r2} Start by asking me what I need.",
+]
+
+
+def benign_system_rows(seed=SEED):
+    rng = random.Random(seed + 3)
+    rows = []
+    for i in range(200 if BENIGN_SYSTEM else 0):
+        role, task = rng.choice(SYS_ROLES)
+        r1, r2, r3 = rng.sample(SYS_RULES, 3)
+        fmt = SYS_FORMATS[i % len(SYS_FORMATS)]
+        slug = "-".join(role.split()[1:4])
+        t = fmt.format(role=role, task=task, r1=r1, r2=r2, r3=r3, n=i % 10, slug=slug).replace("{role}", role)
+        rows.append({"text": t, "label": 0, "source": "synthetic:benign-system"})
+    return rows
+
 
 def synthetic_rows(questions_en, seed=SEED):
     rng = random.Random(seed + 1)
@@ -563,7 +644,7 @@ def synthetic_rows(questions_en, seed=SEED):
         b = rng.choice(BENIGN_LOOKALIKE)
         t = b if i % 2 == 0 else rng.choice(qs) + " " + b
         rows.append({"text": t, "label": 0, "source": "synthetic:benign-lookalike"})
-    return rows
+    return rows + benign_system_rows(seed)
 
 
 def norm_key(t):
@@ -724,8 +805,8 @@ def run_nested(dev, ext, syn):
 
 
 def pick_threshold(scored_benign, target_fpr=0.02):
-    """Smallest grid threshold (0.05 steps) whose FPR on the given benign scores is at most target_fpr."""
-    for t in [x / 100 for x in range(5, 100, 5)]:
+    """Smallest grid threshold (0.01 steps) whose FPR on the given benign scores is at most target_fpr."""
+    for t in [x / 100 for x in range(5, 100)]:
         fp = sum(1 for s in scored_benign if s >= t)
         if fp <= target_fpr * len(scored_benign):
             return t
@@ -770,7 +851,7 @@ def write_fixture(model, path):
 # ---- main ---------------------------------------------------------------------
 
 def main():
-    global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC
+    global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, VERSION, LEN_EXP, LEN_KNEE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=os.path.join(ROOT, "..", "shared", "eval", "pi_dev.jsonl"))
     ap.add_argument("--mirror", default="/work/.mirror")
@@ -789,9 +870,19 @@ def main():
     ap.add_argument("--avg-from", type=int, default=AVG_FROM, help="experiments only: average weights from this epoch")
     ap.add_argument("--char-min", type=int, default=CHAR_MIN, help="experiments only (default %(default)s)")
     ap.add_argument("--patterns", help="experiments only: another injection_patterns.c")
-    ap.add_argument("--extra-synthetic", action="store_true", help="experiments only: add the no-cue synthetic rows")
+    ap.add_argument("--no-benign-system", dest="benign_system", action="store_false",
+                    help="experiments only: without benign_system_rows()")
+    ap.add_argument("--no-extra-synthetic", dest="extra_synthetic", action="store_false",
+                    help="experiments only: without the no-cue synthetic rows")
+    ap.add_argument("--version", type=int, default=VERSION, help="experiments only: model format (1: sqrt)")
+    ap.add_argument("--len-exp", type=float, default=LEN_EXP, help="experiments only: version 2 length exponent")
+    ap.add_argument("--len-knee", type=float, default=LEN_KNEE, help="experiments only: version 2 knee (n-grams)")
     args = ap.parse_args()
+    VERSION = args.version
+    LEN_EXP = args.len_exp
+    LEN_KNEE = args.len_knee
     EXTRA_SYNTHETIC = args.extra_synthetic
+    BENIGN_SYSTEM = args.benign_system
     if args.patterns:
         FAMILIES, PATTERNS = load_patterns(args.patterns)
     CHAR_MIN = args.char_min
@@ -838,6 +929,8 @@ def main():
 
     rows = ext + syn + ([] if args.no_dev else dev)
     model = train(rows)
+    lg = lambda p: math.log(p / (1.0 - p))
+    model.bias = f32(model.bias + lg(CHECK_THRESHOLD) - lg(OPERATING_THRESHOLD))
     data = model.to_bytes()
     if args.verify:
         old = open(args.out, "rb").read()

@@ -18,10 +18,10 @@
 RG_BLOB_DECLARE(prompt_injection);
 
 /*
- * File format, version 1, little-endian:
+ * File format, versions 1 and 2, little-endian:
  *   0  "RGPI"        magic
- *   4  u32 version   1
- *   8  u32 header    bytes before the weights (52 + 36 * families)
+ *   4  u32 version   1 or 2
+ *   8  u32 header    bytes before the weights (52 + 36 * families; version 2: 60 + 36 * families)
  *  12  u32 hash_bits 10..24: 2^hash_bits int8 weights
  *  16  u32 char_min, char_max   character n-gram lengths, 1 <= min <= max <= 5
  *  24  u32 word_max  0 none, 1 unigrams, 2 unigrams and bigrams
@@ -31,12 +31,15 @@ RG_BLOB_DECLARE(prompt_injection);
  *  40  u32 families  0..RG_PI_N_FAMILIES
  *  44  f32 scale     > 0, finite
  *  48  f32 bias      finite
- *  52  families x { char name[32] (NUL-padded, a known family), f32 weight }
+ *  52  version 2 only: f32 knee K in [1, 2^24], f32 exponent a in [0.5, 1]: a window of S (sum of weights)
+ *      over N n-grams has the logit bias + scale * S / d(N), d(N) = sqrt(N) for N <= K, else
+ *      sqrt(K) * (N / K)^a (version 1: d(N) = sqrt(N) throughout)
+ *  52 (v2: 60)  families x { char name[32] (NUL-padded, a known family), f32 weight }
  *   .  int8 weights[2^hash_bits]
  *   .  u32 crc32 (zlib's) of every byte before it
  */
 #define PI_MAGIC "RGPI"
-#define PI_FIXED 52u
+#define PI_FIXED 52u /* version 1; version 2 adds the knee and the exponent */
 #define PI_NAME 32u
 
 struct rg_pi_model {
@@ -44,6 +47,7 @@ struct rg_pi_model {
     unsigned hash_bits, char_min, char_max, word_max, window;
     unsigned block_shift;
     float scale, bias;
+    double knee, len_exp; /* version 2; version 1 reads as an infinite knee */
     float fw[RG_PI_N_FAMILIES];
     unsigned char *owned; /* the bytes q points into, when copied */
 };
@@ -91,16 +95,17 @@ static int parse(const unsigned char *buf, size_t len, rg_pi_model_t *m, char *e
     uint32_t version = rd32(buf + 4), header = rd32(buf + 8), bits = rd32(buf + 12);
     uint32_t cmin = rd32(buf + 16), cmax = rd32(buf + 20), wmax = rd32(buf + 24), block = rd32(buf + 28);
     uint32_t window = rd32(buf + 32), flags = rd32(buf + 36), nfam = rd32(buf + 40);
-    if (version != 1) {
-        snprintf(err, errsz, "model: version %u is not supported (1 is)", (unsigned)version);
+    if (version != 1 && version != 2) {
+        snprintf(err, errsz, "model: version %u is not supported (1 and 2 are)", (unsigned)version);
         return -1;
     }
+    uint32_t fixed = version == 1 ? PI_FIXED : PI_FIXED + 8;
     if (bits < 10 || bits > 24 || cmin < 1 || cmax > 5 || cmin > cmax || wmax > 2 || block < 64 || block > 65536 ||
         (block & (block - 1)) != 0 || window < 1 || window > 64 || flags != 1 || nfam > RG_PI_N_FAMILIES) {
         snprintf(err, errsz, "model: unsupported configuration in the header");
         return -1;
     }
-    if (header != PI_FIXED + nfam * (PI_NAME + 4)) {
+    if (header != fixed + nfam * (PI_NAME + 4)) {
         snprintf(err, errsz, "model: header size %u does not match %u families", (unsigned)header, (unsigned)nfam);
         return -1;
     }
@@ -119,8 +124,19 @@ static int parse(const unsigned char *buf, size_t len, rg_pi_model_t *m, char *e
         snprintf(err, errsz, "model: scale or bias is not a finite number");
         return -1;
     }
+    m->knee = INFINITY;
+    m->len_exp = 0.5;
+    if (version == 2) {
+        float k = rdf(buf + PI_FIXED), a = rdf(buf + PI_FIXED + 4);
+        if (!(k >= 1.0f && k <= 16777216.0f) || !(a >= 0.5f && a <= 1.0f)) {
+            snprintf(err, errsz, "model: length knee not in [1, 2^24] or exponent not in [0.5, 1]");
+            return -1;
+        }
+        m->knee = k;
+        m->len_exp = a;
+    }
     for (uint32_t i = 0; i < nfam; i++) {
-        const unsigned char *e = buf + PI_FIXED + i * (PI_NAME + 4);
+        const unsigned char *e = buf + fixed + i * (PI_NAME + 4);
         if (memchr(e, 0, PI_NAME) == NULL) {
             snprintf(err, errsz, "model: family name %u is not terminated", (unsigned)i);
             return -1;
@@ -341,7 +357,12 @@ typedef struct scan {
 
 static inline double logit(const scan_t *st, int64_t s, uint64_t n)
 {
-    double z = n ? st->m->bias + st->m->scale * (double)s / sqrt((double)n) : st->m->bias;
+    const rg_pi_model_t *m = st->m;
+    double z = m->bias;
+    if (n) {
+        double d = (double)n <= m->knee ? sqrt((double)n) : sqrt(m->knee) * pow((double)n / m->knee, m->len_exp);
+        z = m->bias + m->scale * (double)s / d;
+    }
     return z + st->fam;
 }
 
@@ -372,7 +393,7 @@ static void block_end(scan_t *st)
 /*
  * Bytes p[0..len) at stream offset `off` (blocks are counted over the whole stream). The state lives in locals
  * inside the loop: the weights are int8_t, which may alias anything, so fields of *st would be reloaded after
- * every weight read. `fast` (a constant after inlining) is the shipped configuration, character 3- to 5-grams,
+ * every weight read. `fast` (a constant after inlining) is the shipped configuration, character 4- and 5-grams,
  * word bigrams and 2^18 buckets, with at least five bytes already in `v`: no length checks per byte, `v` is not
  * masked (each n-gram masks its own bytes), and the bucket shift is a constant (a shift by a register costs
  * more micro-operations than by an immediate on many x86 cores).
@@ -382,7 +403,7 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
 {
     const rg_pi_model_t *m = st->m;
     const int8_t *q = m->q;
-    const unsigned shift = fast ? 64 - 18 : st->shift, cmin = fast ? 3 : m->char_min, cmax = fast ? 5 : m->char_max,
+    const unsigned shift = fast ? 64 - 18 : st->shift, cmin = fast ? 4 : m->char_min, cmax = fast ? 5 : m->char_max,
                    wmax = fast ? 2 : m->word_max;
     const size_t bsize = (size_t)1 << m->block_shift;
     uint64_t v = st->v, wh = st->wh, prev_wh = st->prev_wh;
@@ -429,7 +450,6 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
             prev_space = sp;
             if (fast) {
                 v = (v << 8) | c;
-                s += q[(((v & 0xFFFFFF) | 3ull << 56) * GOLD) >> shift];
                 s += q[(((v & 0xFFFFFFFF) | 4ull << 56) * GOLD) >> shift];
                 s += q[(((v & 0xFFFFFFFFFF) | 5ull << 56) * GOLD) >> shift];
             } else {
@@ -443,7 +463,7 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
             }
         }
         if (fast)
-            cnt += 3 * (uint32_t)(end - from - skipped);
+            cnt += 2 * (uint32_t)(end - from - skipped);
         st->cur.s += s;
         st->cur.n += cnt;
     }
@@ -460,7 +480,7 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
 static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off)
 {
     const rg_pi_model_t *m = st->m;
-    if (m->char_min != 3 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
+    if (m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
         feed_run(st, p, len, off, 0);
         return;
     }

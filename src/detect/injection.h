@@ -2,14 +2,18 @@
  * injection.h — prompt-injection and jailbreak scoring (railgate.promptInjection).
  *
  * A logistic model over hashed features of the text, read in one pass:
- *   - character 3..5-grams of the normalised bytes (ASCII lower-cased,
+ *   - character n-grams of the normalised bytes (4- and 5-grams in the
+ *     shipped model; a model file may say 1..5) (ASCII lower-cased,
  *     digits folded to '0', every run of whitespace one space),
  *   - word unigrams and bigrams (words: runs of [a-z0] and bytes >= 0x80),
  *   - six pattern families (injection_patterns.c), each 1 when any of its
  *     Vectorscan patterns matches anywhere in the text.
  * n-gram weights are int8 times a scale; a window's logit is
- *     bias + scale * sum(weights) / sqrt(number of n-grams) + sum(family weights)
- * over blocks of 256 bytes; the score is the sigmoid of the whole text's
+ *     bias + scale * sum(weights) / d(number of n-grams) + sum(family weights)
+ * with d(N) = sqrt(N) up to a knee K and sqrt(K) * (N / K)^a past it (model
+ * format version 2; the shipped K = 1024, a = 1: past the knee a window is
+ * scored by its mean weight, so length cannot inflate it; version 1 files,
+ * sqrt throughout, still load). Windows are made of blocks of 256 bytes; the score is the sigmoid of the whole text's
  * logit when it spans at most 8 blocks, else of the largest logit of every
  * window of 8 consecutive blocks (sliding by one block), so a long benign
  * prefix cannot dilute an injection at the end, and length alone does not

@@ -103,6 +103,22 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("encoding_trick", "\\b(?:translate|reverse|read)\\b\\W+(?:\\w+\\W+){0,8}(?:then|and\\s+then)\\s+(?:execute|follow|do|run|obey|perform)\\b"),
     P("encoding_trick", "\\b(?:1gn0r3|1gn0re|ign0re|1gnore|ignor3|d1sregard|pr3vious|prev10us|instruct10ns|1nstructions|j41lbr34k|jailbr34k|syst3m|pr0mpt)\\b"),
     P("encoding_trick", "\\bi[ -]g[ -]n[ -]o[ -]r[ -]e\\b"),
+
+    /* ---- attack kinds without an override cue (issue 4): goal hijacking after a closing remark, a new-task
+     * marker, a note to the model inside a document, characters that stay in their roles, a persona that never
+     * refuses; written after reading cross-validation misses (see the design note) ---- */
+    P("instruction_override", "\\bolvid(?:a|e|ar|ad|ate)\\s+(?:de\\s+)?todo\\b"),
+    P("new_instructions", "\\b(?:that(?:'s|\\s+is|\\s+was)|this\\s+is|das\\s+ist|das\\s+war)\\s+(?:done|enough|erledigt|genug)\\W+(?:\\w+\\W+){0,6}(?:now|nun|jetzt)\\b"),
+    P("new_instructions", "\\b(?:very\\s+good|well\\s+done|great\\s+job|good\\s+job|sehr\\s+gut|gut\\s+gemacht)\\W+(?:\\w+\\W+){0,8}(?:now|nun|jetzt)\\s+(?:\\w+\\s+){0,3}(?:write|say|tell|answer|task|challenge|help|verfasse|schreibe|sage?|aufgabe)"),
+    P("new_instructions", "\\b(?:previous|prior|above|earlier)\\s+(?:\\w+\\s+){0,2}behind\\b"),
+    P("new_instructions", "\\b(?:new|additional|further)\\s+(?:statement|instruction|task|challenge)\\s*(?:-|:)"),
+    P("new_instructions", "\\bstop\\s*[:!-]+\\s*(?:write|say|print|tell|answer)\\b"),
+    P("new_instructions", "\\b(?:if\\s+you\\s+are\\s+an?|note\\s+to\\s+(?:the\\s+)?|dear)\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("roleplay_jailbreak", "\\bin\\s+(?:their|his|her|your)\\s+roles?\\b"),
+    P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?you\\s+(?:can|could|are\\s+able|have\\s+access)\\b"),
+    P("roleplay_jailbreak", "\\bnever\\s+refuses?\\b"),
+    P("roleplay_jailbreak", "\\byour\\s+name\\s+is\\s+now\\b"),
+    P("roleplay_jailbreak", "\\bmake\\s+(?:something|stuff)\\s+up\\b"),
 };
 
 const size_t rg_pi_n_patterns = sizeof(rg_pi_patterns) / sizeof(rg_pi_patterns[0]);
