@@ -15,7 +15,7 @@ struct rg_key_store {
     pthread_mutex_t mu;
 };
 
-static const char SCHEMA[] = "PRAGMA page_size=16384;" "PRAGMA journal_mode=WAL;"
+static const char SCHEMA[] = "PRAGMA journal_mode=WAL;"
                              "PRAGMA synchronous=NORMAL;"
                              "CREATE TABLE IF NOT EXISTS virtual_keys ("
                              " token TEXT PRIMARY KEY,"

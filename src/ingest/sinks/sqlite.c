@@ -16,7 +16,7 @@ typedef struct sqlite_sink {
 } sqlite_sink_t;
 
 static const char SCHEMA[] =
-    "PRAGMA page_size=16384;" "PRAGMA journal_mode=WAL;"
+    "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA busy_timeout=5000;"
     "CREATE TABLE IF NOT EXISTS records ("
