@@ -125,7 +125,7 @@ static h2o_iovec_t redact_json_text(h2o_iovec_t e, char **owned);
  * that may keep a credential. */
 static h2o_iovec_t record_sent_body(rg_exchange_t *ex, char **owned)
 {
-    int found = rg_guard_secrets_found(ex);
+    int found = rg_guard_credentials_found(ex);
     int unsent = ex->body_changed && ex->sent_body.base == ex->req->entity.base; /* sent: up_body, a copy */
     if (ex->sent_field == NULL || (!found && !unsent))
         return redact_json_text(ex->sent_body, owned);
@@ -158,7 +158,7 @@ static h2o_iovec_t record_request_body(rg_exchange_t *ex, char **owned)
         return record_sent_body(ex, owned);
     if (ex->req->entity.base == NULL)
         return h2o_iovec_init(NULL, 0);
-    int found = ex->body != NULL && rg_guard_secrets_found(ex);
+    int found = ex->body != NULL && rg_guard_credentials_found(ex);
     if (ex->body != NULL && (ex->body_changed || found || rg_count_secrets(ex->body) > 0)) {
         json_t *copy = json_deep_copy(ex->body);
         int masked = copy && found ? rg_record_mask_secrets(copy) : 0;

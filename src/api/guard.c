@@ -89,7 +89,7 @@ struct rg_guard_state {
     int stream_guardrails_only; /* the stream guard runs YAML guardrails only */
     char *verdicts;         /* results as recorded (and as spliced into answers) */
     int dirty;              /* results changed since verdicts was made */
-    int secrets_found;      /* a request-phase railgate.secrets check found something (rg_guard_secrets_found) */
+    int credentials_found;  /* a request-phase check found credentials (rg_guard_credentials_found) */
     int resp_changed;       /* after hooks replaced or transformed the answer */
     rg_record_t *held;      /* the record, waiting for background runs */
     h2o_linklist_t link;    /* in the worker's list of detached states */
@@ -269,8 +269,8 @@ static void append_results(rg_guard_state_t *g, int which, rg_phase_run_t *r)
     const char *s = rg_phase_results_json(r, &n);
     rg_jw_t *w = &g->results[which];
     g->have[which] = 1;
-    if (which == 0 && rg_phase_outcome(r)->secrets_found)
-        g->secrets_found = 1;
+    if (which == 0 && rg_phase_outcome(r)->credentials_found)
+        g->credentials_found = 1;
     if (s == NULL)
         w->oom = 1;
     else if (n > 0) {
@@ -1220,9 +1220,9 @@ void rg_guard_ingest(rg_exchange_t *ex, int status)
 
 /* ---- records and teardown ----------------------------------------------------- */
 
-int rg_guard_secrets_found(rg_exchange_t *ex)
+int rg_guard_credentials_found(rg_exchange_t *ex)
 {
-    return ex->guard != NULL && ex->guard->secrets_found;
+    return ex->guard != NULL && ex->guard->credentials_found;
 }
 
 const char *rg_guard_verdicts(rg_exchange_t *ex, size_t *len)

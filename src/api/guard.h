@@ -73,7 +73,7 @@ void rg_guard_worker_stop(rg_worker_t *w);
 /* Starts the provider for a request (api/handler.c); guard calls it after waiting on a check. */
 void rg_api_dispatch(rg_exchange_t *ex);
 
-/* A request-phase railgate.secrets check reported data.found > 0 (the record masks what it found). */
-int rg_guard_secrets_found(rg_exchange_t *ex);
+/* A request-phase check found credentials (railgate.secrets: data.found > 0); the record masks them. */
+int rg_guard_credentials_found(rg_exchange_t *ex);
 
 #endif

@@ -57,6 +57,7 @@ typedef struct rg_detector_ops {
     void (*free)(void *det);
     /* Parameter keys compile accepts besides the common ones, NULL-terminated (others are rejected). */
     const char *const *param_keys;
+    int credentials; /* what it finds are credentials (the check's result says so when it finds any) */
 } rg_detector_ops_t;
 
 /* Index of name in ops->types, case-insensitive; -1 when unknown. */

@@ -234,6 +234,7 @@ const rg_detector_ops_t rg_detector_secrets = {
     .find = sec_find,
     .free = sec_free,
     .param_keys = param_keys,
+    .credentials = 1,
 };
 
 _Static_assert(T_COUNT <= RG_DETECTOR_TYPES_MAX, "at most 64 entity types");

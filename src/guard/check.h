@@ -65,6 +65,8 @@ typedef struct rg_check_result {
     json_t *request_json;          /* a whole replacement request body */
     json_t *response_json;         /* a whole replacement response body */
     int transformed;               /* something was changed */
+    int credentials;               /* credentials were found in the text: the request's record masks them
+                                    * (api/record_mask.c), whatever the verdict or action */
 } rg_check_result_t;
 
 /* ---- network I/O for async checks ---------------------------------------- */

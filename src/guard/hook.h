@@ -79,7 +79,7 @@ typedef struct rg_phase_outcome {
     int verdict;     /* every hook passed */
     int deny;        /* some failed hook has deny */
     int transformed; /* the body was changed */
-    int secrets_found; /* a railgate.secrets check reported data.found > 0 (records mask what it found) */
+    int credentials_found; /* a check found credentials (rg_check_result_t.credentials: records mask them) */
 } rg_phase_outcome_t;
 
 /*

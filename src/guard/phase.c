@@ -456,10 +456,7 @@ static void finish_hook(rg_phase_run_t *r, const rg_hook_t *h)
             if (checks->len)
                 rg_jw_raw(checks, ",", 1);
             check_write(checks, c, s);
-            if (!r->out.secrets_found && strcmp(c->id, "railgate.secrets") == 0) {
-                json_t *f = json_object_get(res->data, "found");
-                r->out.secrets_found = json_is_integer(f) && json_integer_value(f) > 0;
-            }
+            r->out.credentials_found |= res->credentials;
         }
         for (size_t i = 0; r->slots && i < h->n_checks; i++) {
             rg_check_result_clear(&r->slots[i].res, r->slots[i].text.n);

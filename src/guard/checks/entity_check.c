@@ -564,6 +564,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         }
     }
     res->data = data;
+    res->credentials = ec->ops->credentials && rep.found > 0;
     if (ec->action == ACT_DETECT) {
         res->verdict = rep.found == 0;
         return;
