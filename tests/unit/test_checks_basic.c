@@ -430,6 +430,35 @@ static void test_word_count(void **state)
     assert_int_equal(int_field(o, p, "a\t\tb\n\nc\r\nd\ve\ff", "wordCount"), 6);
     assert_int_equal(int_field(o, p, "well-known , punctuation !", "wordCount"), 4);
     assert_int_equal(int_field(o, p, "single", "wordCount"), 1);
+    /* ASCII texts of every length up to 80 made of letters and every white space byte, now and then a non-ASCII
+     * letter (which takes the byte-wise path for that block): the same count as split(/\s+/) of the trimmed text */
+    static const char alphabet[] = "ab \t\n\v\f\r  x-\x08\x0e\x1f";
+    uint32_t x = 12345;
+    for (int round = 0; round < 3000; round++) {
+        char t[96];
+        size_t n = (size_t)round % 81, k = 0;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            if ((x >> 16) % 53 == 0 && k + 2 < sizeof(t) - 1) {
+                t[k++] = '\xc3', t[k++] = '\xa9'; /* é */
+            } else {
+                t[k++] = alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
+            }
+        }
+        t[k] = '\0';
+        size_t want = 0, b = 0, e = k;
+        while (b < e && strchr(" \t\n\v\f\r", t[b]))
+            b++;
+        while (e > b && strchr(" \t\n\v\f\r", t[e - 1]))
+            e--;
+        for (size_t i = b; i < e; i++)
+            if (i == b || (strchr(" \t\n\v\f\r", t[i - 1]) && !strchr(" \t\n\v\f\r", t[i])))
+                want++;
+        if (b == e)
+            continue; /* empty after trimming: an error, tested above */
+        if (int_field(o, p, t, "wordCount") != (json_int_t)want)
+            fail_msg("\"%s\": want %zu words", t, want);
+    }
     /* JavaScript \s: NBSP, ogham, en quad..hair space, LS, PS, NNBSP, MMSP, ideographic space, BOM */
     assert_int_equal(int_field(o, p, "a\u00a0b\u1680c\u2000d\u200ae\u2028f\u2029g\u202fh\u205fi\u3000j\ufeffk",
                                "wordCount"),

@@ -10,6 +10,9 @@
 #include "guard/js_value.h"
 
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +63,23 @@ static void wc_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     int in_space = 0;
     const unsigned char *u = (const unsigned char *)text;
     for (size_t i = b; i < e;) {
+#ifdef __SSE2__
+        if (e - i >= 16) { /* sixteen bytes at once when all are ASCII: the same count as the loop below */
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            if (_mm_movemask_epi8(v) == 0) {
+                /* space: 0x20, or 0x09..0x0D (0x09 + x for x < 5, as a signed compare after the shift) */
+                __m128i ctl = _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8(0x09)), _mm_set1_epi8(5));
+                __m128i low = _mm_cmpgt_epi8(v, _mm_set1_epi8(0x08));
+                __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_and_si128(ctl, low));
+                unsigned m = (unsigned)_mm_movemask_epi8(sp);
+                unsigned starts = m & ~((m << 1) | (unsigned)in_space);
+                count += (size_t)__builtin_popcount(starts);
+                in_space = (int)((m >> 15) & 1);
+                i += 16;
+                continue;
+            }
+        }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         if (e - i >= 8) { /* eight ASCII bytes at once: count the space bytes whose previous byte is not one */
             uint64_t v;
