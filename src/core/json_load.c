@@ -308,6 +308,14 @@ static json_t *value(loader_t *L)
         v = *L->p == '{' ? object(L) : array(L);
         L->depth--;
         return v;
+    default:
+        break;
+    }
+    /* jansson counts every value toward its depth, not only containers: a scalar inside RG_JSON_MAX_DEPTH
+     * containers is one level too deep */
+    if (L->depth >= RG_JSON_MAX_DEPTH)
+        return fail(L, L->p, "maximum parsing depth reached");
+    switch (*L->p) {
     case '"': {
         const char *s;
         size_t n;
