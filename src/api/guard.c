@@ -29,6 +29,7 @@
 #include "api/app.h"
 #include "api/check_io.h"
 #include "api/guard_cache.h"
+#include "api/record_mask.h"
 #include "api/stream_guard.h"
 #include "core/json_dump.h"
 #include "core/json_load.h"
@@ -90,6 +91,7 @@ struct rg_guard_state {
     char *verdicts;         /* results as recorded (and as spliced into answers) */
     int dirty;              /* results changed since verdicts was made */
     int credentials_found;  /* a request-phase check found credentials (rg_guard_credentials_found) */
+    int held_masked;        /* the held record's request body was made knowing credentials_found */
     int resp_changed;       /* after hooks replaced or transformed the answer */
     rg_record_t *held;      /* the record, waiting for background runs */
     h2o_linklist_t link;    /* in the worker's list of detached states */
@@ -486,20 +488,39 @@ static int bg_pending(rg_guard_state_t *g)
 }
 
 /* Writes a held record with the final verdicts and lets the state go. */
+/*
+ * The held record's request body when a background run found credentials after it was made: masked as the
+ * exchange would have (record_mask.c), malloc'd; NULL when it cannot be (a body cut to the record's cap, not
+ * JSON, out of memory): then no body rather than one that keeps a credential.
+ */
+static char *remask_body(const char *body)
+{
+    rg_json_error_t je;
+    json_t *j = rg_json_loadb(body, strlen(body), 0, &je);
+    char *out = j != NULL && rg_record_mask_secrets(j) >= 0 ? rg_json_dumps(j, NULL) : NULL;
+    json_decref(j);
+    return out;
+}
+
 static void release_detached(rg_guard_state_t *g)
 {
     remember(g);
     if (g->held) {
         rg_record_t *r = g->held;
+        char *masked = NULL;
+        const char *body = r->request_body;
+        if (body && g->credentials_found && !g->held_masked)
+            body = masked = remask_body(body);
         rg_record_src_t src[RG_REC__STRINGS] = {{0}};
         const char *f[RG_REC__STRINGS] = {r->method,        r->route,         r->path,       r->model,
-                                          r->upstream,      r->client_ip,     r->error,      r->request_body,
+                                          r->upstream,      r->client_ip,     r->error,      body,
                                           r->response_body, r->collection,    r->key_alias,  r->team_alias,
                                           g->verdicts ? g->verdicts : r->verdicts};
         for (int i = 0; i < RG_REC__STRINGS; i++)
             if (f[i])
                 src[i] = (rg_record_src_t){f[i], strlen(f[i])};
         rg_record_t *nr = rg_record_new(r, src);
+        free(masked);
         rg_record_free(r);
         g->held = NULL;
         if (nr)
@@ -1251,6 +1272,7 @@ int rg_guard_hold_record(rg_exchange_t *ex, rg_record_t *rec)
     if (g == NULL || !bg_pending(g) || g->held || (a && a->stopping))
         return 0;
     g->held = rec;
+    g->held_masked = g->credentials_found;
     return 1;
 }
 

@@ -540,6 +540,9 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         } else {
             rg_check_fail(res, "railgate.%s: out of memory or scan error", ec->ops->name);
         }
+        /* a credentials detector that could not finish may have seen some: the record masks what it can find, or
+         * keeps no body (record_mask.c) */
+        res->credentials = ec->ops->credentials;
         return;
     }
     json_t *data;

@@ -1,4 +1,5 @@
-"""Review findings: credentials a request-phase railgate.secrets check found must not stay in the record."""
+"""Credentials a request-phase railgate.secrets check found never stay in the record: a log-only hook, an async
+hook that finishes with the exchange, and one that finishes after it (the held record is masked when it is written)."""
 import json
 
 from harness import Mock, Railgate, check, config, eq, upstream_model
