@@ -82,7 +82,7 @@ static void string(out_t *o, const char *s, size_t n)
 }
 
 /*
- * A real as the shortest decimal that reads back as the same double (what JavaScript prints, and what
+ * A real as a short decimal that reads back as the same double (what JavaScript prints, and what
  * jansson's JSON_REAL_PRECISION would need a guess for): a guard score of 0.0259 stays "0.0259", a temperature
  * of 0.7 "0.7", where %.17g writes 0.025899999999999999 and 0.69999999999999996. jansson's other rules stay: a
  * dot or an exponent is always present (3.0), the exponent has no '+' and no leading zeros (1e-05 → 1e-5).
@@ -90,7 +90,8 @@ static void string(out_t *o, const char *s, size_t n)
  * Fast path for 1e-4 <= |v| < 1e15 (%g's fixed-point range): the first k <= 9 for which m = round(|v| * 10^k)
  * satisfies m / 10^k == |v| exactly. m and 10^k are exact doubles and IEEE division rounds correctly, so the
  * quotient is the double nearest to the decimal m * 10^-k, which is what any correct strtod reads from it. Else
- * %.15g, %.16g, %.17g, the first that strtod reads back (%.17g always does).
+ * %.15g, %.16g, %.17g, the first that strtod reads back (%.17g always does): not always the shortest there
+ * (5e-324 is written 4.94065645841247e-324), always exact.
  */
 static int real_fixed(double v, char *buf)
 {
