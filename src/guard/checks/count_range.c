@@ -50,7 +50,7 @@ void rg_ck_count_missing(const rg_ck_count_t *c, const char *text, size_t len, r
 
 /*
  * fmt with its "%zu" (count) and two "%s" (a, then b) filled in, into buf; the length, or -1 when it does not fit
- * or fmt holds another directive (the caller falls back to snprintf). printf's machinery cost more than the rest
+ * or fmt holds another directive (the caller falls back to json_sprintf). printf's machinery cost more than the rest
  * of a count check's result on a guarded request.
  */
 static int expl_format(char *buf, size_t cap, const char *fmt, size_t count, const char *a, const char *b)
@@ -105,10 +105,7 @@ void rg_ck_count_result(const rg_ck_count_t *c, size_t count, const char *excerp
     char expl[256];
     const char *fmt = c->kind->fmt[verdict * 2 + c->not];
     int n = expl_format(expl, sizeof(expl), fmt, count, c->min_s, c->max_s);
-    if (n < 0)
-        n = snprintf(expl, sizeof(expl), fmt, count, c->min_s, c->max_s);
-    json_object_set_new_nocheck(res->data, "explanation",
-                                n >= 0 && (size_t)n < sizeof(expl) ? json_stringn_nocheck(expl, (size_t)n)
-                                                                   : json_sprintf(fmt, count, c->min_s, c->max_s));
+    json_object_set_new_nocheck(res->data, "explanation", n >= 0 ? json_stringn_nocheck(expl, (size_t)n)
+                                                                 : json_sprintf(fmt, count, c->min_s, c->max_s));
     json_object_set_new_nocheck(res->data, "textExcerpt", rg_check_excerpt(excerpt, len));
 }
