@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 static int is_letter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
 
 /* Does word w (lower case) start at s[i] (case-insensitive), within [i, to)? */
@@ -25,27 +29,107 @@ void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
 {
     memset(cw, 0, sizeof(*cw));
     cw->words = words;
+    int letters = 1;
     for (size_t k = 0; words[k] && k < RG_CONTEXT_WORDS_MAX; k++) {
         unsigned char c = (unsigned char)words[k][0];
+        if (!(c >= 'a' && c <= 'z'))
+            letters = 0;
+        else if (cw->start[c] == 0)
+            memset(cw->first[cw->nfirst++], c, 16);
         cw->start[c] |= (uint32_t)1 << k;
         if (c >= 'a' && c <= 'z')
             cw->start[c - 0x20] |= (uint32_t)1 << k;
+        unsigned char c2 = (unsigned char)words[k][1];
+        if (c2 == 0) { /* a one-byte word: any second byte, or none */
+            for (size_t b = 0; b < 256; b++)
+                cw->second[b] |= (uint32_t)1 << k;
+            cw->short_words |= (uint32_t)1 << k;
+            continue;
+        }
+        cw->second[c2] |= (uint32_t)1 << k;
+        if (c2 >= 'a' && c2 <= 'z')
+            cw->second[c2 - 0x20] |= (uint32_t)1 << k;
     }
+    if (!letters)
+        cw->nfirst = 0;
+}
+
+/* Is one of the words with first byte s[i] there (i is a word start)? The first two bytes pick the words to
+ * compare (two table loads). */
+static int words_at(const char *s, size_t i, size_t to, const rg_context_words_t *cw)
+{
+    uint32_t m = cw->start[(unsigned char)s[i]];
+    m &= i + 1 < to ? cw->second[(unsigned char)s[i + 1]] : cw->short_words;
+    for (; m != 0; m &= m - 1)
+        if (word_here(s, i, to, cw->words[__builtin_ctz(m)]))
+            return 1;
+    return 0;
 }
 
 /* One pass over the window: a byte that starts no word costs one table load; at a word start only the words
  * with that first letter are compared. */
-static int any_word(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
+static int any_word_bytes(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
 {
     for (size_t i = from; i < to; i++) {
-        uint32_t m = cw->start[(unsigned char)s[i]];
-        if (m == 0 || (i > 0 && is_letter((unsigned char)s[i - 1])))
+        if (cw->start[(unsigned char)s[i]] == 0 || (i > 0 && is_letter((unsigned char)s[i - 1])))
             continue;
-        for (; m != 0; m &= m - 1)
-            if (word_here(s, i, to, cw->words[__builtin_ctz(m)]))
-                return 1;
+        if (words_at(s, i, to, cw))
+            return 1;
     }
     return 0;
+}
+
+#ifdef __SSE2__
+/* Bit k: s[i + k] (k < 16) is one of the first letters in either case and the byte before it is no letter
+ * (i >= 1: s[i - 1] is read). */
+static unsigned starts16(const char *s, size_t i, const rg_context_words_t *cw)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+    __m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20)), hit = _mm_setzero_si128();
+    for (unsigned k = 0; k < cw->nfirst; k++)
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lv, _mm_load_si128((const __m128i *)(const void *)cw->first[k])));
+    /* the byte before is a letter: (p | 0x20) in 'a'..'z' (one add, one signed compare) or p >= 0x80 */
+    __m128i lp = _mm_add_epi8(_mm_or_si128(p, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a')));
+    __m128i prev = _mm_or_si128(_mm_cmplt_epi8(lp, _mm_set1_epi8(-128 + 26)), _mm_cmplt_epi8(p, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(prev, hit));
+}
+#endif
+
+static int any_word(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
+{
+#ifdef __SSE2__
+    /* 16 positions a step: only the word starts with a listed first letter are looked at */
+    if (cw->nfirst > 0 && to - from >= 17 && to > from) {
+        size_t i = from;
+        if (i == 0) { /* no byte before the first */
+            if (cw->start[(unsigned char)s[0]] != 0 && words_at(s, 0, to, cw))
+                return 1;
+            i = 1;
+        }
+        for (;;) {
+            unsigned bits;
+            if (i + 16 <= to) {
+                bits = starts16(s, i, cw);
+            } else if (i < to) { /* the last, partial step: the 16 bytes ending at `to`, those seen masked off */
+                size_t j = to - 16;
+                bits = starts16(s, j, cw) >> (i - j);
+            } else {
+                return 0;
+            }
+            for (; bits != 0; bits &= bits - 1)
+                if (words_at(s, i + (size_t)__builtin_ctz(bits), to, cw))
+                    return 1;
+            i += 16;
+        }
+    }
+#endif
+    return any_word_bytes(s, from, to, cw);
+}
+
+int rg_context_any_portable(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
+{
+    return any_word_bytes(s, from, to, cw);
 }
 
 int rg_context_before(const char *s, size_t at, size_t window, const rg_context_words_t *cw)

@@ -21,6 +21,12 @@
 typedef struct rg_context_words {
     const char *const *words;
     uint32_t start[256]; /* bit k: words[k] starts with this byte */
+    uint32_t second[256]; /* bit k: words[k]'s second byte is this one (either case), or words[k] is one byte */
+    uint32_t short_words; /* bit k: words[k] is one byte long */
+    /* The distinct first letters (lower case), each repeated 16 times for the SSE2 scan; nfirst 0 when a word
+     * starts with something else than an ASCII letter (then the scan is byte by byte). */
+    _Alignas(16) unsigned char first[RG_CONTEXT_WORDS_MAX][16];
+    unsigned nfirst;
 } rg_context_words_t;
 
 void rg_context_words_init(rg_context_words_t *cw, const char *const *words);
@@ -30,5 +36,9 @@ int rg_context_before(const char *s, size_t at, size_t window, const rg_context_
 
 /* 1 when one of the words starts within the `window` bytes from `at` on. */
 int rg_context_after(const char *s, size_t len, size_t at, size_t window, const rg_context_words_t *cw);
+
+/* 1 when one of the words starts in [from, to), a byte at a time: what the SSE2 scan behind the two above must
+ * agree with (tests compare them). */
+int rg_context_any_portable(const char *s, size_t from, size_t to, const rg_context_words_t *cw);
 
 #endif

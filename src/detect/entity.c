@@ -30,6 +30,26 @@ static int by_start(const void *x, const void *y)
     return by_rank(x, y);
 }
 
+/* Sorts by cmp: insertion sort for the short lists most texts make (qsort's setup and indirect calls cost more
+ * than the sort there), qsort past that. Both keep equal spans in their order (glibc's qsort is a merge sort),
+ * so which one runs does not change the result. */
+static void sort_spans(rg_entity_t *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    if (n > 24) {
+        qsort(v, n, sizeof(*v), cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        rg_entity_t x = v[i];
+        size_t j = i;
+        while (j > 0 && cmp(&v[j - 1], &x) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
 /* Greedy by rank inside one group of spans that overlap each other transitively: take the best, drop what
  * overlaps a taken one. Groups are small (the candidates around one number or address), so the check against the
  * taken ones is linear in the group. The kept ones end up at the front of g, by start; returns how many. */
@@ -37,7 +57,7 @@ static size_t resolve_group(rg_entity_t *g, size_t n)
 {
     if (n == 1)
         return 1;
-    qsort(g, n, sizeof(*g), by_rank);
+    sort_spans(g, n, by_rank);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         rg_entity_t c = g[i];
@@ -47,7 +67,7 @@ static size_t resolve_group(rg_entity_t *g, size_t n)
         if (!clash)
             g[kept++] = c;
     }
-    qsort(g, kept, sizeof(*g), by_start);
+    sort_spans(g, kept, by_start);
     return kept;
 }
 
@@ -55,7 +75,7 @@ void rg_entities_resolve(rg_entities_t *e)
 {
     if (e->n < 2)
         return;
-    qsort(e->v, e->n, sizeof(*e->v), by_start);
+    sort_spans(e->v, e->n, by_start);
     size_t out = 0;
     for (size_t i = 0; i < e->n;) {
         size_t j = i + 1;

@@ -210,6 +210,15 @@ static size_t utf8_char(const char *s, size_t len, size_t i)
     return w;
 }
 
+/* Bits set in x (SWAR: a popcount instruction is not in the baseline x86-64 this is built for). */
+static unsigned popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* The masked form of s[0, len) written to m (room for len bytes: it is never longer), its length returned.
  * Values of nine letters/digits or more keep their last four, of six or more their last one, shorter ones
  * nothing. A non-ASCII character counts as a letter; a byte that is not UTF-8 counts as one and never comes out
@@ -217,25 +226,45 @@ static size_t utf8_char(const char *s, size_t len, size_t i)
 static size_t mask_into(char *m, const char *s, size_t len)
 {
     size_t alnum = 0, i = 0;
-    for (; i < len && (unsigned char)s[i] < 0x80; i++) /* ASCII, the common case: one pass to count */
-        alnum += ascii_alnum[(unsigned char)s[i]];
-    int ascii = i == len;
+    /* ASCII, the common case: one pass counts and writes every letter and digit masked; the kept tail is put back
+     * after (cards, SSNs, phones, IBANs keep their last four) */
+#ifdef __SSE2__
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        if (_mm_movemask_epi8(v) != 0)
+            break;
+        __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8(-128 + 10));
+        __m128i lt = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a'))),
+                                    _mm_set1_epi8(-128 + 26));
+        __m128i w = _mm_or_si128(dg, lt);
+        alnum += popcount64((unsigned)_mm_movemask_epi8(w));
+        _mm_storeu_si128((__m128i *)(void *)(m + i),
+                         _mm_or_si128(_mm_and_si128(w, _mm_set1_epi8('*')), _mm_andnot_si128(w, v)));
+    }
+#endif
+    for (; i < len && (unsigned char)s[i] < 0x80; i++) {
+        unsigned char w = ascii_alnum[(unsigned char)s[i]];
+        alnum += w;
+        m[i] = w ? '*' : s[i];
+    }
+    if (i == len) {
+        size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0, back = alnum < keep ? alnum : keep;
+        for (size_t k = len; back > 0;) {
+            k--;
+            if (ascii_alnum[(unsigned char)s[k]]) {
+                m[k] = s[k];
+                back--;
+            }
+        }
+        return len;
+    }
     for (; i < len;) {
         size_t w = utf8_char(s, len, i);
         alnum += w != 1 || is_alnum_ascii((unsigned char)s[i]);
         i += w ? w : 1;
     }
-    size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0; /* cards, SSNs, phones, IBANs keep their last four */
+    size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0;
     size_t mask_n = alnum > keep ? alnum - keep : 0, seen = 0, o = 0;
-    if (ascii) {
-        for (i = 0; i < len && seen < mask_n; i++) {
-            unsigned char w = ascii_alnum[(unsigned char)s[i]];
-            m[i] = w ? '*' : s[i];
-            seen += w;
-        }
-        memcpy(m + i, s + i, len - i); /* the kept tail */
-        return len;
-    }
     for (i = 0; i < len;) {
         size_t w = utf8_char(s, len, i);
         int word = w != 1 || is_alnum_ascii((unsigned char)s[i]);
@@ -344,22 +373,25 @@ typedef struct {
 } report_t;
 
 /* Code points in s[from, to): bytes that are not UTF-8 continuation bytes (10xxxxxx). SSE2 (baseline x86-64):
- * 16 bytes a step, the continuation flags summed per byte lane and folded with psadbw before a lane can
- * overflow; elsewhere 8 at a time, the 0/1 flags of a word summed by one multiply into its top byte (a popcount
- * would be a libgcc call on the baseline x86-64 this is built for). */
+ * 64 bytes a step; a step without a byte >= 0x80 (most of prose) costs one test, else its continuation bytes
+ * are counted from four compare masks. Elsewhere, and for the tail, 8 at a time: the 0/1 flags of a word summed
+ * by one multiply into its top byte. cp_count_portable is the same count a byte at a time (tests compare). */
 static size_t cp_count(const char *s, size_t from, size_t to)
 {
     size_t n = to - from, cont = 0, i = from;
 #ifdef __SSE2__
-    const __m128i top2 = _mm_set1_epi8((char)0xC0), cbits = _mm_set1_epi8((char)0x80), zero = _mm_setzero_si128();
-    while (i + 16 <= to) {
-        __m128i acc = zero; /* per lane: continuation bytes seen, at most 255 */
-        for (size_t k = 0; k < 255 && i + 16 <= to; k++, i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_and_si128(v, top2), cbits)); /* -(-1) per match */
-        }
-        __m128i sums = _mm_sad_epu8(acc, zero);
-        cont += (size_t)_mm_cvtsi128_si32(sums) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    const __m128i top2 = _mm_set1_epi8((char)0xC0), cbits = _mm_set1_epi8((char)0x80);
+    for (; i + 64 <= to; i += 64) {
+        const __m128i *p = (const __m128i *)(const void *)(s + i);
+        __m128i a = _mm_loadu_si128(p), b = _mm_loadu_si128(p + 1), c = _mm_loadu_si128(p + 2),
+                d = _mm_loadu_si128(p + 3);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) == 0)
+            continue; /* ASCII */
+        uint64_t m = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(a, top2), cbits)) |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(b, top2), cbits)) << 16 |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(c, top2), cbits)) << 32 |
+                     (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(d, top2), cbits)) << 48;
+        cont += popcount64(m);
     }
 #endif
     for (; i + 8 <= to; i += 8) {
@@ -371,6 +403,16 @@ static size_t cp_count(const char *s, size_t from, size_t to)
     for (; i < to; i++)
         cont += ((unsigned char)s[i] & 0xC0) == 0x80;
     return n - cont;
+}
+
+size_t rg_ec_cp_count(const char *s, size_t from, size_t to) { return cp_count(s, from, to); }
+
+size_t rg_ec_cp_count_portable(const char *s, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
 }
 
 /* "[TYPE_n]" appended to out (what snprintf would write, without its cost per span). */

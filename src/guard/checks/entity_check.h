@@ -48,4 +48,9 @@ int rg_ec_mask(struct rg_buf *out, const char *s, size_t len);
  * -1. What the `mask` action writes, and what the record writer keeps of a credential (api/record_mask.c). */
 int rg_ec_mask_spans(struct rg_buf *out, const char *s, size_t len, const rg_entities_t *e);
 
+/* Code points in s[from, to) (the offsets in data.entities): the SSE2 count the driver uses and a byte-at-a-time
+ * one it must agree with (tests compare them). */
+size_t rg_ec_cp_count(const char *s, size_t from, size_t to);
+size_t rg_ec_cp_count_portable(const char *s, size_t from, size_t to);
+
 #endif
