@@ -40,8 +40,11 @@ __attribute__((target("avx2"))) static size_t digit_next_avx2(const char *s, siz
 size_t rg_digit_next(const char *s, size_t len, size_t i)
 {
 #ifdef HAVE_AVX2_PATH
-    if (len - i >= 64 && __builtin_cpu_supports("avx2"))
+    if (len - i >= 64 && __builtin_cpu_supports("avx2")) {
         i = digit_next_avx2(s, len, i);
+        if (i + 64 <= len)
+            return i; /* the steps stop early only at a digit */
+    }
 #endif
 #ifdef __SSE2__
     while (i + 64 <= len) { /* prose has few digits: 64 bytes a step, then the 16 that hold the first */

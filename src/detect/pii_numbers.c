@@ -31,10 +31,22 @@ typedef struct {
 
 #define WANT(n, t) ((n)->types & ((uint64_t)1 << (t)))
 
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_alnum(unsigned char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
-static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-static int is_hex(unsigned char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+/* Byte classes, one table load each (the walks around every digit run test several per byte). */
+enum { C_DIGIT = 1, C_ALPHA = 2, C_UPPER = 4, C_HEX = 8, C_V6 = 16 /* hex, ':' or '.' */ };
+static const unsigned char cls[256] = {
+    ['0' ... '9'] = C_DIGIT | C_HEX | C_V6,
+    ['A' ... 'F'] = C_ALPHA | C_UPPER | C_HEX | C_V6,
+    ['G' ... 'Z'] = C_ALPHA | C_UPPER,
+    ['a' ... 'f'] = C_ALPHA | C_HEX | C_V6,
+    ['g' ... 'z'] = C_ALPHA,
+    [':'] = C_V6,
+    ['.'] = C_V6,
+};
+
+static int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
+static int is_alnum(unsigned char c) { return cls[c] & (C_DIGIT | C_ALPHA); }
+static int is_upper(unsigned char c) { return cls[c] & C_UPPER; }
+static int is_hex(unsigned char c) { return cls[c] & C_HEX; }
 
 static void add(num_t *n, size_t a, size_t b, int type)
 {
@@ -75,7 +87,7 @@ static void cw_init(void)
     rg_context_words_init(&cw_license, license_words);
 }
 
-static int is_letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int is_letter(unsigned char c) { return cls[c] & C_ALPHA; }
 
 /* A date of birth through the digit group at a: a valid date starting there or at the month name just before
  * it ("March 12, 1985"), after a birth word. */
@@ -295,10 +307,25 @@ static int version_like(const char *s, size_t len, size_t a, size_t b)
     return rg_context_before(s, a, 12, &cw_version);
 }
 
+/* Could groups 0..ng-1 hold any candidate? Every shape wants four groups (IPv4) or seven digits (phones; SSNs,
+ * cards want more): most digit runs in prose (years, times, counts, prices) have neither and are passed over
+ * before the per-start loops below. */
+static int may_hold(const group_t *g, size_t ng)
+{
+    size_t groups = 0, d = 0;
+    for (size_t k = 0; k < ng && !g[k].ext; k++) {
+        groups++;
+        d += g[k].b - g[k].a;
+    }
+    return groups >= 4 || d >= 7;
+}
+
 static void candidates(num_t *n, const group_t *g, size_t ng)
 {
     const char *s = n->s;
     size_t len = n->len;
+    if (!may_hold(g, ng))
+        return;
     for (size_t i = 0; i < ng && !g[i].ext; i++) {
         size_t a = g[i].a;
         int paren = a > 0 && s[a - 1] == '(';
@@ -369,9 +396,9 @@ static size_t ipv6(num_t *n, size_t i)
 {
     const char *s = n->s;
     size_t a = i, b = i, colons = 0;
-    while (a > 0 && i - a < 45 && (is_hex((unsigned char)s[a - 1]) || s[a - 1] == ':' || s[a - 1] == '.'))
+    while (a > 0 && i - a < 45 && (cls[(unsigned char)s[a - 1]] & C_V6))
         a--;
-    while (b < n->len && b - a < 45 && (is_hex((unsigned char)s[b]) || s[b] == ':' || s[b] == '.'))
+    while (b < n->len && b - a < 45 && (cls[(unsigned char)s[b]] & C_V6))
         b++;
     while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && !(b - a >= 2 && s[b - 2] == ':'))))
         b--;

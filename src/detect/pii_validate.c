@@ -2,6 +2,7 @@
 #include "detect/pii_validate.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <string.h>
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -194,18 +195,32 @@ static int ymd_ok(unsigned y, unsigned m, unsigned d)
     return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && (int)d <= month_days(y, m);
 }
 
-static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
 
 /* Month number from a name's first three letters (case-insensitive), 0 when not a month. */
 static unsigned month_of(const char *s, size_t len)
 {
     if (len < 3)
         return 0;
-    char b[3] = {(char)(s[0] | 0x20), (char)(s[1] | 0x20), (char)(s[2] | 0x20)};
-    for (unsigned i = 0; i < 12; i++)
-        if (memcmp(b, months[i], 3) == 0)
-            return i + 1;
-    return 0;
+    /* the three letters as one number, compared with the twelve (a switch, not twelve memcmp calls) */
+    uint32_t k = (uint32_t)(unsigned char)(s[0] | 0x20) << 16 | (uint32_t)(unsigned char)(s[1] | 0x20) << 8 |
+                 (uint32_t)(unsigned char)(s[2] | 0x20);
+#define M3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    switch (k) {
+    case M3('j', 'a', 'n'): return 1;
+    case M3('f', 'e', 'b'): return 2;
+    case M3('m', 'a', 'r'): return 3;
+    case M3('a', 'p', 'r'): return 4;
+    case M3('m', 'a', 'y'): return 5;
+    case M3('j', 'u', 'n'): return 6;
+    case M3('j', 'u', 'l'): return 7;
+    case M3('a', 'u', 'g'): return 8;
+    case M3('s', 'e', 'p'): return 9;
+    case M3('o', 'c', 't'): return 10;
+    case M3('n', 'o', 'v'): return 11;
+    case M3('d', 'e', 'c'): return 12;
+    default: return 0;
+    }
+#undef M3
 }
 
 /* Splits s into up to 3 numeric or alphabetic fields. */
