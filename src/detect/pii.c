@@ -133,8 +133,15 @@ typedef struct {
     size_t email_end, url_end, host_end; /* grown spans already taken (hits inside are repeats) */
 } scan_t;
 
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_alnum(unsigned char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+/* Byte classes, one table load each: host labels and the local part are walked a byte at a time. */
+enum { C_ALNUM = 1, C_LABEL = 2 /* alnum or '-' */, C_LOCAL = 4 /* alnum or one of "._%+-" */ };
+static const unsigned char cls[256] = {
+    ['0' ... '9'] = C_ALNUM | C_LABEL | C_LOCAL, ['A' ... 'Z'] = C_ALNUM | C_LABEL | C_LOCAL,
+    ['a' ... 'z'] = C_ALNUM | C_LABEL | C_LOCAL, ['-'] = C_LABEL | C_LOCAL,
+    ['.'] = C_LOCAL, ['_'] = C_LOCAL, ['%'] = C_LOCAL, ['+'] = C_LOCAL,
+};
+
+static int is_alnum(unsigned char c) { return cls[c] & C_ALNUM; }
 
 static void add(scan_t *c, size_t from, size_t to, int type)
 {
@@ -148,7 +155,7 @@ static size_t host_end(const char *s, size_t len, size_t from)
     size_t i = from, end = from;
     while (i < len && i - from < 253) {
         size_t l0 = i;
-        while (i < len && (is_alnum((unsigned char)s[i]) || s[i] == '-') && i - l0 < 63)
+        while (i < len && (cls[(unsigned char)s[i]] & C_LABEL) && i - l0 < 63)
             i++;
         if (i == l0)
             break;
@@ -181,8 +188,7 @@ static void on_email(scan_t *c, size_t at)
         return;
     const char *s = c->s;
     size_t a = at;
-    while (a > 0 && at - a < 64 &&
-           (is_alnum((unsigned char)s[a - 1]) || strchr("._%+-", s[a - 1]) != NULL) && s[a - 1] != '\0')
+    while (a > 0 && at - a < 64 && (cls[(unsigned char)s[a - 1]] & C_LOCAL))
         a--;
     while (a < at && s[a] == '.')
         a++;

@@ -396,14 +396,13 @@ static size_t ipv6(num_t *n, size_t i)
 {
     const char *s = n->s;
     size_t a = i, b = i, colons = 0;
+    /* the colons are counted on the way (those trimmed off the end taken back) */
     while (a > 0 && i - a < 45 && (cls[(unsigned char)s[a - 1]] & C_V6))
-        a--;
+        colons += s[--a] == ':';
     while (b < n->len && b - a < 45 && (cls[(unsigned char)s[b]] & C_V6))
-        b++;
+        colons += s[b++] == ':';
     while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && !(b - a >= 2 && s[b - 2] == ':'))))
-        b--;
-    for (size_t k = a; k < b; k++)
-        colons += s[k] == ':';
+        colons -= s[--b] == ':';
     if (colons < 2 || (a > 0 && is_alnum((unsigned char)s[a - 1])) || (b < n->len && is_alnum((unsigned char)s[b])))
         return i;
     size_t groups = 0;
