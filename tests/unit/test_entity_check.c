@@ -165,11 +165,71 @@ static void test_context(void **st)
     assert_true(rg_context_after(s, strlen(s), 0, 7, w));
 }
 
+/* The SSE2 scans (16 positions a step, partial last step, start of text) agree with the byte-at-a-time one, for
+ * word lists with letters only (the fast path) and with a word that is not (the portable path). */
+static void test_context_fast_portable(void **st)
+{
+    (void)st;
+    static const char *const letters[] = {"tel", "phone", "dl", "née", "social security", "ss#", "d.o.b", NULL};
+    static const char *const other[] = {"#tag", "fax", NULL};
+    static const char pieces[][12] = {"tel", "Phone", "DL", "n\xC3\xA9" "e", "ss#", "d.o.b", "hotel", "x", " ", "-",
+                                     "\xC3\xA9", "Social", " security", "9", "#tag", "FAX", "ph", "t"};
+    rg_context_words_t a, b;
+    rg_context_words_init(&a, letters);
+    rg_context_words_init(&b, other);
+    char buf[160];
+    srand(11);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        while (len < 100 && rand() % 12 != 0) {
+            const char *p = pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t at = len ? (size_t)(rand() % (int)(len + 1)) : 0, win = (size_t)(rand() % 48);
+        for (int k = 0; k < 2; k++) {
+            const rg_context_words_t *w = k ? &b : &a;
+            assert_int_equal(rg_context_before(buf, at, win, w),
+                             rg_context_any_portable(buf, at > win ? at - win : 0, at, w));
+            size_t to = len - at > win ? at + win : len;
+            assert_int_equal(rg_context_after(buf, len, at, win, w), rg_context_any_portable(buf, at, to, w));
+        }
+    }
+}
+
+/* Code points: the SSE2 count (64-byte steps, ASCII skipped) agrees with the byte-at-a-time one. */
+static void test_cp_count(void **st)
+{
+    (void)st;
+    unsigned char buf[400];
+    srand(5);
+    for (int round = 0; round < 5000; round++) {
+        size_t len = (size_t)(rand() % 400);
+        int mostly_ascii = rand() % 2;
+        for (size_t i = 0; i < len; i++)
+            buf[i] = (unsigned char)(mostly_ascii && rand() % 50 ? 'a' + rand() % 26 : rand() % 256);
+        size_t from = len ? (size_t)(rand() % (int)(len + 1)) : 0, to = from + (size_t)(rand() % (int)(len - from + 1));
+        assert_int_equal(rg_ec_cp_count((const char *)buf, from, to), rg_ec_cp_count_portable((const char *)buf, from, to));
+    }
+}
+
+/* Long ASCII values go 16 bytes a step: the kept tail is the last four letters or digits, wherever they are. */
+static void test_mask_long(void **st)
+{
+    (void)st;
+    mask_is("ab-cd-ef-gh-ij-kl-mn-op-qr-st-uv", 32, "**-**-**-**-**-**-**-**-**-st-uv");
+    mask_is("abcdefghijklmnopqrstuvwxyz0123456789-------------", 49,
+            "********************************6789-------------");
+    mask_is("a-----------------------------b", 31, "*-----------------------------*");
+    mask_is("abcdefghijklmnopqrstuvwxyz \xC3\xA9", 29, "***********************xyz \xC3\xA9"); /* not ASCII: kept as a letter */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_data), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
+        cmocka_unit_test(test_context_fast_portable), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
