@@ -1,6 +1,7 @@
 /* entity_check.c — detect / redact / mask over an entity detector's spans (see entity_check.h). */
 #include "guard/checks/entity_check.h"
 
+#include "core/bits.h"
 #include "core/buf.h"
 #include "guard/js_value.h"
 
@@ -210,15 +211,6 @@ static size_t utf8_char(const char *s, size_t len, size_t i)
     return w;
 }
 
-/* Bits set in x (SWAR: a popcount instruction is not in the baseline x86-64 this is built for). */
-static unsigned popcount64(uint64_t x)
-{
-    x = x - ((x >> 1) & 0x5555555555555555ull);
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return (unsigned)((x * 0x0101010101010101ull) >> 56);
-}
-
 /* The masked form of s[0, len) written to m (room for len bytes: it is never longer), its length returned.
  * Values of nine letters/digits or more keep their last four, of six or more their last one, shorter ones
  * nothing. A non-ASCII character counts as a letter; a byte that is not UTF-8 counts as one and never comes out
@@ -237,7 +229,7 @@ static size_t mask_into(char *m, const char *s, size_t len)
         __m128i lt = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a'))),
                                     _mm_set1_epi8(-128 + 26));
         __m128i w = _mm_or_si128(dg, lt);
-        alnum += popcount64((unsigned)_mm_movemask_epi8(w));
+        alnum += rg_popcount64((unsigned)_mm_movemask_epi8(w));
         _mm_storeu_si128((__m128i *)(void *)(m + i),
                          _mm_or_si128(_mm_and_si128(w, _mm_set1_epi8('*')), _mm_andnot_si128(w, v)));
     }
@@ -391,7 +383,7 @@ static size_t cp_count(const char *s, size_t from, size_t to)
                      (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(b, top2), cbits)) << 16 |
                      (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(c, top2), cbits)) << 32 |
                      (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(d, top2), cbits)) << 48;
-        cont += popcount64(m);
+        cont += rg_popcount64(m);
     }
 #endif
     for (; i + 8 <= to; i += 8) {

@@ -5,6 +5,7 @@
  * separate words). Text that is empty after trimming is an error. Both
  * bounds must be integers (Number.isInteger: 5.0 counts).
  */
+#include "core/bits.h"
 #include "guard/checks/common.h"
 #include "guard/checks/count_range.h"
 #include "guard/js_value.h"
@@ -73,7 +74,7 @@ static void wc_run(const void *compiled, const rg_check_env_t *env, rg_check_res
                 __m128i sp = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_and_si128(ctl, low));
                 unsigned m = (unsigned)_mm_movemask_epi8(sp);
                 unsigned starts = m & ~((m << 1) | (unsigned)in_space);
-                count += (size_t)__builtin_popcount(starts);
+                count += (size_t)rg_popcount64(starts);
                 in_space = (int)((m >> 15) & 1);
                 i += 16;
                 continue;
