@@ -161,6 +161,9 @@ long sec_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap);
 /* The token pass: every run of [A-Za-z0-9+/_-] long enough for the generic rule or for the formats that
  * have no literal to start from (Discord, Mailchimp, Telegram, Facebook app tokens: secrets_formats.c). */
 void sec_tokens_pass(sec_ctx_t *c);
+/* The same pass with one block scanner (tests compare them): 0 bytes, 1 SSE2, 2 AVX2. -1 when this build or
+ * CPU has not that one. */
+int sec_tokens_pass_level(sec_ctx_t *c, int level);
 void sec_text_init(void); /* once, before any pass: picks the widest vector code the CPU has */
 size_t sec_run_formats(sec_ctx_t *c, size_t a, size_t e);
 unsigned sec_run_min(const sec_ctx_t *c); /* shortest run those formats need; 0: none chosen */
