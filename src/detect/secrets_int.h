@@ -70,6 +70,7 @@ typedef struct sec_det {
     double entropy;      /* entropy_threshold: <= 1 normalised, > 1 bits per character */
     unsigned min_length; /* the generic rule's shortest token */
     int refuse_sequences; /* refuse_sequences: spans with a counting run (sec_sequence) are not reported */
+    unsigned run_min;     /* sec_run_min() for the chosen types, worked out at compile */
     /* id of a Vectorscan pattern → what it is: pattern p is sec_pats[p] */
 } sec_det_t;
 

@@ -920,13 +920,30 @@ typedef struct {
         size_t scarry = carry; /* superset carry: at least the exact one */                                      \
         int stale = 0;         /* the block before was skipped: carry and run_start are to be taken from it */  \
         while (i + 64 <= len && !p->c->oom) {                                                                    \
-            uint64_t sm = SUPER(s + i);                                                                          \
-            if (sm != ~(uint64_t)0 && (k > 64 || runs_of(sm, k) == 0) &&                                         \
-                scarry + (size_t)__builtin_ctzll(~sm) < k) {                                                     \
-                scarry = (size_t)__builtin_clzll(~sm);                                                           \
-                stale = 1;                                                                                       \
-                i += 64;                                                                                         \
-                continue;                                                                                        \
+            if (k >= 16 && k <= 32) { /* the usual lengths: a tight loop over the blocks the superset clears */   \
+                while (i + 64 <= len) {                                                                          \
+                    uint64_t sm = SUPER(s + i), r = sm & (sm << 1);                                              \
+                    r &= r << 2;                                                                                 \
+                    r &= r << 4;                                                                                 \
+                    r &= r << 8;                                                                                 \
+                    r &= r << (k - 16);                                                                          \
+                    if (r != 0 || scarry + (size_t)__builtin_ctzll(~sm) >= k) /* (sm all ones: r != 0) */        \
+                        break;                                                                                   \
+                    scarry = (size_t)__builtin_clzll(~sm);                                                       \
+                    stale = 1;                                                                                   \
+                    i += 64;                                                                                     \
+                }                                                                                                \
+                if (i + 64 > len)                                                                                \
+                    break;                                                                                       \
+            } else {                                                                                             \
+                uint64_t sm = SUPER(s + i);                                                                      \
+                if (sm != ~(uint64_t)0 && (k > 64 || runs_of(sm, k) == 0) &&                                     \
+                    scarry + (size_t)__builtin_ctzll(~sm) < k) {                                                 \
+                    scarry = (size_t)__builtin_clzll(~sm);                                                       \
+                    stale = 1;                                                                                   \
+                    i += 64;                                                                                     \
+                    continue;                                                                                    \
+                }                                                                                                \
             }                                                                                                    \
             if (stale) {                                                                                         \
                 carry = (size_t)__builtin_clzll(~MASK(s + i - 64));                                              \
@@ -996,7 +1013,7 @@ void sec_text_init(void)
 static void tokens_pass(sec_ctx_t *c, void (*blocks_fn)(pass_t *p, blocks_t *st))
 {
     size_t len = c->len;
-    unsigned fmin = sec_run_min(c);
+    unsigned fmin = c->d->run_min;
     pass_t p = {c, 0, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
     if (!p.generic && !p.formats)
         return;
