@@ -182,6 +182,7 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
     d->entropy = entropy;
     d->min_length = min_length;
     d->refuse_sequences = refuse_sequences;
+    d->run_min = sec_run_min(&(sec_ctx_t){.d = d});
     size_t n = 0;
     for (size_t i = 0; i < n_pats; i++)
         if (pats[i].types & chosen)

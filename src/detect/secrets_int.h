@@ -70,6 +70,7 @@ typedef struct sec_det {
     double entropy;      /* entropy_threshold: <= 1 normalised, > 1 bits per character */
     unsigned min_length; /* the generic rule's shortest token */
     int refuse_sequences; /* refuse_sequences: spans with a counting run (sec_sequence) are not reported */
+    unsigned run_min;     /* sec_run_min() for the chosen types, worked out at compile */
     /* id of a Vectorscan pattern → what it is: pattern p is sec_pats[p] */
 } sec_det_t;
 
@@ -161,6 +162,9 @@ long sec_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap);
 /* The token pass: every run of [A-Za-z0-9+/_-] long enough for the generic rule or for the formats that
  * have no literal to start from (Discord, Mailchimp, Telegram, Facebook app tokens: secrets_formats.c). */
 void sec_tokens_pass(sec_ctx_t *c);
+/* The same pass with one block scanner (tests compare them): 0 bytes, 1 SSE2, 2 AVX2. -1 when this build or
+ * CPU has not that one. */
+int sec_tokens_pass_level(sec_ctx_t *c, int level);
 void sec_text_init(void); /* once, before any pass: picks the widest vector code the CPU has */
 size_t sec_run_formats(sec_ctx_t *c, size_t a, size_t e);
 unsigned sec_run_min(const sec_ctx_t *c); /* shortest run those formats need; 0: none chosen */

@@ -762,7 +762,22 @@ static uint64_t token_mask_scalar(const char *s)
     return m;
 }
 
+/* A superset of the token characters that costs two compares: bytes 0x2b..0x7f but '.' (every token character
+ * is one; the rest, , : ; < = > ? @ [ \\ ] ^ ` { | } ~, are rare in runs of prose). A block whose superset mask
+ * has no run of minrun has no token run either, and the exact mask is not computed (see BLOCKS_FN). The
+ * scalar build uses the exact mask as its own superset. */
 #ifdef __SSE2__
+static uint64_t super_mask_sse2(const char *s)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+        __m128i in = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpgt_epi8(v, _mm_set1_epi8(0x2a)));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(in) << (16 * k);
+    }
+    return m;
+}
+
 static uint64_t token_mask_sse2(const char *s)
 {
     uint64_t m = 0;
@@ -804,6 +819,16 @@ __attribute__((target("avx2"))) static uint64_t token_mask_avx2(const char *s)
         m |= (uint64_t)(uint32_t)~_mm256_movemask_epi8(none) << (32 * k);
     }
     return m;
+}
+
+__attribute__((target("avx2"))) static uint64_t super_mask_avx2(const char *s)
+{
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)s);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32));
+    const __m256i floor = _mm256_set1_epi8(0x2a), dot = _mm256_set1_epi8('.');
+    __m256i ia = _mm256_andnot_si256(_mm256_cmpeq_epi8(a, dot), _mm256_cmpgt_epi8(a, floor));
+    __m256i ib = _mm256_andnot_si256(_mm256_cmpeq_epi8(b, dot), _mm256_cmpgt_epi8(b, floor));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(ia) | (uint64_t)(uint32_t)_mm256_movemask_epi8(ib) << 32;
 }
 #endif
 
@@ -878,20 +903,60 @@ typedef struct {
 /* 64 bytes at a time: a mask of token characters tells whether a run of minrun can be there (inside the
  * block, or the run carried from the blocks before plus this block's first ones). Only then the exact
  * scan, from the start of that run. Prose rarely has a run of 20, so most blocks cost a mask. One copy per
- * mask function, so that the mask is inlined (its tables stay in registers across blocks). */
-#define BLOCKS_FN(NAME, ATTR, MASK)                                                                              \
+ * mask function, so that the mask is inlined (its tables stay in registers across blocks).
+ *
+ * Most blocks are first judged by the cheaper superset mask (SUPER): when even that has no run of minrun
+ * (with the superset run carried in), the exact mask would not have one either and the block is skipped.
+ * The exact carry out of a skipped block is that block's own trailing run (under 64: a block that is all
+ * token characters is all superset characters and not skipped), so it is taken from the exact mask of the
+ * block before only when the next block needs the exact path. The skipped blocks and the state left are
+ * those of the exact scan alone. */
+#define BLOCKS_FN(NAME, ATTR, MASK, SUPER)                                                                       \
     ATTR static void NAME(pass_t *p, blocks_t *st)                                                               \
     {                                                                                                            \
         const char *s = p->c->s;                                                                                 \
         size_t len = p->c->len, i = st->i, carry = st->carry, run_start = st->run_start;                         \
         const unsigned k = (unsigned)p->minrun;                                                                  \
+        size_t scarry = carry; /* superset carry: at least the exact one */                                      \
+        int stale = 0;         /* the block before was skipped: carry and run_start are to be taken from it */  \
         while (i + 64 <= len && !p->c->oom) {                                                                    \
+            if (k >= 16 && k <= 32) { /* the usual lengths: a tight loop over the blocks the superset clears */   \
+                while (i + 64 <= len) {                                                                          \
+                    uint64_t sm = SUPER(s + i), r = sm & (sm << 1);                                              \
+                    r &= r << 2;                                                                                 \
+                    r &= r << 4;                                                                                 \
+                    r &= r << 8;                                                                                 \
+                    r &= r << (k - 16);                                                                          \
+                    if (r != 0 || scarry + (size_t)__builtin_ctzll(~sm) >= k) /* (sm all ones: r != 0) */        \
+                        break;                                                                                   \
+                    scarry = (size_t)__builtin_clzll(~sm);                                                       \
+                    stale = 1;                                                                                   \
+                    i += 64;                                                                                     \
+                }                                                                                                \
+                if (i + 64 > len)                                                                                \
+                    break;                                                                                       \
+            } else {                                                                                             \
+                uint64_t sm = SUPER(s + i);                                                                      \
+                if (sm != ~(uint64_t)0 && (k > 64 || runs_of(sm, k) == 0) &&                                     \
+                    scarry + (size_t)__builtin_ctzll(~sm) < k) {                                                 \
+                    scarry = (size_t)__builtin_clzll(~sm);                                                       \
+                    stale = 1;                                                                                   \
+                    i += 64;                                                                                     \
+                    continue;                                                                                    \
+                }                                                                                                \
+            }                                                                                                    \
+            if (stale) {                                                                                         \
+                carry = (size_t)__builtin_clzll(~MASK(s + i - 64));                                              \
+                run_start = i - carry;                                                                           \
+                stale = 0;                                                                                       \
+            }                                                                                                    \
             uint64_t m = MASK(s + i);                                                                            \
             if (m == ~(uint64_t)0) {                                                                             \
                 if (carry == 0)                                                                                  \
                     run_start = i;                                                                               \
                 carry += 64;                                                                                     \
                 i += 64;                                                                                         \
+                scarry = carry;                                                                                  \
                 continue;                                                                                        \
             }                                                                                                    \
             size_t first = (size_t)__builtin_ctzll(~m);                                                          \
@@ -900,10 +965,16 @@ typedef struct {
                 carry = (size_t)__builtin_clzll(~m);                                                             \
                 run_start = i + 64 - carry;                                                                      \
                 i += 64;                                                                                         \
+                scarry = carry;                                                                                  \
                 continue;                                                                                        \
             }                                                                                                    \
             i = block_runs(p, i, m, carry, run_start);                                                           \
             carry = 0;                                                                                           \
+            scarry = 0;                                                                                          \
+        }                                                                                                        \
+        if (stale) {                                                                                             \
+            carry = (size_t)__builtin_clzll(~MASK(s + i - 64));                                                  \
+            run_start = i - carry;                                                                               \
         }                                                                                                        \
         st->i = i, st->carry = carry, st->run_start = run_start;                                                 \
         /* the tail (under 64 bytes): its mask from a copy padded with non-token bytes */                        \
@@ -918,12 +989,12 @@ typedef struct {
         }                                                                                                        \
     }
 
-BLOCKS_FN(blocks_scalar, , token_mask_scalar)
+BLOCKS_FN(blocks_scalar, , token_mask_scalar, token_mask_scalar)
 #ifdef __SSE2__
-BLOCKS_FN(blocks_sse2, , token_mask_sse2)
+BLOCKS_FN(blocks_sse2, , token_mask_sse2, super_mask_sse2)
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
-BLOCKS_FN(blocks_avx2, __attribute__((target("avx2"))), token_mask_avx2)
+BLOCKS_FN(blocks_avx2, __attribute__((target("avx2"))), token_mask_avx2, super_mask_avx2)
 #endif
 
 static void (*blocks)(pass_t *p, blocks_t *st) = blocks_scalar;
@@ -939,10 +1010,10 @@ void sec_text_init(void)
 #endif
 }
 
-void sec_tokens_pass(sec_ctx_t *c)
+static void tokens_pass(sec_ctx_t *c, void (*blocks_fn)(pass_t *p, blocks_t *st))
 {
     size_t len = c->len;
-    unsigned fmin = sec_run_min(c);
+    unsigned fmin = c->d->run_min;
     pass_t p = {c, 0, sec_want(c, T_GENERIC_HIGH_ENTROPY), fmin != 0};
     if (!p.generic && !p.formats)
         return;
@@ -952,9 +1023,28 @@ void sec_tokens_pass(sec_ctx_t *c)
     if (len < p.minrun)
         return; /* no run that long fits */
     blocks_t st = {0, 0, 0, 0};
-    blocks(&p, &st);
+    blocks_fn(&p, &st);
     if (!c->oom && st.tail)
         runs_in(&p, st.carry ? st.run_start : st.i, len);
+}
+
+void sec_tokens_pass(sec_ctx_t *c) { tokens_pass(c, blocks); }
+
+int sec_tokens_pass_level(sec_ctx_t *c, int level)
+{
+    void (*fn)(pass_t *p, blocks_t *st) = blocks_scalar;
+#ifdef __SSE2__
+    if (level == 1)
+        fn = blocks_sse2;
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (level == 2 && __builtin_cpu_supports("avx2"))
+        fn = blocks_avx2;
+#endif
+    if (level > 0 && fn == blocks_scalar)
+        return -1;
+    tokens_pass(c, fn);
+    return 0;
 }
 
 /* Words of labels, prompts and messages (password: "Enter your password"), and the names of credentials. */
