@@ -186,6 +186,16 @@ class Railgate:
                 out[k] = float(v)
         return out
 
+    def wait_metric(self, name, value, timeout=5.0):
+        """The metric's value once it equals value, or its last value after timeout (a counter that a request's
+        end updates: the test then asserts on what this returns)."""
+        end = time.time() + timeout
+        while True:
+            v = self.metrics().get(name)
+            if v == value or time.time() > end:
+                return v
+            time.sleep(0.05)
+
     def post(self, path, body, headers=None, timeout=10):
         return request("POST", self.port, path, body, headers, timeout)
 

@@ -322,9 +322,8 @@ def test_client_abort_mid_stream_is_recorded():
     rows = rg.wait_rows(1, "model = 'slowstream'")
     eq(len(rows), 1)
     eq(rows[0]["error"], "client_closed")
-    time.sleep(0.2)
-    eq(rg.metrics()["railgate_stream_client_aborts_total"], 1)
-    eq(rg.metrics()["railgate_in_flight"], 0)
+    eq(rg.wait_metric("railgate_stream_client_aborts_total", 1), 1)
+    eq(rg.wait_metric("railgate_in_flight", 0), 0)
 
 
 def test_client_abort_cancels_upstream_stream():
@@ -401,4 +400,4 @@ def test_client_leaving_a_pending_request_is_noticed():
     eq(len(rows), 1, "recorded soon after the client left, not at the 30 s timeout")
     eq(rows[0]["status"], 499)
     eq(rows[0]["error"], "client_closed")
-    eq(rg.metrics()["railgate_in_flight"], 0)
+    eq(rg.wait_metric("railgate_in_flight", 0), 0)
