@@ -542,10 +542,10 @@ static __attribute__((noinline)) void feed_fast(scan_t *st, const unsigned char 
     st->prev_space = (v & 0xFF) == ' ';
 }
 
-static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off)
+static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off, int general)
 {
     const rg_pi_model_t *m = st->m;
-    if (m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
+    if (general || m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
         feed_run(st, p, len, off, 0);
         return;
     }
@@ -586,7 +586,8 @@ static int on_family(unsigned id, size_t from, size_t to, void *ctx)
     return c->mask == (1u << RG_PI_N_FAMILIES) - 1; /* every family fired: stop */
 }
 
-int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out)
+static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out,
+                 int general)
 {
     const unsigned char *segs[2] = {(const unsigned char *)s, NULL};
     size_t lens[2] = {len, 0};
@@ -618,7 +619,7 @@ int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, siz
             st.fam += m->fw[f];
     size_t off = 0;
     for (int i = 0; i < nseg; i++) {
-        feed(&st, segs[i], lens[i], off);
+        feed(&st, segs[i], lens[i], off, general);
         off += lens[i];
     }
     word_flush(&st);
@@ -630,4 +631,15 @@ int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, siz
     out->score = 1.0 / (1.0 + exp(-z));
     out->families = fc.mask;
     return 0;
+}
+
+int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out)
+{
+    return score(m, db, s, len, out, 0);
+}
+
+int rg_pi_score_general(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
+                        rg_pi_result_t *out)
+{
+    return score(m, db, s, len, out, 1);
 }
