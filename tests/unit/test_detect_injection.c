@@ -461,6 +461,52 @@ static void test_model_versions(void **state)
     free(b);
 }
 
+/* ---- the shipped configuration's own loop against the general one ------------------------------------------ */
+
+static uint64_t xs(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* The shipped configuration has its own byte loop (injection.c feed_fast); the loop that reads any configuration
+ * must give the same bits on every text: runs of spaces, tabs and newlines (a second space is dropped), words
+ * past 32 letters, digits, bytes >= 0x80, texts shorter than an n-gram, texts that open with no word end for
+ * pages, block boundaries, and a text past the scan cap (two segments). */
+static void test_fast_loop_matches_general_loop(void **state)
+{
+    static const char al[] = "aaeEiostn  \t\n0Z.,'";
+    size_t cap = RG_PI_SCAN_CAP + 70000;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    uint64_t x = 88172645463325252ull;
+    for (int it = 0; it < 1200; it++) {
+        size_t n = it == 0 ? cap : (size_t)(xs(&x) % (it < 400 ? 24 : it < 1150 ? 3000 : 20000));
+        unsigned mode = (unsigned)(xs(&x) % 8);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = xs(&x);
+            unsigned k = (unsigned)(r % 16);
+            t[i] = k < 12 ? al[(r >> 8) % (sizeof(al) - 1)] : k < 14 ? (char)(r >> 20) : k == 14 ? ' ' : 'w';
+            if (mode == 1)
+                t[i] = 'x'; /* one long word */
+            else if (mode == 2)
+                t[i] = i % 3 ? ' ' : '\t'; /* spaces only */
+            else if (mode == 3 && i < 5000)
+                t[i] = '.'; /* no word for a while */
+        }
+        for (int d = 0; d < 2; d++) {
+            rg_pi_result_t a, b;
+            assert_int_equal(rg_pi_score(shipped(), d ? db : NULL, t, n, &a), 0);
+            assert_int_equal(rg_pi_score_general(shipped(), d ? db : NULL, t, n, &b), 0);
+            if (a.score != b.score || a.families != b.families)
+                fail_msg("text %d (%zu bytes, mode %u): fast %.17g, general %.17g", it, n, mode, a.score, b.score);
+        }
+    }
+    free(t);
+}
+
 /* ---- throughput (printed, not asserted) ----------------------------------------- */
 
 static double cpu_now(void)
@@ -568,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_check_rejects_bad_parameters),
         cmocka_unit_test(test_model_file_validation),
         cmocka_unit_test(test_model_versions),
+        cmocka_unit_test(test_fast_loop_matches_general_loop),
         cmocka_unit_test(test_throughput_print),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
