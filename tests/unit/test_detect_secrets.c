@@ -1002,13 +1002,23 @@ static void test_check_parameters(void **state)
 static void test_token_pass_levels(void **state)
 {
     (void)state;
-    static const char extra[] = ",:;=@~.<>?[]^`{|}";
+    static const char extra[] = ",:;=@~.<>?[]^`{|}\xC3\xA9";
     static const char tokc_[] = "abcXYZ0189+/_-";
     char err[256];
-    json_t *params = json_pack("{s:i}", "min_length", 20);
-    void *dets[2] = {rg_detector_secrets.compile(rg_detector_secrets.default_types, NULL, err, sizeof(err)),
-                     rg_detector_secrets.compile(rg_detector_secrets.default_types, params, err, sizeof(err))};
-    json_decref(params);
+    /* the shortest run the pass looks for: 20 (the default; the 16-32 loop), 12 (below it), 40 and 100 (generic
+     * only: above it, and above one block) */
+    json_t *p12 = json_pack("{s:i}", "min_length", 12), *p40 = json_pack("{s:i}", "min_length", 40),
+           *p100 = json_pack("{s:i}", "min_length", 100);
+    const uint64_t generic = (uint64_t)1 << T_GENERIC_HIGH_ENTROPY;
+    void *dets[4] = {rg_detector_secrets.compile(rg_detector_secrets.default_types, NULL, err, sizeof(err)),
+                     rg_detector_secrets.compile(rg_detector_secrets.default_types, p12, err, sizeof(err)),
+                     rg_detector_secrets.compile(generic, p40, err, sizeof(err)),
+                     rg_detector_secrets.compile(generic, p100, err, sizeof(err))};
+    json_decref(p12);
+    json_decref(p40);
+    json_decref(p100);
+    for (int di = 0; di < 4; di++)
+        assert_non_null(dets[di]);
     char text[700];
     rng = 0x9e3779b97f4a7c15ull;
     unsigned compared = 0;
@@ -1028,8 +1038,8 @@ static void test_token_pass_levels(void **state)
                     text[n++] = r % 2 ? ' ' : '\n';
             }
         }
-        for (int di = 0; di < 2; di++) {
-            char got[3][2048];
+        for (int di = 0; di < 4; di++) {
+            char got[3][8192];
             int have[3] = {0, 0, 0};
             for (int level = 0; level < 3; level++) {
                 rg_entities_t out = {0};
@@ -1056,8 +1066,8 @@ static void test_token_pass_levels(void **state)
         }
     }
     assert_true(compared > 0);
-    rg_detector_secrets.free(dets[0]);
-    rg_detector_secrets.free(dets[1]);
+    for (int di = 0; di < 4; di++)
+        rg_detector_secrets.free(dets[di]);
 }
 
 int main(void)
