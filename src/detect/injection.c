@@ -390,6 +390,16 @@ static void block_end(scan_t *st)
     }
 }
 
+/* Where the block holding stream position pos ends, as an index into the current chunk (at most len); the block
+ * before is closed first when pos starts a new one. Both byte loops walk the chunk block by block with it. */
+static inline size_t block_step(scan_t *st, size_t pos, size_t i, size_t len, size_t bsize)
+{
+    if (pos > 0 && (pos & (bsize - 1)) == 0)
+        block_end(st);
+    size_t end = i + (bsize - (pos & (bsize - 1)));
+    return end > len ? len : end;
+}
+
 /*
  * Bytes p[0..len) at stream offset `off` (blocks are counted over the whole stream), any configuration. The state
  * lives in locals inside the loop: the weights are int8_t, which may alias anything, so fields of *st would be
@@ -408,12 +418,7 @@ static inline __attribute__((always_inline)) size_t feed_run(scan_t *st, const u
     unsigned has_prev = (unsigned)st->has_prev, prev_space = (unsigned)st->prev_space;
     size_t i = 0;
     while (i < len) {
-        size_t pos = off + i;
-        if (pos > 0 && (pos & (bsize - 1)) == 0)
-            block_end(st);
-        size_t end = i + (bsize - (pos & (bsize - 1)));
-        if (end > len)
-            end = len;
+        size_t end = block_step(st, off + i, i, len, bsize);
         int64_t s = 0;
         uint32_t cnt = 0;
         for (; i < end; i++) {
@@ -496,12 +501,7 @@ static __attribute__((noinline)) void feed_fast(scan_t *st, const unsigned char 
     unsigned wlen = st->wlen;
     size_t i = 0;
     while (i < len) {
-        size_t pos = off + i;
-        if (pos > 0 && (pos & (bsize - 1)) == 0)
-            block_end(st);
-        size_t end = i + (bsize - (pos & (bsize - 1)));
-        if (end > len)
-            end = len;
+        size_t end = block_step(st, off + i, i, len, bsize);
         const unsigned char *b = p + i, *e = p + end;
         int64_t s = 0;
         uint32_t skipped = 0, words = 0;
