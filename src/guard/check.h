@@ -57,6 +57,11 @@ typedef struct rg_check_result {
     json_t *data;                  /* owned (one reference); NULL serialises as null. Read-only once run()
                                     * returns: checks may share constant parts of it between results (built at
                                     * compile, json_incref'd), so the host only serialises and frees it. */
+    char *data_json;               /* or data already written as one compact JSON value (malloc'd, owned,
+                                    * data_json_len bytes, no NUL needed), which the host writes as it is: for
+                                    * checks that return many findings (entity_check.c), where a tree per
+                                    * finding costs more than the check. At most one of data and data_json. */
+    size_t data_json_len;
     char error[RG_CHECK_ERROR_MAX]; /* "" = no error; else the message */
     const char *error_name;        /* e.g. "Error" (the default); "" leaves `name` out, as some Portkey checks do */
     /* transforms (all optional, owned): */

@@ -354,7 +354,9 @@ static void check_write(rg_jw_t *w, const rg_hook_check_t *c, const slot_t *s)
         return;
     }
     key(w, &f, "data");
-    if (res->data)
+    if (res->data_json)
+        rg_jw_raw(w, res->data_json, res->data_json_len);
+    else if (res->data)
         rg_jw_value(w, res->data);
     else
         rg_jw_raw(w, "null", 4);

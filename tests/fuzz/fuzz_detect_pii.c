@@ -12,8 +12,10 @@
  *     redact and mask: verdict true, and a part is replaced exactly when it
  *     has an entity; a masked part is never longer than the original;
  *   - excerpts are strings of valid UTF-8, even where the text is not (they are
- *     made without jansson's check, so it is done here).
+ *     made without jansson's check, so it is done here); data written as JSON
+ *     text parses and is in rg_json_dumps' compact form.
  */
+#include "core/json_dump.h"
 #include "guard/check.h"
 
 #include <jansson.h>
@@ -87,6 +89,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
+    /* data comes as JSON text when something was found (check.h data_json): one value that parses (so its
+     * strings are valid UTF-8) and is already in the compact form rg_json_dumps writes; else as a tree */
+    CHECK((res.data == NULL) != (res.data_json == NULL));
+    if (res.data_json != NULL) {
+        res.data = json_loadb(res.data_json, res.data_json_len, JSON_REJECT_DUPLICATES, NULL);
+        CHECK(res.data != NULL);
+        size_t dl = 0;
+        char *again = rg_json_dumps(res.data, &dl);
+        CHECK(again != NULL && dl == res.data_json_len && memcmp(again, res.data_json, dl) == 0);
+        free(again);
+    }
     char *dump = json_dumps(res.data, JSON_COMPACT);
     CHECK(dump != NULL);
     free(dump);

@@ -14,6 +14,7 @@
 #include "detect/secrets.h"
 #include "detect/secrets_int.h"
 #include "guard/check.h"
+#include "text_check.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -859,6 +860,7 @@ static void run_check(run_t *r, const char *params, const char *text)
     r->text.joined_len = strlen(text);
     r->env.text = &r->text;
     ops->run(c, &r->env, &r->res);
+    tc_data_tree(&r->res);
     ops->free(c);
 }
 

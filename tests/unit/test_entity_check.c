@@ -8,6 +8,7 @@
 #include "text_check.h"
 
 #include "core/buf.h"
+#include "core/json_dump.h"
 #include "detect/context.h"
 #include "detect/digits.h"
 #include "guard/checks/entity_check.h"
@@ -24,7 +25,13 @@ static void run_one(void *compiled, const char *text, rg_check_result_t *res)
     PII->run(compiled, &env, res);
 }
 
-static char *dump(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER); }
+/* The data as the host writes it into hook_results: data_json's bytes as they are, else the tree dumped. */
+static char *dump(const rg_check_result_t *res)
+{
+    if (res->data_json)
+        return strndup(res->data_json, res->data_json_len);
+    return json_dumps(res->data, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
 
 static void test_shared_data(void **st)
 {
@@ -36,7 +43,7 @@ static void test_shared_data(void **st)
     run_one(c, "nothing to see", &a);
     run_one(c, "mail a@x.com and b@y.org, call 415-555-0132", &b);
     run_one(c, "still nothing", &d);
-    char *sa = dump(a.data), *sb = dump(b.data), *sd = dump(d.data);
+    char *sa = dump(&a), *sb = dump(&b), *sd = dump(&d);
     const char *empty = "{\"action\":\"detect\",\"found\":0,\"entities\":[],\"counts\":{}}";
     assert_string_equal(sa, empty);
     assert_string_equal(sd, empty);
@@ -78,6 +85,56 @@ static void test_offsets_long(void **st)
     assert_int_equal(tc_int(json_array_get(e, 1), "end"), (json_int_t)(2 * n + 17));
     tc_done(&r);
     free(t);
+}
+
+/* data_json is written by hand (entity_check.c data_text): it must be exactly one value in the compact form
+ * every other part of hook_results has, i.e. parsing it and writing the tree again with rg_json_dumps gives the
+ * same bytes. Excerpts with quotes, backslashes, control and non-ASCII characters; counts past 63; truncated. */
+extern const rg_check_ops_t rg_check_rg_secrets;
+
+static void canonical(const rg_check_ops_t *ops, const char *params, const char *text, int want_truncated)
+{
+    char err[RG_CHECK_ERROR_MAX];
+    void *c = tc_compile(ops, params, err);
+    assert_non_null(c);
+    rg_text_part_t part[2] = {{.s = "first part, nothing", .len = 19}, {.s = text, .len = strlen(text)}};
+    rg_guard_text_t t = {.parts = part, .n = 2, .joined = (char *)text, .joined_len = part[1].len};
+    rg_check_env_t env = {.phase = RG_PHASE_REQUEST, .type = RG_REQ_CHAT, .text = &t};
+    rg_check_result_t res;
+    memset(&res, 0, sizeof(res));
+    ops->run(c, &env, &res);
+    assert_non_null(res.data_json);
+    assert_null(res.data);
+    json_error_t e;
+    json_t *j = json_loadb(res.data_json, res.data_json_len, JSON_REJECT_DUPLICATES, &e);
+    if (j == NULL)
+        fail_msg("does not parse (%s): %.*s", e.text, (int)res.data_json_len, res.data_json);
+    size_t len = 0;
+    char *again = rg_json_dumps(j, &len);
+    assert_int_equal(len, res.data_json_len);
+    assert_memory_equal(again, res.data_json, len);
+    assert_int_equal(json_is_true(json_object_get(j, "truncated")), want_truncated);
+    json_t *first = json_array_get(json_object_get(j, "entities"), 0);
+    assert_int_equal(tc_int(first, "part"), 1);
+    free(again);
+    json_decref(j);
+    rg_check_result_clear(&res, 2);
+    ops->free(c);
+}
+
+static void test_data_text_canonical(void **st)
+{
+    (void)st;
+    canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8\\1fX\\\"b0Lm!\"", 0);
+    canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8\u00e91f\\\\Xb0\u4e2dm!\"", 0);
+    canonical(PII, "{\"action\":\"redact\"}", "write to J\u00f6rg.M\u00fcller@example.com today", 0);
+    size_t n = 300;
+    char *text = malloc(n * 40 + 1), *p = text;
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "u%zu@x.com, 415-555-%04zu; ", i, i);
+    canonical(PII, "{}", text, 1);
+    canonical(PII, "{\"action\":\"mask\"}", text, 1);
+    free(text);
 }
 
 static void mask_is(const char *in, size_t len, const char *want)
@@ -227,7 +284,7 @@ static void test_mask_long(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shared_data), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_shared_data), cmocka_unit_test(test_data_text_canonical), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
         cmocka_unit_test(test_context_fast_portable), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
     };

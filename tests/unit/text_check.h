@@ -45,6 +45,24 @@ TC_FN void *tc_compile(const rg_check_ops_t *ops, const char *params, char *err)
     return c;
 }
 
+/* A check may return its data as JSON text (check.h, data_json; the entity checks do): the tests read it as a
+ * tree, so it is parsed here, all of it and exactly one value, or the test fails. */
+TC_FN void tc_data_tree(rg_check_result_t *res)
+{
+    if (res->data_json == NULL)
+        return;
+    if (res->data != NULL)
+        fail_msg("a check set both data and data_json");
+    json_error_t e;
+    res->data = json_loadb(res->data_json, res->data_json_len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+    if (res->data == NULL)
+        fail_msg("data_json does not parse (%s at %d): %.*s", e.text, e.position, (int)res->data_json_len,
+                 res->data_json);
+    free(res->data_json);
+    res->data_json = NULL;
+    res->data_json_len = 0;
+}
+
 /* Runs the check on n parts (s[i] of len[i] bytes; len[i] == SIZE_MAX: strlen). Fails the test if the
  * parameters do not compile. */
 TC_FN void tc_run_parts(tc_run_t *r, const rg_check_ops_t *ops, const char *params, const char *const *s,
@@ -75,6 +93,7 @@ TC_FN void tc_run_parts(tc_run_t *r, const rg_check_ops_t *ops, const char *para
     r->text.joined_len = at;
     rg_check_env_t env = {.phase = RG_PHASE_REQUEST, .type = RG_REQ_CHAT, .text = &r->text};
     ops->run(r->compiled, &env, &r->res);
+    tc_data_tree(&r->res);
 }
 
 TC_FN void tc_run(tc_run_t *r, const rg_check_ops_t *ops, const char *params, const char *text)

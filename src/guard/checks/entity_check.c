@@ -3,6 +3,7 @@
 
 #include "core/bits.h"
 #include "core/buf.h"
+#include "core/json_dump.h"
 #include "guard/js_value.h"
 
 #include <stdint.h>
@@ -18,55 +19,29 @@ typedef enum { ACT_DETECT = 0, ACT_REDACT, ACT_MASK } action_t;
 
 static const char *const action_names[] = {"detect", "redact", "mask"};
 
-#define SMALL_INTS 64 /* json integers 0..63 made at compile: part numbers, counts */
-
-/* Everything of data that does not depend on the text is made at compile and shared by every run's data with
- * json_incref (jansson's reference counts are atomic; a check's data is only read and freed, see check.h). */
+/* The data of a run that found something is written as JSON text straight into a buffer (check.h,
+ * rg_check_result_t.data_json): a jansson tree per finding cost about 1,500 instructions (an object, five keyed
+ * inserts, three more values), a fifth of the PII + secrets pack on prose. The data of a run that found nothing is
+ * one tree made at compile and shared by every such run with json_incref (jansson's reference counts are atomic; a
+ * check's data is only read and freed, see check.h). */
 typedef struct {
     const rg_detector_ops_t *ops;
     void *det;
     uint64_t types;
     action_t action;
-    json_t *action_json;                        /* data.action */
-    json_t *type_json[RG_DETECTOR_TYPES_MAX];   /* the type names, for entities[].type */
-    json_t *small[SMALL_INTS];
     json_t *empty; /* the whole data of a run that found nothing: most runs on prose */
 } ec_t;
 
-static void ec_json_free(ec_t *ec)
-{
-    json_decref(ec->action_json);
-    json_decref(ec->empty);
-    for (size_t t = 0; t < RG_DETECTOR_TYPES_MAX; t++)
-        json_decref(ec->type_json[t]);
-    for (size_t i = 0; i < SMALL_INTS; i++)
-        json_decref(ec->small[i]);
-}
-
-/* The shared JSON values. 0 or -1 (out of memory). */
+/* The shared data of a run that found nothing. 0 or -1 (out of memory). */
 static int ec_json_make(ec_t *ec)
 {
-    ec->action_json = json_string_nocheck(action_names[ec->action]);
-    int bad = ec->action_json == NULL;
-    for (size_t t = 0; t < RG_DETECTOR_TYPES_MAX && ec->ops->types[t]; t++)
-        bad |= (ec->type_json[t] = json_string(ec->ops->types[t])) == NULL;
-    for (size_t i = 0; i < SMALL_INTS; i++)
-        bad |= (ec->small[i] = json_integer((json_int_t)i)) == NULL;
-    if (bad)
-        return -1;
     json_t *e = ec->empty = json_object();
-    return e == NULL || json_object_set_nocheck(e, "action", ec->action_json) != 0 ||
-                   json_object_set_nocheck(e, "found", ec->small[0]) != 0 ||
+    return e == NULL || json_object_set_new_nocheck(e, "action", json_string_nocheck(action_names[ec->action])) != 0 ||
+                   json_object_set_new_nocheck(e, "found", json_integer(0)) != 0 ||
                    json_object_set_new_nocheck(e, "entities", json_array()) != 0 ||
                    json_object_set_new_nocheck(e, "counts", json_object()) != 0
                ? -1
                : 0;
-}
-
-/* A json integer: a shared one when small. */
-static json_t *int_json(const ec_t *ec, size_t v)
-{
-    return v < SMALL_INTS ? json_incref(ec->small[v]) : json_integer((json_int_t)v);
 }
 
 static const char *const common_keys[] = {"entities", "action", "redact", "scope", NULL};
@@ -79,8 +54,25 @@ static int key_known(const char *const *keys, const char *k)
     return 0;
 }
 
+#define RG_EC_TYPE_NAME_MAX 48 /* finding() writes type names as they are into a fixed buffer */
+
+/* A detector's type names are its own constants: 1 when each is 1..RG_EC_TYPE_NAME_MAX of [A-Z0-9_]. */
+static int type_names_ok(const rg_detector_ops_t *ops)
+{
+    for (size_t t = 0; ops->types[t]; t++) {
+        size_t n = strlen(ops->types[t]);
+        if (n == 0 || n > RG_EC_TYPE_NAME_MAX || strspn(ops->types[t], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n)
+            return 0;
+    }
+    return 1;
+}
+
 void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, size_t errsz)
 {
+    if (!type_names_ok(ops)) {
+        snprintf(err, errsz, "railgate.%s: a type name is not [A-Z0-9_]{1,%d}", ops->name, RG_EC_TYPE_NAME_MAX);
+        return NULL;
+    }
     if (params != NULL && !json_is_object(params)) {
         snprintf(err, errsz, "parameters must be an object");
         return NULL;
@@ -153,13 +145,13 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
     ec->action = action;
     if (ec_json_make(ec) != 0) {
         snprintf(err, errsz, "out of memory");
-        ec_json_free(ec);
+        json_decref(ec->empty);
         free(ec);
         return NULL;
     }
     ec->det = ops->compile(types, params, err, errsz);
     if (ec->det == NULL) {
-        ec_json_free(ec);
+        json_decref(ec->empty);
         free(ec);
         return NULL;
     }
@@ -172,7 +164,7 @@ void rg_ec_free(void *p)
     if (ec == NULL)
         return;
     ec->ops->free(ec->det);
-    ec_json_free(ec);
+    json_decref(ec->empty);
     free(ec);
 }
 
@@ -357,7 +349,7 @@ static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
 /* ---- run ------------------------------------------------------------------- */
 
 typedef struct {
-    json_t *list;
+    rg_jw_t list;  /* the entries of data.entities written so far, comma-separated, without brackets */
     uint64_t seen; /* types with a count: counts[t] is set only for those (a run that finds nothing zeroes none) */
     size_t counts[RG_DETECTOR_TYPES_MAX];
     size_t found;
@@ -427,22 +419,111 @@ static int placeholder(rg_buf_t *out, const char *type, uint32_t n)
     return rg_buf_append(out, tmp, o) == RG_BUF_OK ? 0 : -1;
 }
 
-/* One entry of data.entities. NULL on out of memory. */
-static json_t *finding(const ec_t *ec, unsigned type, size_t part, size_t start, size_t end, const char *ex, size_t exlen)
+/* Decimal digits of v at the end of buf[20]; returns where they start. */
+static char *utoa_end(char *end, size_t v)
 {
-    json_t *o = json_object();
-    if (o == NULL)
-        return NULL;
-    /* keys are constants and the excerpt is valid UTF-8 by construction (mask_into): no checks needed */
-    if (json_object_set_nocheck(o, "type", ec->type_json[type]) != 0 ||
-        json_object_set_new_nocheck(o, "part", int_json(ec, part)) != 0 ||
-        json_object_set_new_nocheck(o, "start", json_integer((json_int_t)start)) != 0 ||
-        json_object_set_new_nocheck(o, "end", json_integer((json_int_t)end)) != 0 ||
-        json_object_set_new_nocheck(o, "excerpt", json_stringn_nocheck(ex, exlen)) != 0) {
-        json_decref(o);
+    do
+        *--end = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    return end;
+}
+
+/* 1 when the bytes need no escaping in a JSON string (no '"', '\\' or control character; bytes >= 0x80 go out as
+ * they are, as rg_jw_str writes them). */
+static int json_plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\')
+            return 0;
+    }
+    return 1;
+}
+
+/* One entry of data.entities, appended to the list: {"type","part","start","end","excerpt"}, the bytes the
+ * jansson tree used to give (tests/unit/test_entity_check.c holds them to rg_json_dumps' form). The type names are
+ * the detector's constants ([A-Z0-9_], checked at compile). The excerpt is valid UTF-8 by construction (mask_into);
+ * a short one without bytes to escape (almost every one: masking leaves '*' and punctuation) is copied, any other
+ * goes through rg_jw_str as every string of hook_results does. Out of memory is left in list->oom. */
+static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, size_t start, size_t end,
+                    const char *ex, size_t exlen)
+{
+    char b[256 + 160], num[20], *d;
+    const char *tn = ec->ops->types[type];
+    size_t o = 0, tl = strlen(tn);
+#define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
+    if (list->len > 0)
+        b[o++] = ',';
+    PUT("{\"type\":\"", 9);
+    PUT(tn, tl); /* at most RG_EC_TYPE_NAME_MAX */
+    PUT("\",\"part\":", 9);
+    d = utoa_end(num + sizeof(num), part);
+    PUT(d, (size_t)(num + sizeof(num) - d));
+    PUT(",\"start\":", 9);
+    d = utoa_end(num + sizeof(num), start);
+    PUT(d, (size_t)(num + sizeof(num) - d));
+    PUT(",\"end\":", 7);
+    d = utoa_end(num + sizeof(num), end);
+    PUT(d, (size_t)(num + sizeof(num) - d));
+    PUT(",\"excerpt\":", 11);
+    if (exlen <= 256 && json_plain(ex, exlen)) {
+        b[o++] = '"';
+        PUT(ex, exlen);
+        PUT("\"}", 2);
+        rg_jw_raw(list, b, o);
+    } else {
+        rg_jw_raw(list, b, o);
+        rg_jw_str(list, ex, exlen);
+        rg_jw_raw(list, "}", 1);
+    }
+#undef PUT
+}
+
+/* The data of a run that found something, as JSON text (malloc'd once at its size, *len bytes), or NULL on out of
+ * memory: {"action","found","entities":[...],"counts":{"TYPE":n},"truncated"?:true}, keys in this order. */
+static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
+{
+    size_t nt = 0;
+    while (ec->ops->types[nt])
+        nt++;
+    /* prefix <= 64, per count <= RG_EC_TYPE_NAME_MAX + 24, suffix <= 32 */
+    size_t cap = 64 + rep->list.len + nt * (RG_EC_TYPE_NAME_MAX + 24) + 32;
+    char *b = malloc(cap), num[20], *d;
+    if (b == NULL || rep->list.oom) {
+        free(b);
         return NULL;
     }
-    return o;
+    size_t o = 0;
+    const char *an = action_names[ec->action];
+#define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
+    PUT("{\"action\":\"", 11);
+    PUT(an, strlen(an));
+    PUT("\",\"found\":", 10);
+    d = utoa_end(num + sizeof(num), rep->found);
+    PUT(d, (size_t)(num + sizeof(num) - d));
+    PUT(",\"entities\":[", 13);
+    if (rep->list.len)
+        PUT(rep->list.p, rep->list.len);
+    PUT("],\"counts\":{", 12);
+    for (size_t t = 0, first = 1; t < nt; t++) {
+        if (!(rep->seen & ((uint64_t)1 << t)))
+            continue;
+        if (!first)
+            b[o++] = ',';
+        first = 0;
+        b[o++] = '"';
+        PUT(ec->ops->types[t], strlen(ec->ops->types[t]));
+        PUT("\":", 2);
+        d = utoa_end(num + sizeof(num), rep->counts[t]);
+        PUT(d, (size_t)(num + sizeof(num) - d));
+    }
+    b[o++] = '}';
+    if (rep->truncated)
+        PUT(",\"truncated\":true", 17);
+    b[o++] = '}';
+#undef PUT
+    *len = o;
+    return b;
 }
 
 /* Records the spans of one part; with redact or mask builds its replacement into *out. 0 or -1. */
@@ -469,10 +550,8 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
             size_t cp_start = cp;
             cp += cp_count(s, sp->start, sp->end);
             at = sp->end;
-            if (rep->list == NULL)
-                rep->list = json_array();
-            json_t *o = rep->list ? finding(ec, sp->type, part, cp_start, cp, m, ml) : NULL;
-            rc = o == NULL || json_array_append_new(rep->list, o) != 0 ? -1 : 0;
+            finding(ec, &rep->list, sp->type, part, cp_start, cp, m, ml);
+            rc = rep->list.oom ? -1 : 0;
         } else {
             rep->truncated = 1;
         }
@@ -510,7 +589,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     size_t n = text ? text->n : 0;
     report_t rep;
     names_t nm;
-    rep.list = NULL; /* made at the first finding */
+    memset(&rep.list, 0, sizeof(rep.list)); /* allocated at the first finding */
     rep.found = 0;
     rep.truncated = 0;
     rep.seen = 0;
@@ -562,10 +641,10 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
             free(parts[i]);
         free(parts);
         free(lens);
-        json_decref(rep.list);
+        rg_jw_free(&rep.list);
         if (failed == 2) { /* a verdict, not an error: an errored check lets its hook pass, unredacted */
             json_t *data = json_object();
-            json_object_set_nocheck(data, "action", ec->action_json);
+            json_object_set_new_nocheck(data, "action", json_string_nocheck(action_names[ec->action]));
             json_object_set_new(data, "refused", json_true());
             json_object_set_new(data, "explanation",
                                 json_string("more findings in one text part than can be redacted safely"));
@@ -579,28 +658,13 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         res->credentials = ec->ops->credentials;
         return;
     }
-    json_t *data;
     if (rep.found == 0 && !rep.truncated) {
-        data = json_incref(ec->empty);
+        res->data = json_incref(ec->empty);
     } else {
-        data = json_object();
-        json_t *counts = json_object();
-        for (size_t t = 0; counts && ec->ops->types[t]; t++)
-            if (rep.seen & ((uint64_t)1 << t))
-                json_object_set_new_nocheck(counts, ec->ops->types[t], int_json(ec, rep.counts[t]));
-        if (data != NULL) {
-            json_object_set_nocheck(data, "action", ec->action_json);
-            json_object_set_new_nocheck(data, "found", int_json(ec, rep.found));
-            json_object_set_new_nocheck(data, "entities", rep.list ? rep.list : json_array());
-            json_object_set_new_nocheck(data, "counts", counts);
-            if (rep.truncated)
-                json_object_set_new_nocheck(data, "truncated", json_true());
-        } else {
-            json_decref(rep.list);
-            json_decref(counts);
-        }
+        res->data_json = data_text(ec, &rep, &res->data_json_len); /* NULL (out of memory): data null, the
+                                                                     * verdict below still holds */
+        rg_jw_free(&rep.list);
     }
-    res->data = data;
     res->credentials = ec->ops->credentials && rep.found > 0;
     if (ec->action == ACT_DETECT) {
         res->verdict = rep.found == 0;

@@ -18,10 +18,10 @@
  * data: {"action", "found": n, "entities": [{"type", "part", "start", "end",
  * "excerpt"}] (the first RG_EC_REPORT_MAX), "counts": {"TYPE": n}, "truncated"?: true}. Offsets count
  * Unicode code points within the part (as Python and Presidio count); the
- * excerpt is the masked value, never the raw one. Parts of data that do not
- * depend on the text (the action, type names, small integers, the whole data
- * of a run that found nothing) are made at compile and shared between runs
- * (read-only, as check.h requires of data).
+ * excerpt is the masked value, never the raw one. A run that found something
+ * returns data as JSON text (check.h, data_json), written without a tree; the
+ * data of a run that found nothing is one tree made at compile and shared
+ * between runs (read-only, as check.h requires of data).
  */
 #ifndef RG_GUARD_CHECKS_ENTITY_CHECK_H
 #define RG_GUARD_CHECKS_ENTITY_CHECK_H
