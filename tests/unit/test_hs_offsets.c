@@ -233,9 +233,12 @@ static void test_pii_domain(void **state)
 static void test_pii_names(void **state)
 {
     (void)state;
-    assert_int_equal(entity_differs(&rg_detector_pii, pii_type("PERSON") | pii_type("STREET_ADDRESS"),
-                                    "pii PERSON+STREET_ADDRESS"),
-                     0);
+    /* each combination compiles its own database (DOMAIN adds no pattern: it is found in C) */
+    size_t bad = entity_differs(&rg_detector_pii, pii_type("PERSON"), "pii PERSON");
+    bad += entity_differs(&rg_detector_pii, pii_type("STREET_ADDRESS"), "pii STREET_ADDRESS");
+    bad += entity_differs(&rg_detector_pii, pii_type("PERSON") | pii_type("STREET_ADDRESS") | pii_type("DOMAIN"),
+                          "pii PERSON+STREET_ADDRESS+DOMAIN");
+    assert_int_equal(bad, 0);
 }
 
 static void test_pii_all(void **state)
