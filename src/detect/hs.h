@@ -41,6 +41,17 @@ rg_hs_db_t *rg_hs_compile_cached(const rg_hs_pattern_t *pats, size_t n, char *er
 /* Per match: the pattern id and [from, to) (from is 0 unless HS_FLAG_SOM_LEFTMOST). Nonzero stops the scan. */
 typedef int (*rg_hs_match_fn)(unsigned id, size_t from, size_t to, void *ctx);
 
+/*
+ * Vectorscan 5.4.9 (Debian's libhs) can miss matches that end in the last 31 bytes of a buffer of 66 bytes or
+ * more, depending on where the buffer ends relative to a 64-byte boundary (none missed when it ends on one; see
+ * docs/internals/detect-pii.md, "Vectorscan: matches that depended on the buffer's address"). It happens for some
+ * pattern sets only (short literals sharing their first byte, e.g. {".com", ".org"} or {"ab", "ac"}), none of
+ * the built-in ones (tests/unit/test_hs_offsets.c scans every detector at the 64 offsets of a cache line).
+ * rg_hs_scan scans the caller's bytes where they are; a caller that makes its own copy of the text (topics.c's
+ * folded copy) places it to end on an RG_HS_END_ALIGN boundary.
+ */
+#define RG_HS_END_ALIGN 64
+
 /* 0 scanned, 1 the callback stopped it, -1 error (no scratch: out of memory). */
 int rg_hs_scan(const rg_hs_db_t *db, const char *s, size_t len, rg_hs_match_fn fn, void *ctx);
 

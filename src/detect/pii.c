@@ -42,31 +42,18 @@ static const char *const pii_types[] = {
     (BIT(RG_PII_PHONE) | BIT(RG_PII_CREDIT_CARD) | BIT(RG_PII_US_SSN) | BIT(RG_PII_IBAN) | BIT(RG_PII_IP_ADDRESS) | \
      BIT(RG_PII_DATE_OF_BIRTH) | BIT(RG_PII_US_DRIVER_LICENSE))
 
-/* Pattern ids. */
-enum {
-    P_WWW = 1,
-    P_DOMAIN,
-    P_NAMES_BASE = 100, /* pii_names.c's own ids start here */
-};
-
-#define SOM HS_FLAG_SOM_LEFTMOST
+/* Pattern ids: pii_names.c's own, from this base. */
+#define P_NAMES_BASE 100
 
 /* Common TLDs (plus every two-letter country code when the host starts with www.). File extensions that
  * are also country codes (.py, .sh, .rs, .md, .pl, ...) are left out of the bare-host list on purpose. */
-#define TLDS                                                                                                    \
-    "com|org|net|edu|gov|mil|int|io|ai|co|app|dev|info|biz|me|tv|us|uk|de|fr|it|es|nl|ru|cn|jp|br|au|ca|ch|se|" \
-    "no|dk|fi|be|at|cz|gr|hu|ro|ie|nz|za|mx|ar|cl|kr|tw|hk|sg|eu|cloud|online|site|tech|shop|store|xyz"
-
-static const struct {
-    unsigned id;
-    int type;
-    const char *expr;
-    unsigned flags;
-} pii_patterns[] = {
-    {P_WWW, RG_PII_DOMAIN, "\\bwww\\.[A-Za-z0-9]", HS_FLAG_CASELESS},
-    {P_DOMAIN, RG_PII_DOMAIN, "[A-Za-z0-9]\\.(?:" TLDS ")\\b", HS_FLAG_CASELESS},
+static const char *const tlds[] = {
+    "com", "org", "net", "edu", "gov", "mil", "int", "io", "ai", "co", "app", "dev", "info", "biz", "me", "tv", "us",
+    "uk",  "de",  "fr",  "it",  "es",  "nl",  "ru",  "cn", "jp", "br", "au",  "ca",  "ch",   "se",  "no", "dk", "fi",
+    "be",  "at",  "cz",  "gr",  "hu",  "ro",  "ie",  "nz", "za", "mx", "ar",  "cl",  "kr",   "tw",  "hk", "sg", "eu",
+    "cloud", "online", "site", "tech", "shop", "store", "xyz", NULL,
 };
-#define N_PATTERNS (sizeof(pii_patterns) / sizeof(pii_patterns[0]))
+#define TLD_MAX 6 /* the longest in tlds[] */
 
 /* Priority on equal-length overlaps: the more specific type wins. */
 static const unsigned char prio[RG_PII_NTYPES] = {
@@ -95,16 +82,13 @@ static void *pii_compile(uint64_t types, json_t *params, char *err, size_t errsz
 {
     (void)params;
     pii_t *d = calloc(1, sizeof(*d));
-    rg_hs_pattern_t pats[N_PATTERNS + RG_PII_NAMES_MAX_PATTERNS];
+    rg_hs_pattern_t pats[RG_PII_NAMES_MAX_PATTERNS];
     size_t n = 0;
     if (d == NULL) {
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
     d->types = types;
-    for (size_t i = 0; i < N_PATTERNS; i++)
-        if (types & BIT(pii_patterns[i].type))
-            pats[n++] = (rg_hs_pattern_t){pii_patterns[i].expr, pii_patterns[i].flags, pii_patterns[i].id};
     if (types & (BIT(RG_PII_PERSON) | BIT(RG_PII_STREET_ADDRESS))) {
         d->names = rg_pii_names_new(!!(types & BIT(RG_PII_PERSON)), !!(types & BIT(RG_PII_STREET_ADDRESS)), err, errsz);
         if (d->names == NULL) {
@@ -263,23 +247,58 @@ static void on_host(scan_t *c, size_t hit_end, int www)
     add(c, a, b, RG_PII_DOMAIN);
 }
 
+/* Word characters as Vectorscan's \b sees them without UCP: ASCII letters, digits, '_'. */
+static int is_word(unsigned char ch) { return is_alnum(ch) || ch == '_'; }
+
+/* The n bytes at p are one of tlds[], any case. */
+static int is_tld(const char *p, size_t n)
+{
+    char low[TLD_MAX];
+    if (n < 2 || n > TLD_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(p[i] | 0x20); /* a non-letter cannot lower into a TLD's letters: digits and '_' stay off */
+    for (size_t i = 0; tlds[i] != NULL; i++)
+        if (strlen(tlds[i]) == n && memcmp(tlds[i], low, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* DOMAIN's two shapes, found around each '.' in one pass, in the order of their ends (the order on_host's
+ * host_end needs):
+ *   "www." (any case) after a word boundary, then an ASCII letter or digit: the host starts at the "www."
+ *   an ASCII letter or digit, '.', then a whole word (ASCII letters, digits, '_') that is one of tlds[]: the
+ *   host grows left from the TLD's end.
+ * These were two caseless Vectorscan patterns (\bwww\.[A-Za-z0-9] and [A-Za-z0-9]\.(?:TLDS)\b); Vectorscan
+ * 5.4.9 missed the second's matches in the last 31 bytes of a text depending on the text's address (see
+ * docs/internals/detect-pii.md), so DOMAIN needs no pattern engine now: the same matches, a memchr pass. */
+static void find_hosts(scan_t *c)
+{
+    const char *s = c->s;
+    size_t len = c->len;
+    for (const char *p = memchr(s, '.', len); p != NULL && !c->oom;
+         p = memchr(p + 1, '.', len - (size_t)(p + 1 - s))) {
+        size_t i = (size_t)(p - s);
+        /* both shapes have an ASCII letter or digit on either side of the dot */
+        if (i == 0 || i + 1 >= len || !is_alnum((unsigned char)s[i - 1]) || !is_alnum((unsigned char)s[i + 1]))
+            continue;
+        if (i >= 3 && (s[i - 3] | 0x20) == 'w' && (s[i - 2] | 0x20) == 'w' && (s[i - 1] | 0x20) == 'w' &&
+            (i == 3 || !is_word((unsigned char)s[i - 4])))
+            on_host(c, i + 2, 1);
+        size_t j = i + 1;
+        while (j < len && j - i <= TLD_MAX && is_word((unsigned char)s[j]))
+            j++;
+        if ((j == len || !is_word((unsigned char)s[j])) && is_tld(s + i + 1, j - i - 1))
+            on_host(c, j, 0);
+    }
+}
+
 static int on_match(unsigned id, size_t from, size_t to, void *ctx)
 {
     scan_t *c = ctx;
-    const char *s = c->s;
-    switch (id) {
-    case P_WWW:
-        on_host(c, to, 1);
-        break;
-    case P_DOMAIN:
-        on_host(c, to, 0);
-        break;
-    default:
-        if (id >= P_NAMES_BASE && c->d->names != NULL &&
-            rg_pii_names_hit(c->d->names, id - P_NAMES_BASE, s, c->len, from, to, c->out) != 0)
-            c->oom = 1;
-        break;
-    }
+    if (id >= P_NAMES_BASE && c->d->names != NULL &&
+        rg_pii_names_hit(c->d->names, id - P_NAMES_BASE, c->s, c->len, from, to, c->out) != 0)
+        c->oom = 1;
     return c->oom; /* stop on out of memory */
 }
 
@@ -296,6 +315,8 @@ static int pii_find(const void *det, const char *s, size_t len, rg_entities_t *o
     if (d->types & BIT(RG_PII_URL))
         for (const char *p = memmem(s, len, "://", 3); p != NULL; p = memmem(p + 3, len - (size_t)(p + 3 - s), "://", 3))
             on_url(&c, (size_t)(p - s));
+    if (d->types & BIT(RG_PII_DOMAIN))
+        find_hosts(&c);
     if (c.oom || (d->db != NULL && (rg_hs_scan(d->db, s, len, on_match, &c) < 0 || c.oom)))
         return -1;
     if ((d->types & NUMERIC_TYPES) && rg_pii_numbers(s, len, d->types & NUMERIC_TYPES, prio, out) != 0)
