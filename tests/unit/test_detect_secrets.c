@@ -283,6 +283,48 @@ static void test_vendor_formats(void **state)
     }
 }
 
+/* Every vendor token at the end of a text of 66 bytes and more, the text placed at each of the 64 offsets of a cache
+ * line: Vectorscan 5.4.9 misses, for some pattern sets, matches that end in a buffer's last 31 bytes depending on
+ * where the buffer ends (src/detect/hs.h). The default and the all-types databases must find the same at every
+ * offset (tests/unit/test_hs_offsets.c does the same for every detector on eval texts, which are mostly shorter). */
+static void test_vendor_formats_at_every_alignment(void **state)
+{
+    (void)state;
+    uint64_t all = 0;
+    for (size_t t = 0; rg_detector_secrets.types[t]; t++)
+        all |= (uint64_t)1 << t;
+    char err[256] = "";
+    void *dets[2] = {det_all, rg_detector_secrets.compile(all, NULL, err, sizeof(err))};
+    if (dets[1] == NULL)
+        fail_msg("all types: %s", err);
+    const char *lead = "Here is the deployment note for the staging cluster, as promised in the call this morning; use ";
+    for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+        char *tok = mk(vendors[i].spec), text[8192];
+        for (size_t pad = 0; pad < 40; pad += 13) { /* the token ends 0, 13, 26, 39 bytes into the next block */
+            int n = snprintf(text, sizeof(text), "%.*s %s", (int)(strlen(lead) - 40 + pad), lead, tok);
+            assert_true(n >= 66 && (size_t)n < sizeof(text));
+            char *buf = aligned_alloc(64, ((size_t)n + 64 + 64) / 64 * 64);
+            for (size_t d = 0; d < 2; d++) {
+                char want[8300];
+                snprintf(want, sizeof(want), "%s", found_in(dets[d], text));
+                if (strstr(want, tok) == NULL)
+                    fail_msg("%s not found (%s) in \"%s\": %s", vendors[i].spec, d ? "all types" : "default", text,
+                             want);
+                for (size_t off = 0; off < 64; off++) {
+                    memcpy(buf + off, text, (size_t)n + 1);
+                    const char *got = found_in(dets[d], buf + off);
+                    if (strcmp(got, want) != 0)
+                        fail_msg("%s at offset %zu (%s): got \"%s\", want \"%s\"", vendors[i].spec, off,
+                                 d ? "all types" : "default", got, want);
+                }
+            }
+            free(buf);
+        }
+        free(tok);
+    }
+    rg_detector_secrets.free(dets[1]);
+}
+
 /* Exact-length formats glued to more characters on the right: too long, so not the format. */
 static void test_vendor_glued_right(void **state)
 {
@@ -1075,7 +1117,8 @@ static void test_token_pass_levels(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vendor_formats),     cmocka_unit_test(test_vendor_glued_right),
+        cmocka_unit_test(test_vendor_formats),     cmocka_unit_test(test_vendor_formats_at_every_alignment),
+        cmocka_unit_test(test_vendor_glued_right),
         cmocka_unit_test(test_vendor_placeholders),
         cmocka_unit_test(test_slack),              cmocka_unit_test(test_discord),
         cmocka_unit_test(test_jwt),                cmocka_unit_test(test_private_key),
