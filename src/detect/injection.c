@@ -623,12 +623,13 @@ __attribute__((target("avx2"))) static inline __attribute__((always_inline)) voi
 chunk_words(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
 {
     uint64_t hs[33]; /* hs[j]: the hash before byte j */
-    uint64_t h = f->wh;
+    uint64_t h = f->wh, off = FNV_OFF;
     hs[0] = h;
 #pragma GCC unroll 32
     for (int j = 0; j < 32; j++) {
-        uint64_t hn = (h ^ nb[j]) * FNV_PRIME;
-        h = wm >> j & 1 ? hn : FNV_OFF;
+        h = (h ^ nb[j]) * FNV_PRIME;
+        /* h = byte j in a word ? h : FNV_OFF, as a conditional move (the compiler makes it a branch) */
+        __asm__("bt %[j], %[w]\n\tcmovnc %[off], %[h]" : [h] "+r"(h) : [w] "r"(wm), [j] "Ir"(j), [off] "r"(off) : "cc");
         hs[j + 1] = h;
     }
     uint32_t ends = ~wm & (wm << 1 | (f->wlen != 0));
