@@ -635,12 +635,12 @@ chunk_words(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
     uint32_t ends = ~wm & (wm << 1 | (f->wlen != 0));
     uint64_t prev = f->prev_wh;
     int64_t s = 0;
+    f->words += (uint32_t)__builtin_popcount(ends);
     while (ends) {
         uint64_t wh = hs[__builtin_ctz(ends)];
         ends &= ends - 1;
         s += q[((wh ^ SALT_UNI) * GOLD) >> (64 - 18)];
         s += q[(((prev * FNV_PRIME) ^ wh ^ SALT_BI) * GOLD) >> (64 - 18)];
-        f->words++;
         prev = wh;
     }
     f->s += s;
@@ -677,9 +677,9 @@ chunk_words_long(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t w
 /*
  * feed_fast, 32 bytes at a time: the bytes are classified with vector compares; the 64 character n-grams of a
  * chunk are hashed four 64-bit lanes at a time (v * GOLD mod 2^64 from three 32x32-bit multiplies: v is below
- * 2^40) and their weights read with one 8-lane gather per four bytes (a gather reads four bytes at q + bucket:
- * the table is followed by the file's 4-byte checksum, so the read stays inside the model's bytes), summed in
- * 32-bit lanes per block; words (a serial hash) run in scalar code over the chunk's runs of word bytes. A chunk
+ * 2^40) and their weights read with one 8-lane gather per four bytes (a gather reads the four bytes that end at
+ * q + bucket, the weight in the top byte: the table comes after the file's header, so the read stays inside the
+ * model's bytes), summed in 32-bit lanes per block; words (a serial hash) run in scalar code over the chunk's runs of word bytes. A chunk
  * with a skipped space (two spaces in a row after normalisation, counting the last byte kept before it), the
  * start of a block that is not 32 bytes from its end, and the tail go through fast_byte. Same integer sums, so
  * the same bits.
@@ -728,11 +728,12 @@ __attribute__((target("avx2"))) static __attribute__((noinline)) void feed_fast_
                 __m256i base = _mm256_add_epi64(_mm256_mul_epu32(v5, gl),
                                                 _mm256_slli_epi64(_mm256_mul_epu32(v5, gh), 32));
                 __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v5, 32), gl), 32);
+                /* the buckets: the top 18 bits; the 5-gram's land in the odd 32-bit lanes when shifted by 14 */
                 __m256i i4 = _mm256_srli_epi64(_mm256_add_epi64(base, tag4), 64 - 18);
-                __m256i i5 = _mm256_srli_epi64(_mm256_add_epi64(_mm256_add_epi64(base, hi), tag5), 64 - 18);
-                __m256i w = _mm256_i32gather_epi32((const int *)(const void *)q,
-                                                   _mm256_or_si256(i4, _mm256_slli_epi64(i5, 32)), 1);
-                acc = _mm256_add_epi32(acc, _mm256_srai_epi32(_mm256_slli_epi32(w, 24), 24));
+                __m256i i5 = _mm256_srli_epi64(_mm256_add_epi64(_mm256_add_epi64(base, hi), tag5), 32 - 18);
+                __m256i w = _mm256_i32gather_epi32((const int *)(const void *)(q - 3),
+                                                   _mm256_blend_epi32(i4, i5, 0xAA), 1);
+                acc = _mm256_add_epi32(acc, _mm256_srai_epi32(w, 24));
             }
             _mm256_store_si256((__m256i *)nb, n);
             uint64_t last;
