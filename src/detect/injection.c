@@ -675,6 +675,46 @@ chunk_words_long(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t w
 }
 
 /*
+ * The character 4- and 5-grams ending at the first `kept` (0..32) of 32 bytes, added to acc (32-bit lanes): up holds
+ * the four bytes before them and their first 28 (lane 0: -4..11, lane 1: 12..27), n the 32 (lane 0: 0..15, lane 1:
+ * 16..31). Four 5-grams per vector (64-bit lanes); v * GOLD mod 2^64 from three 32x32-bit multiplies (v is below
+ * 2^40: lo * GOLD_lo + (lo * GOLD_hi + hi * GOLD_lo) << 32), the 4-gram from the same products without the hi
+ * term; their weights with one 8-lane gather.
+ */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+chunk_ngrams(__m256i acc, const int8_t *q, __m256i up, __m256i n, unsigned kept)
+{
+    const __m256i gl = _mm256_set1_epi64x((long long)(GOLD & 0xFFFFFFFFu));
+    const __m256i gh = _mm256_set1_epi64x((long long)(GOLD >> 32));
+    const __m256i tag4 = _mm256_set1_epi64x((long long)TAG4), tag5 = _mm256_set1_epi64x((long long)TAG5);
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) {
+        __m256i v5 = _mm256_shuffle_epi8(k < 6 ? up : n, _mm256_load_si256((const __m256i *)sh5[k]));
+        __m256i base =
+            _mm256_add_epi64(_mm256_mul_epu32(v5, gl), _mm256_slli_epi64(_mm256_mul_epu32(v5, gh), 32));
+        __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v5, 32), gl), 32);
+        /* the buckets: the top 18 bits; the 5-gram's land in the odd 32-bit lanes when shifted by 14 */
+        __m256i i4 = _mm256_srli_epi64(_mm256_add_epi64(base, tag4), 64 - 18);
+        __m256i i5 = _mm256_srli_epi64(_mm256_add_epi64(_mm256_add_epi64(base, hi), tag5), 32 - 18);
+        __m256i idx = _mm256_blend_epi32(i4, i5, 0xAA);
+        /* the four bytes that end at q + bucket, the weight in the top byte (the table comes after the file's
+         * header, so the read stays inside the model's bytes) */
+        const int *base_q = (const int *)(const void *)(q - 3);
+        __m256i w;
+        if (kept < 32) {
+            /* 32-bit lane l holds an n-gram ending at byte 2k + (0, 0, 1, 1, 16, 16, 17, 17)[l] */
+            __m256i pos = _mm256_add_epi32(_mm256_setr_epi32(0, 0, 1, 1, 16, 16, 17, 17), _mm256_set1_epi32(2 * k));
+            __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)kept), pos);
+            w = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), base_q, idx, live, 1);
+        } else {
+            w = _mm256_i32gather_epi32(base_q, idx, 1);
+        }
+        acc = _mm256_add_epi32(acc, _mm256_srai_epi32(w, 24));
+    }
+    return acc;
+}
+
+/*
  * feed_fast, 32 bytes at a time: the bytes are classified with vector compares; the 64 character n-grams of a
  * chunk are hashed four 64-bit lanes at a time (v * GOLD mod 2^64 from three 32x32-bit multiplies: v is below
  * 2^40) and their weights read with one 8-lane gather per four bytes (a gather reads the four bytes that end at
@@ -691,9 +731,6 @@ __attribute__((target("avx2"))) static __attribute__((noinline)) void feed_fast_
     const int8_t *q = st->m->q;
     const uint16_t *cls = norm.cls;
     const size_t bsize = (size_t)1 << st->m->block_shift;
-    const __m256i gl = _mm256_set1_epi64x((long long)(GOLD & 0xFFFFFFFFu));
-    const __m256i gh = _mm256_set1_epi64x((long long)(GOLD >> 32));
-    const __m256i tag4 = _mm256_set1_epi64x((long long)TAG4), tag5 = _mm256_set1_epi64x((long long)TAG5);
     fast_t f;
     fast_load(&f, st);
     size_t i = 0;
@@ -711,33 +748,36 @@ __attribute__((target("avx2"))) static __attribute__((noinline)) void feed_fast_
             n = _mm256_blendv_epi8(n, _mm256_set1_epi8('0'), dg);
             n = _mm256_blendv_epi8(n, _mm256_set1_epi8(' '), ws);
             uint32_t sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(n, _mm256_set1_epi8(' ')));
-            if (__builtin_expect((sp & ((sp << 1) | ((f.v & 0xFF) == ' '))) != 0, 0)) {
-                for (int j = 0; j < 32; j++)
-                    fast_byte(&f, q, cls[b[j]]);
-                continue;
-            }
+            uint32_t drop = sp & ((sp << 1) | ((f.v & 0xFF) == ' ')); /* a space after a kept space */
             uint32_t wm = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(in_range(n, 'a', 25), dg)) |
                           (uint32_t)_mm256_movemask_epi8(x);
-            /* the chunk moved up four bytes with the four bytes before it in front: lane 0 holds stream bytes
-             * -4..11, lane 1 12..27 */
-            __m256i prev = _mm256_set_epi32(0, 0, 0, 0, 0, 0, 0, (int)__builtin_bswap32((uint32_t)f.v));
-            __m256i up = _mm256_or_si256(_mm256_alignr_epi8(n, _mm256_permute2x128_si256(n, n, 0x08), 12), prev);
-#pragma GCC unroll 8
-            for (int k = 0; k < 8; k++) {
-                __m256i v5 = _mm256_shuffle_epi8(k < 6 ? up : n, _mm256_load_si256((const __m256i *)sh5[k]));
-                __m256i base = _mm256_add_epi64(_mm256_mul_epu32(v5, gl),
-                                                _mm256_slli_epi64(_mm256_mul_epu32(v5, gh), 32));
-                __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v5, 32), gl), 32);
-                /* the buckets: the top 18 bits; the 5-gram's land in the odd 32-bit lanes when shifted by 14 */
-                __m256i i4 = _mm256_srli_epi64(_mm256_add_epi64(base, tag4), 64 - 18);
-                __m256i i5 = _mm256_srli_epi64(_mm256_add_epi64(_mm256_add_epi64(base, hi), tag5), 32 - 18);
-                __m256i w = _mm256_i32gather_epi32((const int *)(const void *)(q - 3),
-                                                   _mm256_blend_epi32(i4, i5, 0xAA), 1);
-                acc = _mm256_add_epi32(acc, _mm256_srai_epi32(w, 24));
-            }
             _mm256_store_si256((__m256i *)nb, n);
             uint64_t last;
-            memcpy(&last, nb + 24, 8);
+            if (__builtin_expect(drop == 0, 1)) {
+                /* the chunk moved up four bytes with the four bytes before it in front: lane 0 holds stream
+                 * bytes -4..11, lane 1 12..27 */
+                __m256i prev = _mm256_set_epi32(0, 0, 0, 0, 0, 0, 0, (int)__builtin_bswap32((uint32_t)f.v));
+                __m256i up =
+                    _mm256_or_si256(_mm256_alignr_epi8(n, _mm256_permute2x128_si256(n, n, 0x08), 12), prev);
+                acc = chunk_ngrams(acc, q, up, n, 32);
+                memcpy(&last, nb + 24, 8);
+            } else {
+                /* the kept bytes after the eight kept before them (v), then the same vectors read from there */
+                unsigned char cb[48] __attribute__((aligned(16)));
+                uint64_t hist = __builtin_bswap64(f.v);
+                memcpy(cb, &hist, 8);
+                _mm256_storeu_si256((__m256i *)(void *)(cb + 8), _mm256_setzero_si256());
+                unsigned o = 8;
+#pragma GCC unroll 32
+                for (int j = 0; j < 32; j++) {
+                    cb[o] = nb[j];
+                    o += !(drop >> j & 1);
+                }
+                acc = chunk_ngrams(acc, q, _mm256_loadu_si256((const __m256i *)(const void *)(cb + 4)),
+                                   _mm256_loadu_si256((const __m256i *)(const void *)(cb + 8)), o - 8);
+                memcpy(&last, cb + o - 8, 8);
+                f.skipped += (uint32_t)__builtin_popcount(drop);
+            }
             f.v = __builtin_bswap64(last);
             uint64_t nw = (uint64_t)(uint32_t)~wm | 1ull << 32;
             if (__builtin_expect(f.wlen + (unsigned)__builtin_ctzll(nw) <= 32, 1))
