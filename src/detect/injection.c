@@ -629,7 +629,10 @@ chunk_words(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
     for (int j = 0; j < 32; j++) {
         h = (h ^ nb[j]) * FNV_PRIME;
         /* h = byte j in a word ? h : FNV_OFF, as a conditional move (the compiler makes it a branch) */
-        __asm__("bt %[j], %[w]\n\tcmovnc %[off], %[h]" : [h] "+r"(h) : [w] "r"(wm), [j] "Ir"(j), [off] "r"(off) : "cc");
+        __asm__("bt %[j], %[w]\n\tcmovnc %[off], %[h]"
+                : [h] "+r"(h)
+                : [w] "r"(wm), [j] "Ir"(j), [off] "r"(off)
+                : "cc");
         hs[j + 1] = h;
     }
     uint32_t ends = ~wm & (wm << 1 | (f->wlen != 0));
@@ -646,8 +649,8 @@ chunk_words(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
     f->s += s;
     f->prev_wh = prev;
     f->wh = h;
-    /* a word open at the end of the chunk: its bytes in it (all 32: the one carried in, which the caller
-     * checked stays within 32) */
+    /* a word open at the end of the chunk: its bytes in this chunk (all 32 only when none was carried in: the
+     * caller checked that the carried length plus the leading run stays within 32) */
     f->wlen = wm == 0xFFFFFFFFu ? f->wlen + 32 : (unsigned)__builtin_clz(~wm);
 }
 
@@ -715,14 +718,11 @@ chunk_ngrams(__m256i acc, const int8_t *q, __m256i up, __m256i n, unsigned kept)
 }
 
 /*
- * feed_fast, 32 bytes at a time: the bytes are classified with vector compares; the 64 character n-grams of a
- * chunk are hashed four 64-bit lanes at a time (v * GOLD mod 2^64 from three 32x32-bit multiplies: v is below
- * 2^40) and their weights read with one 8-lane gather per four bytes (a gather reads the four bytes that end at
- * q + bucket, the weight in the top byte: the table comes after the file's header, so the read stays inside the
- * model's bytes), summed in 32-bit lanes per block; words (a serial hash) run in scalar code over the chunk's runs of word bytes. A chunk
- * with a skipped space (two spaces in a row after normalisation, counting the last byte kept before it), the
- * start of a block that is not 32 bytes from its end, and the tail go through fast_byte. Same integer sums, so
- * the same bits.
+ * feed_fast, 32 bytes at a time: the bytes classified with vector compares; the chunk's 64 character n-grams
+ * hashed and read with gathers (chunk_ngrams; a chunk with dropped spaces first packs its kept bytes and masks
+ * the n-grams past them); the words hashed without a branch per byte (chunk_words). Sums in 32-bit lanes, added
+ * to the block's sum at its end. The first bytes of a block that does not end 32 bytes further, and the last
+ * bytes of a block (under 32), go through fast_byte. Same integer sums as feed_fast, so the same bits.
  */
 __attribute__((target("avx2"))) static __attribute__((noinline)) void feed_fast_avx2(scan_t *st,
                                                                                      const unsigned char *p,
