@@ -8,6 +8,7 @@
 #include <hs/hs.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,14 +346,15 @@ typedef struct scan {
     uint64_t v, wh, prev_wh;
     unsigned k, wlen;
     int in_word, has_prev, prev_space;
-    /* the current block, the ring of the last `window` blocks, totals */
+    /* the current block, totals, the ring of the last `window` blocks (last: not cleared before a text, as every
+     * entry is written before block_end reads the ring) */
     blk_t cur;
-    blk_t ring[MAX_WINDOW];
     size_t nblocks;
     int64_t ts;
     uint64_t tn;
     double best;
     int have_best;
+    blk_t ring[MAX_WINDOW];
 } scan_t;
 
 static inline double logit(const scan_t *st, int64_t s, uint64_t n)
@@ -878,7 +880,7 @@ static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, si
         }
     }
     scan_t st;
-    memset(&st, 0, sizeof(st));
+    memset(&st, 0, offsetof(scan_t, ring)); /* the ring is 1 KB */
     st.m = m;
     st.shift = 64 - m->hash_bits;
     st.wh = FNV_OFF;
