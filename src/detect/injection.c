@@ -8,6 +8,7 @@
 #include <hs/hs.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,14 +346,15 @@ typedef struct scan {
     uint64_t v, wh, prev_wh;
     unsigned k, wlen;
     int in_word, has_prev, prev_space;
-    /* the current block, the ring of the last `window` blocks, totals */
+    /* the current block, totals, the ring of the last `window` blocks (last: not cleared before a text, as every
+     * entry is written before block_end reads the ring) */
     blk_t cur;
-    blk_t ring[MAX_WINDOW];
     size_t nblocks;
     int64_t ts;
     uint64_t tn;
     double best;
     int have_best;
+    blk_t ring[MAX_WINDOW];
 } scan_t;
 
 static inline double logit(const scan_t *st, int64_t s, uint64_t n)
@@ -492,60 +494,321 @@ out:
  *   - `v` is not masked per byte (each n-gram masks its own bytes); the bucket shift is an immediate;
  *   - the n-gram count is added per block: 2 per byte not skipped, 2 per word end (unigram and bigram).
  */
+/* The state feed_fast and feed_fast_avx2 carry from byte to byte (locals after inlining). */
+typedef struct fast {
+    uint64_t v, wh, prev_wh;
+    unsigned wlen;
+    int64_t s;
+    uint32_t skipped, words;
+} fast_t;
+
+/* A word ends (its unigram and its bigram with the word before). */
+static inline __attribute__((always_inline)) void fast_word_end(fast_t *f, const int8_t *q)
+{
+    f->s += q[((f->wh ^ SALT_UNI) * GOLD) >> (64 - 18)];
+    f->s += q[(((f->prev_wh * FNV_PRIME) ^ f->wh ^ SALT_BI) * GOLD) >> (64 - 18)];
+    f->words++;
+    f->prev_wh = f->wh;
+    f->wh = FNV_OFF;
+    f->wlen = 0;
+}
+
+/* One byte of the shipped configuration's loop (x: its class). */
+static inline __attribute__((always_inline)) void fast_byte(fast_t *f, const int8_t *q, unsigned x)
+{
+    uint64_t c = x & 0xFF;
+    if (x & CLS_WORD) {
+        if (f->wlen < 32) {
+            f->wh = (f->wh ^ c) * FNV_PRIME;
+            f->wlen++;
+        }
+    } else if (f->wlen) {
+        fast_word_end(f, q);
+    }
+    uint64_t v = (f->v << 8) | c;
+    if (__builtin_expect((v & 0xFFFF) == 0x2020, 0)) {
+        f->skipped++; /* the byte is dropped; v keeps its bytes */
+        return;
+    }
+    f->v = v;
+    f->s += q[((v & 0xFFFFFFFF) * GOLD + TAG4) >> (64 - 18)];
+    f->s += q[((v & 0xFFFFFFFFFF) * GOLD + TAG5) >> (64 - 18)];
+}
+
+static inline void fast_load(fast_t *f, const scan_t *st)
+{
+    f->v = st->v;
+    f->wh = st->wh;
+    f->prev_wh = st->prev_wh;
+    f->wlen = st->wlen;
+}
+
+static inline void fast_store(scan_t *st, const fast_t *f)
+{
+    st->v = f->v & 0xFFFFFFFFFFull;
+    st->wh = f->wh;
+    st->prev_wh = f->prev_wh;
+    st->wlen = f->wlen;
+    st->in_word = f->wlen != 0;
+    st->prev_space = (f->v & 0xFF) == ' ';
+}
+
+/*
+ * The shipped configuration (character 4- and 5-grams, word bigrams, 2^18 buckets) once the stream has five
+ * bytes in `v` and a first word behind it (`has_prev`): the same features and sums as feed_run, with fewer live
+ * values, so that the constants stay in registers (x86-64 has 16, and with one more live value the compiler
+ * reloads the multipliers and the table address every byte):
+ *   - no "have we seen five bytes yet" counter, no "is there a previous word" flag;
+ *   - the double-space test reads the previous kept byte from `v` (its low byte) instead of a flag: a byte is
+ *     skipped when it and the last kept byte are both the space, i.e. when the low 16 bits of (v << 8 | c) are
+ *     "  ";
+ *   - `v` is not masked per byte (each n-gram masks its own bytes); the bucket shift is an immediate;
+ *   - the n-gram count is added per block: 2 per byte not skipped, 2 per word end (unigram and bigram).
+ * Sums are integers, so the order in which n-grams are added does not matter (feed_fast_avx2 relies on it).
+ */
 static __attribute__((noinline)) void feed_fast(scan_t *st, const unsigned char *p, size_t len, size_t off)
 {
     const int8_t *q = st->m->q;
     const uint16_t *cls = norm.cls;
     const size_t bsize = (size_t)1 << st->m->block_shift;
-    uint64_t v = st->v, wh = st->wh, prev_wh = st->prev_wh;
-    unsigned wlen = st->wlen;
+    fast_t f;
+    fast_load(&f, st);
     size_t i = 0;
     while (i < len) {
         size_t end = block_step(st, off + i, i, len, bsize);
         const unsigned char *b = p + i, *e = p + end;
-        int64_t s = 0;
-        uint32_t skipped = 0, words = 0;
-        for (; b < e; b++) {
-            unsigned x = cls[*b];
-            uint64_t c = x & 0xFF;
-            if (x & CLS_WORD) {
-                if (wlen < 32) {
-                    wh = (wh ^ c) * FNV_PRIME;
-                    wlen++;
-                }
-            } else if (wlen) {
-                s += q[((wh ^ SALT_UNI) * GOLD) >> (64 - 18)];
-                s += q[(((prev_wh * FNV_PRIME) ^ wh ^ SALT_BI) * GOLD) >> (64 - 18)];
-                words++;
-                prev_wh = wh;
-                wh = FNV_OFF;
-                wlen = 0;
-            }
-            v = (v << 8) | c;
-            if (__builtin_expect((v & 0xFFFF) == 0x2020, 0)) {
-                v >>= 8; /* the byte is dropped; what this loses at the top of v is beyond the 5 bytes used */
-                skipped++;
-                continue;
-            }
-            s += q[((v & 0xFFFFFFFF) * GOLD + TAG4) >> (64 - 18)];
-            s += q[((v & 0xFFFFFFFFFF) * GOLD + TAG5) >> (64 - 18)];
-        }
-        st->cur.s += s;
-        st->cur.n += 2 * (uint32_t)(end - i - skipped) + 2 * words;
+        f.s = 0;
+        f.skipped = f.words = 0;
+        for (; b < e; b++)
+            fast_byte(&f, q, cls[*b]);
+        st->cur.s += f.s;
+        st->cur.n += 2 * (uint32_t)(end - i - f.skipped) + 2 * f.words;
         i = end;
     }
-    st->v = v & 0xFFFFFFFFFFull;
-    st->wh = wh;
-    st->prev_wh = prev_wh;
-    st->wlen = wlen;
-    st->in_word = wlen != 0;
-    st->prev_space = (v & 0xFF) == ' ';
+    fast_store(st, &f);
 }
 
-static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off, int general)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
+
+/* The 5-gram ending at each byte of a 32-byte chunk, as 64-bit lanes (the byte in bits 0-7, the one four before
+ * in bits 32-39), four per vector: vector k holds, in each 128-bit half, the 5-grams ending at offsets 2k and
+ * 2k + 1 of the half (k < 6: read from the chunk moved up by four bytes behind the four bytes before it; k = 6,
+ * 7: from the chunk itself). pshufb index 0x80 writes a zero. */
+#define SH5_(o)                                                                                                     \
+    (char)((o) + 4), (char)((o) + 3), (char)((o) + 2), (char)((o) + 1), (char)(o), (char)0x80, (char)0x80,          \
+        (char)0x80
+#define SH5P_(o) SH5_(o), SH5_((o) + 1)
+static const char sh5[8][32] __attribute__((aligned(32))) = {
+    {SH5P_(0), SH5P_(0)},   {SH5P_(2), SH5P_(2)}, {SH5P_(4), SH5P_(4)}, {SH5P_(6), SH5P_(6)},
+    {SH5P_(8), SH5P_(8)},   {SH5P_(10), SH5P_(10)}, {SH5P_(8), SH5P_(8)}, {SH5P_(10), SH5P_(10)},
+};
+#undef SH5P_
+#undef SH5_
+
+/* Bytes of x in lo..lo+n (unsigned), as 0xFF. */
+__attribute__((target("avx2"))) static inline __m256i in_range(__m256i x, char lo, char n)
+{
+    __m256i t = _mm256_sub_epi8(x, _mm256_set1_epi8(lo));
+    return _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8(n)), t);
+}
+
+/*
+ * The words of a 32-byte chunk (nb: its normalised bytes, wm: bit j set when byte j belongs to a word) when no
+ * word reaches 32 bytes in it (every word byte is hashed): the hash after every byte, with no branch (the hash
+ * restarts at FNV_OFF on a byte outside words), then one unigram and one bigram per word end (a byte outside words
+ * after a word byte, or after the word carried in from the chunk before). Word lengths vary from word to word, so
+ * a loop per word mispredicts its exit about once a word; this mispredicts about once a chunk.
+ */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) void
+chunk_words(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
+{
+    uint64_t hs[33]; /* hs[j]: the hash before byte j */
+    uint64_t h = f->wh, off = FNV_OFF;
+    hs[0] = h;
+#pragma GCC unroll 32
+    for (int j = 0; j < 32; j++) {
+        h = (h ^ nb[j]) * FNV_PRIME;
+        /* h = byte j in a word ? h : FNV_OFF, as a conditional move (the compiler makes it a branch) */
+        __asm__("bt %[j], %[w]\n\tcmovnc %[off], %[h]"
+                : [h] "+r"(h)
+                : [w] "r"(wm), [j] "Ir"(j), [off] "r"(off)
+                : "cc");
+        hs[j + 1] = h;
+    }
+    uint32_t ends = ~wm & (wm << 1 | (f->wlen != 0));
+    uint64_t prev = f->prev_wh;
+    int64_t s = 0;
+    f->words += (uint32_t)__builtin_popcount(ends);
+    while (ends) {
+        uint64_t wh = hs[__builtin_ctz(ends)];
+        ends &= ends - 1;
+        s += q[((wh ^ SALT_UNI) * GOLD) >> (64 - 18)];
+        s += q[(((prev * FNV_PRIME) ^ wh ^ SALT_BI) * GOLD) >> (64 - 18)];
+        prev = wh;
+    }
+    f->s += s;
+    f->prev_wh = prev;
+    f->wh = h;
+    /* a word open at the end of the chunk: its bytes in this chunk (all 32 only when none was carried in: the
+     * caller checked that the carried length plus the leading run stays within 32) */
+    f->wlen = wm == 0xFFFFFFFFu ? f->wlen + 32 : (unsigned)__builtin_clz(~wm);
+}
+
+/* The same for a chunk where a word reaches 32 bytes (its further bytes are not hashed): run by run. */
+__attribute__((target("avx2"))) static __attribute__((noinline)) void
+chunk_words_long(fast_t *f, const int8_t *q, const unsigned char *nb, uint32_t wm)
+{
+    uint64_t wb = (uint64_t)wm | 1ull << 32, nw = (uint64_t)(uint32_t)~wm | 1ull << 32;
+    unsigned j = 0;
+    for (;;) {
+        unsigned r = (unsigned)__builtin_ctzll(nw >> j);
+        unsigned take = 32 - f->wlen < r ? 32 - f->wlen : r;
+        for (unsigned t = 0; t < take; t++)
+            f->wh = (f->wh ^ nb[j + t]) * FNV_PRIME;
+        f->wlen += take;
+        j += r;
+        if (j >= 32)
+            break;
+        if (f->wlen)
+            fast_word_end(f, q);
+        j += (unsigned)__builtin_ctzll(wb >> j);
+        if (j >= 32)
+            break;
+    }
+}
+
+/*
+ * The character 4- and 5-grams ending at the first `kept` (0..32) of 32 bytes, added to acc (32-bit lanes): up holds
+ * the four bytes before them and their first 28 (lane 0: -4..11, lane 1: 12..27), n the 32 (lane 0: 0..15, lane 1:
+ * 16..31). Four 5-grams per vector (64-bit lanes); v * GOLD mod 2^64 from three 32x32-bit multiplies (v is below
+ * 2^40: lo * GOLD_lo + (lo * GOLD_hi + hi * GOLD_lo) << 32), the 4-gram from the same products without the hi
+ * term; their weights with one 8-lane gather.
+ */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i
+chunk_ngrams(__m256i acc, const int8_t *q, __m256i up, __m256i n, unsigned kept)
+{
+    const __m256i gl = _mm256_set1_epi64x((long long)(GOLD & 0xFFFFFFFFu));
+    const __m256i gh = _mm256_set1_epi64x((long long)(GOLD >> 32));
+    const __m256i tag4 = _mm256_set1_epi64x((long long)TAG4), tag5 = _mm256_set1_epi64x((long long)TAG5);
+#pragma GCC unroll 8
+    for (int k = 0; k < 8; k++) {
+        __m256i v5 = _mm256_shuffle_epi8(k < 6 ? up : n, _mm256_load_si256((const __m256i *)sh5[k]));
+        __m256i base =
+            _mm256_add_epi64(_mm256_mul_epu32(v5, gl), _mm256_slli_epi64(_mm256_mul_epu32(v5, gh), 32));
+        __m256i hi = _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(v5, 32), gl), 32);
+        /* the buckets: the top 18 bits; the 5-gram's land in the odd 32-bit lanes when shifted by 14 */
+        __m256i i4 = _mm256_srli_epi64(_mm256_add_epi64(base, tag4), 64 - 18);
+        __m256i i5 = _mm256_srli_epi64(_mm256_add_epi64(_mm256_add_epi64(base, hi), tag5), 32 - 18);
+        __m256i idx = _mm256_blend_epi32(i4, i5, 0xAA);
+        /* the four bytes that end at q + bucket, the weight in the top byte (the table comes after the file's
+         * header, so the read stays inside the model's bytes) */
+        const int *base_q = (const int *)(const void *)(q - 3);
+        __m256i w;
+        if (kept < 32) {
+            /* 32-bit lane l holds an n-gram ending at byte 2k + (0, 0, 1, 1, 16, 16, 17, 17)[l] */
+            __m256i pos = _mm256_add_epi32(_mm256_setr_epi32(0, 0, 1, 1, 16, 16, 17, 17), _mm256_set1_epi32(2 * k));
+            __m256i live = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)kept), pos);
+            w = _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), base_q, idx, live, 1);
+        } else {
+            w = _mm256_i32gather_epi32(base_q, idx, 1);
+        }
+        acc = _mm256_add_epi32(acc, _mm256_srai_epi32(w, 24));
+    }
+    return acc;
+}
+
+/*
+ * feed_fast, 32 bytes at a time: the bytes classified with vector compares; the chunk's 64 character n-grams
+ * hashed and read with gathers (chunk_ngrams; a chunk with dropped spaces first packs its kept bytes and masks
+ * the n-grams past them); the words hashed without a branch per byte (chunk_words). Sums in 32-bit lanes, added
+ * to the block's sum at its end. The first bytes of a block that does not end 32 bytes further, and the last
+ * bytes of a block (under 32), go through fast_byte. Same integer sums as feed_fast, so the same bits.
+ */
+__attribute__((target("avx2"))) static __attribute__((noinline)) void feed_fast_avx2(scan_t *st,
+                                                                                     const unsigned char *p,
+                                                                                     size_t len, size_t off)
+{
+    const int8_t *q = st->m->q;
+    const uint16_t *cls = norm.cls;
+    const size_t bsize = (size_t)1 << st->m->block_shift;
+    fast_t f;
+    fast_load(&f, st);
+    size_t i = 0;
+    unsigned char nb[32] __attribute__((aligned(32)));
+    while (i < len) {
+        size_t end = block_step(st, off + i, i, len, bsize);
+        const unsigned char *b = p + i, *e = p + end;
+        f.s = 0;
+        f.skipped = f.words = 0;
+        __m256i acc = _mm256_setzero_si256();
+        for (; e - b >= 32; b += 32) {
+            __m256i x = _mm256_loadu_si256((const __m256i *)b);
+            __m256i dg = in_range(x, '0', 9), ws = in_range(x, 9, 4);
+            __m256i n = _mm256_add_epi8(x, _mm256_and_si256(in_range(x, 'A', 25), _mm256_set1_epi8(32)));
+            n = _mm256_blendv_epi8(n, _mm256_set1_epi8('0'), dg);
+            n = _mm256_blendv_epi8(n, _mm256_set1_epi8(' '), ws);
+            uint32_t sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(n, _mm256_set1_epi8(' ')));
+            uint32_t drop = sp & ((sp << 1) | ((f.v & 0xFF) == ' ')); /* a space after a kept space */
+            uint32_t wm = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(in_range(n, 'a', 25), dg)) |
+                          (uint32_t)_mm256_movemask_epi8(x);
+            _mm256_store_si256((__m256i *)nb, n);
+            uint64_t last;
+            if (__builtin_expect(drop == 0, 1)) {
+                /* the chunk moved up four bytes with the four bytes before it in front: lane 0 holds stream
+                 * bytes -4..11, lane 1 12..27 */
+                __m256i prev = _mm256_set_epi32(0, 0, 0, 0, 0, 0, 0, (int)__builtin_bswap32((uint32_t)f.v));
+                __m256i up =
+                    _mm256_or_si256(_mm256_alignr_epi8(n, _mm256_permute2x128_si256(n, n, 0x08), 12), prev);
+                acc = chunk_ngrams(acc, q, up, n, 32);
+                memcpy(&last, nb + 24, 8);
+            } else {
+                /* the kept bytes after the eight kept before them (v), then the same vectors read from there */
+                unsigned char cb[48] __attribute__((aligned(16)));
+                uint64_t hist = __builtin_bswap64(f.v);
+                memcpy(cb, &hist, 8);
+                _mm256_storeu_si256((__m256i *)(void *)(cb + 8), _mm256_setzero_si256());
+                unsigned o = 8;
+#pragma GCC unroll 32
+                for (int j = 0; j < 32; j++) {
+                    cb[o] = nb[j];
+                    o += !(drop >> j & 1);
+                }
+                acc = chunk_ngrams(acc, q, _mm256_loadu_si256((const __m256i *)(const void *)(cb + 4)),
+                                   _mm256_loadu_si256((const __m256i *)(const void *)(cb + 8)), o - 8);
+                memcpy(&last, cb + o - 8, 8);
+                f.skipped += (uint32_t)__builtin_popcount(drop);
+            }
+            f.v = __builtin_bswap64(last);
+            uint64_t nw = (uint64_t)(uint32_t)~wm | 1ull << 32;
+            if (__builtin_expect(f.wlen + (unsigned)__builtin_ctzll(nw) <= 32, 1))
+                chunk_words(&f, q, nb, wm);
+            else
+                chunk_words_long(&f, q, nb, wm);
+        }
+        for (; b < e; b++)
+            fast_byte(&f, q, cls[*b]);
+        __m128i a = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+        a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 0x4E));
+        a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 0xB1));
+        f.s += _mm_cvtsi128_si32(a);
+        st->cur.s += f.s;
+        st->cur.n += 2 * (uint32_t)(end - i - f.skipped) + 2 * f.words;
+        i = end;
+    }
+    fast_store(st, &f);
+}
+#endif
+
+/* Which loop reads the text: the best one for the model and the CPU, the general one, or the portable fast one
+ * (the last two for the unit tests). */
+enum { LOOP_BEST, LOOP_GENERAL, LOOP_PORTABLE };
+
+static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off, int loop)
 {
     const rg_pi_model_t *m = st->m;
-    if (general || m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
+    if (loop == LOOP_GENERAL || m->char_min != 4 || m->char_max != 5 || m->word_max != 2 || m->hash_bits != 18) {
         feed_run(st, p, len, off, 0);
         return;
     }
@@ -553,8 +816,15 @@ static void feed(scan_t *st, const unsigned char *p, size_t len, size_t off, int
     size_t i = 0;
     if (st->k < 5 || !st->has_prev)
         i = feed_run(st, p, len, off, 1);
-    if (i < len)
-        feed_fast(st, p + i, len - i, off + i);
+    if (i >= len)
+        return;
+#ifdef HAVE_AVX2_PATH
+    if (loop == LOOP_BEST && __builtin_cpu_supports("avx2")) {
+        feed_fast_avx2(st, p + i, len - i, off + i);
+        return;
+    }
+#endif
+    feed_fast(st, p + i, len - i, off + i);
 }
 
 /* A word still open at the end of the text. */
@@ -587,7 +857,7 @@ static int on_family(unsigned id, size_t from, size_t to, void *ctx)
 }
 
 static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out,
-                 int general)
+                 int loop)
 {
     const unsigned char *segs[2] = {(const unsigned char *)s, NULL};
     size_t lens[2] = {len, 0};
@@ -610,7 +880,7 @@ static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, si
         }
     }
     scan_t st;
-    memset(&st, 0, sizeof(st));
+    memset(&st, 0, offsetof(scan_t, ring)); /* the ring is 1 KB */
     st.m = m;
     st.shift = 64 - m->hash_bits;
     st.wh = FNV_OFF;
@@ -619,7 +889,7 @@ static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, si
             st.fam += m->fw[f];
     size_t off = 0;
     for (int i = 0; i < nseg; i++) {
-        feed(&st, segs[i], lens[i], off, general);
+        feed(&st, segs[i], lens[i], off, loop);
         off += lens[i];
     }
     word_flush(&st);
@@ -635,11 +905,17 @@ static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, si
 
 int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out)
 {
-    return score(m, db, s, len, out, 0);
+    return score(m, db, s, len, out, LOOP_BEST);
 }
 
 int rg_pi_score_general(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
                         rg_pi_result_t *out)
 {
-    return score(m, db, s, len, out, 1);
+    return score(m, db, s, len, out, LOOP_GENERAL);
+}
+
+int rg_pi_score_portable(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
+                         rg_pi_result_t *out)
+{
+    return score(m, db, s, len, out, LOOP_PORTABLE);
 }

@@ -85,5 +85,9 @@ int rg_pi_score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, siz
  * unit test that holds the two to the same bits. */
 int rg_pi_score_general(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
                         rg_pi_result_t *out);
+/* The same score from the shipped configuration's portable loop (no SIMD), which rg_pi_score uses when the CPU
+ * has no AVX2: for the unit test that holds the vector loop to the same bits. */
+int rg_pi_score_portable(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len,
+                         rg_pi_result_t *out);
 
 #endif

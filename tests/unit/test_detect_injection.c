@@ -507,6 +507,60 @@ static void test_fast_loop_matches_general_loop(void **state)
     free(t);
 }
 
+/* rg_pi_score takes the AVX2 loop when the CPU has it (injection.c feed_fast_avx2: 32 bytes at a time, a chunk
+ * with a dropped space through the byte loop); it must give the bits of the portable loop and of the general one
+ * on every text: lengths around multiples of the 32-byte chunk and the 256-byte block, texts that start at any
+ * address, words of every length (past 32 letters, across chunks), every byte value, rare and frequent runs of
+ * spaces (so that vector chunks and byte-loop chunks follow each other in every order). */
+static void test_vector_loop_matches_portable_loop(void **state)
+{
+    static const char al[] = "etaoinshrdlu ETAOIN 0123456789.,;:'\"!?-\t\n";
+    size_t cap = 70000;
+    char *buf = malloc(cap + 64);
+    assert_non_null(buf);
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    size_t vector_ready = 0; /* texts long enough to reach the vector loop */
+    for (int it = 0; it < 3000; it++) {
+        size_t n;
+        unsigned pick = (unsigned)(xs(&x) % 4);
+        if (pick == 0)
+            n = (size_t)(xs(&x) % 600);
+        else if (pick == 1) /* near a multiple of the chunk or the block */
+            n = (size_t)(((xs(&x) % 40) + 1) * (xs(&x) % 2 ? 32 : 256)) + (size_t)(xs(&x) % 11) - 5;
+        else if (pick == 2)
+            n = (size_t)(xs(&x) % 5000);
+        else
+            n = (size_t)(xs(&x) % cap);
+        char *t = buf + xs(&x) % 64;
+        unsigned mode = (unsigned)(xs(&x) % 6);
+        unsigned space_odds = 1u << (xs(&x) % 12); /* one space run per ~space_odds bytes */
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = xs(&x);
+            if (mode == 0) /* every byte value */
+                t[i] = (char)(r >> 13);
+            else if (mode == 1) /* words with high bytes (UTF-8 lead and continuation bytes) */
+                t[i] = r % 5 == 0 ? (char)(0x80 + (r >> 9) % 0x80) : al[(r >> 20) % (sizeof(al) - 1)];
+            else if (mode == 2) /* long words: a separator now and then */
+                t[i] = r % 53 == 0 ? ' ' : (char)('a' + (r >> 9) % 26);
+            else /* prose-like text with occasional runs of whitespace */
+                t[i] = r % space_odds == 0 ? "  \t\n\r"[(r >> 30) % 5] : al[(r >> 20) % (sizeof(al) - 1)];
+        }
+        if (n >= 300)
+            vector_ready++;
+        for (int d = 0; d < 2; d++) {
+            rg_pi_result_t a, b, c;
+            assert_int_equal(rg_pi_score(shipped(), d ? db : NULL, t, n, &a), 0);
+            assert_int_equal(rg_pi_score_portable(shipped(), d ? db : NULL, t, n, &b), 0);
+            assert_int_equal(rg_pi_score_general(shipped(), d ? db : NULL, t, n, &c), 0);
+            if (a.score != b.score || a.families != b.families || b.score != c.score)
+                fail_msg("text %d (%zu bytes, mode %u): best %.17g, portable %.17g, general %.17g", it, n, mode,
+                         a.score, b.score, c.score);
+        }
+    }
+    assert_true(vector_ready > 1000);
+    free(buf);
+}
+
 /* ---- throughput (printed, not asserted) ----------------------------------------- */
 
 static double cpu_now(void)
@@ -615,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_model_file_validation),
         cmocka_unit_test(test_model_versions),
         cmocka_unit_test(test_fast_loop_matches_general_loop),
+        cmocka_unit_test(test_vector_loop_matches_portable_loop),
         cmocka_unit_test(test_throughput_print),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
