@@ -1,6 +1,8 @@
 /* digits.c — the next ASCII digit, 16 bytes at a time where SSE2 is there (see digits.h). */
 #include "detect/digits.h"
 
+#include <stdint.h>
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -19,18 +21,40 @@ static inline __m128i digit_lanes(__m128i v)
 #endif
 
 #ifdef HAVE_AVX2_PATH
-/* 64 bytes a step with two 32-byte compares: the first digit in s[i, len) when one is met, else where the
- * steps stopped (fewer than 64 bytes left); the caller's loops finish from there. */
+/* The first digit in the 64 bytes at p, or 64. */
+__attribute__((target("avx2"))) static inline size_t digit_in64(const char *p, __m256i off, __m256i lim)
+{
+    __m256i a = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), off);
+    __m256i b = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), off);
+    uint64_t m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, a)) |
+                 (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, b)) << 32;
+    return m != 0 ? (size_t)__builtin_ctzll(m) : 64;
+}
+
+/* 128 bytes a step (four 32-byte compares, one test: prose has a digit every few hundred bytes), then one 64-byte
+ * step: the first digit in s[i, len) when one is met, else where the steps stopped (fewer than 64 bytes left); the
+ * caller's loops finish from there. */
 __attribute__((target("avx2"))) static size_t digit_next_avx2(const char *s, size_t len, size_t i)
 {
     const __m256i off = _mm256_set1_epi8((char)(0x80 - '0')), lim = _mm256_set1_epi8(-128 + 10);
-    while (i + 64 <= len) {
-        __m256i a = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(s + i)), off);
-        __m256i b = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(s + i + 32)), off);
-        unsigned ma = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, a));
-        unsigned mb = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, b));
-        if ((ma | mb) != 0)
-            return i + (ma != 0 ? (size_t)__builtin_ctz(ma) : 32 + (size_t)__builtin_ctz(mb));
+    while (i + 128 <= len) {
+        const char *p = s + i;
+        __m256i a = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), off);
+        __m256i b = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), off);
+        __m256i c = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 64)), off);
+        __m256i d = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 96)), off);
+        __m256i any = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(lim, a), _mm256_cmpgt_epi8(lim, b)),
+                                      _mm256_or_si256(_mm256_cmpgt_epi8(lim, c), _mm256_cmpgt_epi8(lim, d)));
+        if (!_mm256_testz_si256(any, any)) {
+            size_t k = digit_in64(p, off, lim);
+            return i + (k < 64 ? k : 64 + digit_in64(p + 64, off, lim));
+        }
+        i += 128;
+    }
+    if (i + 64 <= len) {
+        size_t k = digit_in64(s + i, off, lim);
+        if (k < 64)
+            return i + k;
         i += 64;
     }
     return i;

@@ -89,22 +89,58 @@ static void cw_init(void)
 
 static int is_letter(unsigned char c) { return cls[c] & C_ALPHA; }
 
-/* A date of birth through the digit group at a: a valid date starting there or at the month name just before
- * it ("March 12, 1985"), after a birth word. */
-static void birth_date(num_t *n, size_t a)
+static int date_gap(char c) { return c == '.' || c == ',' || c == ' ' || c == '\t'; }
+
+/* Can a date go on after the l (1-4) digits ending at j < len, as rg_pii_date_at reads one? "12/03/…" (1-2 digits
+ * and the same separator next) or, after 1-2 digits, a month name: at j ("12th March", "12March") or after up to
+ * four of ". ,\t" ("12 March"). Exactly rg_pii_date_at's first tests, made without the call. */
+static int date_may_follow(const char *s, size_t len, size_t j, size_t l)
+{
+    char c = s[j];
+    if (c == '.' || c == '/' || c == '-') {
+        size_t m = j + 1;
+        while (m < len && m - j <= 3 && is_digit((unsigned char)s[m]))
+            m++;
+        return m - j >= 2 && m - j <= 3 && m < len && s[m] == c;
+    }
+    if (l > 2)
+        return 0;
+    if (is_letter((unsigned char)c))
+        return 1;
+    size_t k = j;
+    while (k < len && k - j < 4 && date_gap(s[k]))
+        k++;
+    return k < len && is_letter((unsigned char)s[k]);
+}
+
+/* A date of birth through the digit group at a (l digits from a): a valid date starting there or at the month name
+ * just before it ("March 12, 1985"), after a birth word. rg_pii_date_at's first tests are made here from l first:
+ * a date through a month name before wants 1-2 digits at a ("March 12"), one starting at a wants 1-4 digits then
+ * '.', '/' or '-' ("12/03/1985"), or 1-2 digits then a month after a gap or an ordinal ("12 March 1985",
+ * "12th March"); most numbers in prose are none. */
+static void birth_date(num_t *n, size_t a, size_t l)
 {
     const char *s = n->s;
     size_t start = a, end;
-    if (a >= 2 && s[a - 1] == ' ') { /* a month name before the day */
+    int dated = 0;
+    if (l <= 2 && a >= 2 && s[a - 1] == ' ') { /* a month name before the day */
         size_t w = a - 1;
         while (w > 0 && a - w < 12 && (is_letter((unsigned char)s[w - 1]) || s[w - 1] == '.' || s[w - 1] == ','))
             w--;
-        if (w < a - 1 && is_letter((unsigned char)s[w]) && rg_pii_date_at(s, n->len, w, &end))
+        if (w < a - 1 && is_letter((unsigned char)s[w]) && rg_pii_date_at(s, n->len, w, &end)) {
             start = w;
+            dated = 1;
+        }
     }
-    if (start == a && (a > 0 && is_alnum((unsigned char)s[a - 1])))
-        return;
-    if (!rg_pii_date_at(s, n->len, start, &end) || (end < n->len && is_alnum((unsigned char)s[end])))
+    if (!dated) {
+        if (a > 0 && is_alnum((unsigned char)s[a - 1]))
+            return;
+        if (l > 4 || a + l >= n->len || !date_may_follow(s, n->len, a + l, l))
+            return;
+        if (!rg_pii_date_at(s, n->len, a, &end))
+            return;
+    }
+    if (end < n->len && is_alnum((unsigned char)s[end]))
         return;
     if (rg_context_before(s, start, 40, &cw_birth))
         add(n, start, end, RG_PII_DATE_OF_BIRTH);
@@ -112,12 +148,14 @@ static void birth_date(num_t *n, size_t a)
 
 /* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits) holding the digit at a,
  * within 32 bytes after "driver's license", "DL", "license no". */
-static size_t license(num_t *n, size_t a)
+static size_t license(num_t *n, size_t a, size_t l)
 {
     const char *s = n->s;
-    size_t t0 = a, t1 = a, digits = 0;
+    size_t t0 = a, t1, digits;
     while (t0 > 0 && a - t0 < 16 && (is_alnum((unsigned char)s[t0 - 1]) || s[t0 - 1] == '-'))
         t0--;
+    t1 = a + l < t0 + 17 ? a + l : t0 + 17; /* the l digits from a, as far as the walk below would take them */
+    digits = t1 - a;
     while (t1 < n->len && t1 - t0 <= 16 && (is_alnum((unsigned char)s[t1]) || s[t1] == '-'))
         digits += is_digit((unsigned char)s[t1++]);
     if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, &cw_license)) {
@@ -415,6 +453,14 @@ static size_t ipv6(num_t *n, size_t i)
     return i;
 }
 
+/* Is there a ':' within 45 bytes of digit i? An IPv6 address through i has its colons there (ipv6's walks stop 45
+ * bytes from i), and most digits in prose have none: one short memchr instead of the walks. */
+static int colon_near(const char *s, size_t len, size_t i)
+{
+    size_t lo = i > 45 ? i - 45 : 0, hi = len - i > 45 ? i + 45 : len;
+    return memchr(s + lo, ':', hi - lo) != NULL;
+}
+
 int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out)
 {
     (void)pthread_once(&cw_once, cw_init);
@@ -424,19 +470,21 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
     while (i < len && !n.oom) {
         if (WANT(&n, RG_PII_IBAN))
             iban(&n, i);
-        if (WANT(&n, RG_PII_IP_ADDRESS) && ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
-                                            (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1]))))) {
+        if (WANT(&n, RG_PII_IP_ADDRESS) &&
+            ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
+             (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1])))) &&
+            colon_near(s, len, i)) {
             size_t e = ipv6(&n, i);
             if (e > i) {
                 i = rg_digit_next(s, len, e);
                 continue;
             }
         }
+        size_t ng = read_cluster(s, len, i, g), l = g[0].b - i; /* l: the digits from i */
         if (WANT(&n, RG_PII_DATE_OF_BIRTH))
-            birth_date(&n, i);
+            birth_date(&n, i, l);
         if (WANT(&n, RG_PII_US_DRIVER_LICENSE))
-            (void)license(&n, i);
-        size_t ng = read_cluster(s, len, i, g);
+            (void)license(&n, i, l);
         candidates(&n, g, ng);
         i = rg_digit_next(s, len, g[ng - 1].b);
     }
