@@ -18,6 +18,7 @@ typedef struct {
     char sep[MAX_SEP + 1]; /* what is between the previous group and this one ("" for the first) */
     unsigned char seplen;  /* strlen(sep) */
     int ext; /* an extension (after x / ext) that ends a phone number */
+    unsigned char psep; /* sep is a phone separator (phone_sep) */
 } group_t;
 
 typedef struct {
@@ -192,11 +193,21 @@ static int group_sep(char c)
     }
 }
 
+/* A phone separator: up to three of " .-()" with at most one space each side of a parenthesis. */
+static int phone_sep(const char *sep)
+{
+    for (const char *p = sep; *p; p++)
+        if (!group_sep(*p) || *p == '/')
+            return 0;
+    return 1;
+}
+
 static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
 {
     size_t n = 0, p = i;
     g[0].sep[0] = '\0';
     g[0].seplen = 0;
+    g[0].psep = 1;
     for (;;) {
         size_t e = p;
         while (e < len && is_digit((unsigned char)s[e]))
@@ -215,6 +226,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
                 g[n].sep[k] = s[e + k];
             g[n].sep[q - e] = '\0';
             g[n].seplen = (unsigned char)(q - e);
+            g[n].psep = (unsigned char)phone_sep(g[n].sep);
             p = q;
             continue;
         }
@@ -229,6 +241,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
                 g[n].ext = 1;
                 g[n].sep[0] = '\0';
                 g[n].seplen = 0;
+                g[n].psep = 1;
                 n++;
             }
         }
@@ -245,15 +258,6 @@ static int same_sep(const group_t *g, size_t i, size_t j, const char *allowed)
         if (k > i + 1 && g[k].sep[0] != g[i + 1].sep[0])
             return 0;
     }
-    return 1;
-}
-
-/* A phone separator: up to three of " .-()" with at most one space each side of a parenthesis. */
-static int phone_sep(const char *sep)
-{
-    for (const char *p = sep; *p; p++)
-        if (!group_sep(*p) || *p == '/')
-            return 0;
     return 1;
 }
 
@@ -295,11 +299,15 @@ static int national(const char *s, const group_t *g, size_t i, size_t j, size_t 
 static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, size_t d, size_t start, int plus)
 {
     const char *s = n->s;
+    /* no shape below can hold groups i..j: E.164 wants 8-15 digits, NANP three or four groups, the others the
+     * whole run from group 0 with 7-15 digits (the tests below, made before the separators are looked at) */
+    if (plus ? d < 8 || d > 15 : j - i != 2 && j - i != 3 && (i != 0 || d < 7 || d > 15))
+        return;
     size_t end = g[j].b;
     if (j + 1 < ng && g[j + 1].ext) /* "345-899-3560x4587" */
         end = g[j + 1].b;
     for (size_t k = i + 1; k <= j; k++)
-        if (!phone_sep(g[k].sep))
+        if (!g[k].psep)
             return;
     if (plus) { /* +CC …: 8-15 digits (E.164) */
         if (d >= 8 && d <= 15)
