@@ -183,7 +183,6 @@ static size_t extension_at(const char *s, size_t len, size_t i)
     return k < len && is_digit((unsigned char)s[k]) ? k : 0;
 }
 
-/* Reads the cluster of digit groups starting at digit i. Returns the number of groups. */
 /* a separator between digit groups: one of " -.()/" (a switch: strchr was 1.3% of the pack's time) */
 static int group_sep(char c)
 {
@@ -202,9 +201,12 @@ static int phone_sep(const char *sep)
     return 1;
 }
 
-static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
+/* Reads the cluster of digit groups starting at digit i. Returns the number of groups; *nd: their digits, an
+ * extension's left out. */
+static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g, size_t *nd)
 {
     size_t n = 0, p = i;
+    *nd = 0;
     g[0].sep[0] = '\0';
     g[0].seplen = 0;
     g[0].psep = 1;
@@ -215,6 +217,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
         g[n].a = (uint32_t)p;
         g[n].b = (uint32_t)e;
         g[n].ext = 0;
+        *nd += e - p;
         n++;
         if (n == MAX_GROUPS)
             return n;
@@ -353,24 +356,19 @@ static int version_like(const char *s, size_t len, size_t a, size_t b)
     return rg_context_before(s, a, 12, &cw_version);
 }
 
-/* Could groups 0..ng-1 hold any candidate? Every shape wants four groups (IPv4) or seven digits (phones; SSNs,
- * cards want more): most digit runs in prose (years, times, counts, prices) have neither and are passed over
- * before the per-start loops below. */
-static int may_hold(const group_t *g, size_t ng)
+/* Could groups 0..ng-1 (nd digits outside an extension) hold any candidate? Every shape wants four groups (IPv4)
+ * or seven digits (phones; SSNs, cards want more): most digit runs in prose (years, times, counts, prices) have
+ * neither and are passed over before the per-start loops below. */
+static int may_hold(const group_t *g, size_t ng, size_t nd)
 {
-    size_t groups = 0, d = 0;
-    for (size_t k = 0; k < ng && !g[k].ext; k++) {
-        groups++;
-        d += g[k].b - g[k].a;
-    }
-    return groups >= 4 || d >= 7;
+    return ng - (size_t)(g[ng - 1].ext != 0) >= 4 || nd >= 7;
 }
 
-static void candidates(num_t *n, const group_t *g, size_t ng)
+static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
 {
     const char *s = n->s;
     size_t len = n->len;
-    if (!may_hold(g, ng))
+    if (!may_hold(g, ng, nd))
         return;
     for (size_t i = 0; i < ng && !g[i].ext; i++) {
         size_t a = g[i].a;
@@ -383,8 +381,16 @@ static void candidates(num_t *n, const group_t *g, size_t ng)
             lead = a; /* "(" belongs to the separator of a longer run; also try from the digits */
         size_t d = 0; /* digits in groups i..j */
         for (size_t j = i; j < ng && j < i + MAX_SPAN && !g[j].ext; j++) {
-            size_t b = g[j].b;
+            size_t b = g[j].b, span = j - i;
             d += g[j].b - g[j].a;
+            /* can any shape below hold groups i..j? IPv4 wants four groups, SSNs three or one of nine digits, NANP
+             * phones three or four, cards 12-19 digits, other phones 8-15 after '+' or 7-15 from group 0 */
+            if (!(span == 2 || span == 3 || (span == 0 && d == 9) || (d >= 12 && d <= 19) ||
+                  (plus ? d >= 8 && d <= 15 : i == 0 && d >= 7 && d <= 15))) {
+                if (span > 3 && d > 19)
+                    break; /* nor any longer run from i */
+                continue;
+            }
             if (b < len && is_alnum((unsigned char)s[b]) && !(j + 1 < ng && g[j + 1].ext))
                 continue; /* "123abc" (but "555-0132x12" is an extension) */
             if (WANT(n, RG_PII_IP_ADDRESS) && j - i == 3 && same_sep(g, i, j, ".") && !paren && !plus) {
@@ -488,12 +494,12 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
                 continue;
             }
         }
-        size_t ng = read_cluster(s, len, i, g), l = g[0].b - i; /* l: the digits from i */
+        size_t nd, ng = read_cluster(s, len, i, g, &nd), l = g[0].b - i; /* l: the digits from i */
         if (WANT(&n, RG_PII_DATE_OF_BIRTH))
             birth_date(&n, i, l);
         if (WANT(&n, RG_PII_US_DRIVER_LICENSE))
             (void)license(&n, i, l);
-        candidates(&n, g, ng);
+        candidates(&n, g, ng, nd);
         i = rg_digit_next(s, len, g[ng - 1].b);
     }
     return n.oom ? -1 : 0;
