@@ -114,6 +114,22 @@ static int date_may_follow(const char *s, size_t len, size_t j, size_t l)
     return k < len && is_letter((unsigned char)s[k]);
 }
 
+/* After the day of "March 12th, 1985" (j: past its digits), what rg_pii_date_at reads there: an ordinal (two
+ * letters), up to four of ". ,\t", then a year of exactly four digits. */
+static int year_follows(const char *s, size_t len, size_t j)
+{
+    if (j + 1 < len && is_letter((unsigned char)s[j]) && is_letter((unsigned char)s[j + 1]) &&
+        (j + 2 >= len || !is_letter((unsigned char)s[j + 2])))
+        j += 2;
+    size_t k = j;
+    while (k < len && k - j < 4 && date_gap(s[k]))
+        k++;
+    size_t y = k;
+    while (y < len && y - k < 5 && is_digit((unsigned char)s[y]))
+        y++;
+    return y - k == 4;
+}
+
 /* A date of birth through the digit group at a (l digits from a): a valid date starting there or at the month name
  * just before it ("March 12, 1985"), after a birth word. rg_pii_date_at's first tests are made here from l first:
  * a date through a month name before wants 1-2 digits at a ("March 12"), one starting at a wants 1-4 digits then
@@ -124,7 +140,7 @@ static void birth_date(num_t *n, size_t a, size_t l)
     const char *s = n->s;
     size_t start = a, end;
     int dated = 0;
-    if (l <= 2 && a >= 2 && s[a - 1] == ' ') { /* a month name before the day */
+    if (l <= 2 && a >= 2 && s[a - 1] == ' ' && year_follows(s, n->len, a + l)) { /* a month name before the day */
         size_t w = a - 1;
         while (w > 0 && a - w < 12 && (is_letter((unsigned char)s[w - 1]) || s[w - 1] == '.' || s[w - 1] == ','))
             w--;
@@ -149,10 +165,14 @@ static void birth_date(num_t *n, size_t a, size_t l)
 
 /* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits) holding the digit at a,
  * within 32 bytes after "driver's license", "DL", "license no". */
+static int token_byte(char c) { return is_alnum((unsigned char)c) || c == '-'; }
+
 static size_t license(num_t *n, size_t a, size_t l)
 {
     const char *s = n->s;
     size_t t0 = a, t1, digits;
+    if (!(a > 0 && token_byte(s[a - 1])) && !(a + l < n->len && token_byte(s[a + l])) && (l < 5 || l > 16))
+        return a; /* the token is the l digits alone, too short or too long */
     while (t0 > 0 && a - t0 < 16 && (is_alnum((unsigned char)s[t0 - 1]) || s[t0 - 1] == '-'))
         t0--;
     t1 = a + l < t0 + 17 ? a + l : t0 + 17; /* the l digits from a, as far as the walk below would take them */
@@ -484,9 +504,13 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
     while (i < len && !n.oom) {
         if (WANT(&n, RG_PII_IBAN))
             iban(&n, i);
+        size_t nd, ng = read_cluster(s, len, i, g, &nd), l = g[0].b - i; /* l: the digits from i */
+        /* an IPv6 address through i: the run of hex digits, ':' and '.' around i is more than its digits, and
+         * there is a colon near */
         if (WANT(&n, RG_PII_IP_ADDRESS) &&
             ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
              (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1])))) &&
+            ((i > 0 && (cls[(unsigned char)s[i - 1]] & C_V6)) || (i + l < len && (cls[(unsigned char)s[i + l]] & C_V6))) &&
             colon_near(s, len, i)) {
             size_t e = ipv6(&n, i);
             if (e > i) {
@@ -494,7 +518,6 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
                 continue;
             }
         }
-        size_t nd, ng = read_cluster(s, len, i, g, &nd), l = g[0].b - i; /* l: the digits from i */
         if (WANT(&n, RG_PII_DATE_OF_BIRTH))
             birth_date(&n, i, l);
         if (WANT(&n, RG_PII_US_DRIVER_LICENSE))
