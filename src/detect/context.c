@@ -59,7 +59,7 @@ void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
 
 /* Is one of the words with first byte s[i] there (i is a word start)? The first two bytes pick the words to
  * compare (two table loads). */
-static int words_at(const char *s, size_t i, size_t to, const rg_context_words_t *cw)
+static inline int words_at(const char *s, size_t i, size_t to, const rg_context_words_t *cw)
 {
     uint32_t m = cw->start[(unsigned char)s[i]];
     m &= i + 1 < to ? cw->second[(unsigned char)s[i + 1]] : cw->short_words;
@@ -121,8 +121,10 @@ static unsigned step_starts(const char *s, size_t i, const rg_context_words_t *c
 static int any_word(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
 {
 #ifdef __SSE2__
-    /* 16 positions a step: only the word starts with a listed first letter are looked at */
-    if (cw->nfirst > 0 && to - from >= 17 && to > from) {
+    /* 16 positions a step: only the word starts with a listed first letter are looked at. A window shorter than
+     * a step is one partial step (the 16 bytes ending at `to`, those before `from` masked off): 17 bytes of text
+     * before `to` are enough. */
+    if (cw->nfirst > 0 && to > from && to >= 17) {
         size_t i = from;
         if (i == 0) { /* no byte before the first */
             if (cw->start[(unsigned char)s[0]] != 0 && words_at(s, 0, to, cw))

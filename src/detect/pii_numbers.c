@@ -245,8 +245,9 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g, size
         while (q < len && q - e < MAX_SEP && group_sep(s[q]))
             q++;
         if (q > e && q < len && is_digit((unsigned char)s[q])) {
-            for (size_t k = 0; k < q - e; k++) /* at most MAX_SEP bytes */
-                g[n].sep[k] = s[e + k];
+            g[n].sep[0] = s[e]; /* 1-3 bytes (MAX_SEP), copied one by one: a loop here became a memcpy call */
+            g[n].sep[1] = q - e > 1 ? s[e + 1] : '\0';
+            g[n].sep[2] = q - e > 2 ? s[e + 2] : '\0';
             g[n].sep[q - e] = '\0';
             g[n].seplen = (unsigned char)(q - e);
             g[n].psep = (unsigned char)phone_sep(g[n].sep);
@@ -508,9 +509,9 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
         /* an IPv6 address through i: the run of hex digits, ':' and '.' around i is more than its digits, and
          * there is a colon near */
         if (WANT(&n, RG_PII_IP_ADDRESS) &&
+            ((i > 0 && (cls[(unsigned char)s[i - 1]] & C_V6)) || (i + l < len && (cls[(unsigned char)s[i + l]] & C_V6))) &&
             ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
              (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1])))) &&
-            ((i > 0 && (cls[(unsigned char)s[i - 1]] & C_V6)) || (i + l < len && (cls[(unsigned char)s[i + l]] & C_V6))) &&
             colon_near(s, len, i)) {
             size_t e = ipv6(&n, i);
             if (e > i) {
