@@ -149,18 +149,19 @@ static void birth_date(num_t *n, size_t a, size_t l)
             dated = 1;
         }
     }
-    if (!dated) {
-        if (a > 0 && is_alnum((unsigned char)s[a - 1]))
-            return;
-        if (l > 4 || a + l >= n->len || !date_may_follow(s, n->len, a + l, l))
-            return;
-        if (!rg_pii_date_at(s, n->len, a, &end))
-            return;
-    }
-    if (end < n->len && is_alnum((unsigned char)s[end]))
+    if (dated) {
+        if ((end == n->len || !is_alnum((unsigned char)s[end])) && rg_context_before(s, start, 40, &cw_birth))
+            add(n, start, end, RG_PII_DATE_OF_BIRTH);
         return;
-    if (rg_context_before(s, start, 40, &cw_birth))
-        add(n, start, end, RG_PII_DATE_OF_BIRTH);
+    }
+    if (a > 0 && is_alnum((unsigned char)s[a - 1]))
+        return;
+    if (l > 4 || a + l >= n->len || !date_may_follow(s, n->len, a + l, l))
+        return;
+    /* the birth word first: most dates in prose have none, and the date parse costs more than the look */
+    if (rg_context_before(s, a, 40, &cw_birth) && rg_pii_date_at(s, n->len, a, &end) &&
+        (end == n->len || !is_alnum((unsigned char)s[end])))
+        add(n, a, end, RG_PII_DATE_OF_BIRTH);
 }
 
 /* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits) holding the digit at a,
