@@ -405,12 +405,15 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
         for (size_t j = i; j < ng && j < i + MAX_SPAN && !g[j].ext; j++) {
             size_t b = g[j].b, span = j - i;
             d += g[j].b - g[j].a;
-            /* can any shape below hold groups i..j? IPv4 wants four groups, SSNs three or one of nine digits, NANP
-             * phones three or four, cards 12-19 digits, other phones 8-15 after '+' or 7-15 from group 0 */
-            if (!(span == 2 || span == 3 || (span == 0 && d == 9) || (d >= 12 && d <= 19) ||
-                  (plus ? d >= 8 && d <= 15 : i == 0 && d >= 7 && d <= 15))) {
-                if (span > 3 && d > 19)
-                    break; /* nor any longer run from i */
+            /* can any shape below hold groups i..j? After '+' only a phone of 8-15 digits; else NANP phones want
+             * three or four groups, other phones 7-15 digits from group 0, IPv4 four groups, SSNs three or one of
+             * nine digits, cards 12-19 digits (the last three not after '(') */
+            int may = plus ? d >= 8 && d <= 15
+                           : span == 2 || span == 3 || (i == 0 && d >= 7 && d <= 15) ||
+                                 (!paren && ((span == 0 && d == 9) || (d >= 12 && d <= 19)));
+            if (!may) {
+                if (plus ? d > 15 : span > 3 && d > 19)
+                    break; /* nor any longer run from i: d only grows */
                 continue;
             }
             if (b < len && is_alnum((unsigned char)s[b]) && !(j + 1 < ng && g[j + 1].ext))
