@@ -7,6 +7,9 @@
 #include <emmintrin.h>
 #endif
 
+/* Up to this many distinct first letters the SSE2 scan compares with each; more, it finds letter starts. */
+#define RG_CONTEXT_FEW_FIRST 4
+
 static int is_letter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
 
 /* Does word w (lower case) start at s[i] (case-insensitive), within [i, to)? */
@@ -56,7 +59,7 @@ void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
 
 /* Is one of the words with first byte s[i] there (i is a word start)? The first two bytes pick the words to
  * compare (two table loads). */
-static int words_at(const char *s, size_t i, size_t to, const rg_context_words_t *cw)
+static inline int words_at(const char *s, size_t i, size_t to, const rg_context_words_t *cw)
 {
     uint32_t m = cw->start[(unsigned char)s[i]];
     m &= i + 1 < to ? cw->second[(unsigned char)s[i + 1]] : cw->short_words;
@@ -94,13 +97,34 @@ static unsigned starts16(const char *s, size_t i, const rg_context_words_t *cw)
     __m128i prev = _mm_or_si128(_mm_cmplt_epi8(lp, _mm_set1_epi8(-128 + 26)), _mm_cmplt_epi8(p, _mm_setzero_si128()));
     return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(prev, hit));
 }
+
+/* Bit k: s[i + k] (k < 16) is an ASCII letter at a word start (the byte before is no letter; i >= 1). For lists
+ * with many first letters: one range compare instead of one compare per letter, the start table then picks. */
+static unsigned letter_starts16(const char *s, size_t i)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+    const __m128i low = _mm_set1_epi8(0x20), off = _mm_set1_epi8((char)(0x80 - 'a')), lim = _mm_set1_epi8(-128 + 26);
+    __m128i cur = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, low), off), lim);
+    __m128i prev = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(p, low), off), lim),
+                                _mm_cmplt_epi8(p, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(prev, cur));
+}
+
+/* The word starts the step at i looks at: per first letter compares for short lists, else every letter start. */
+static unsigned step_starts(const char *s, size_t i, const rg_context_words_t *cw)
+{
+    return cw->nfirst <= RG_CONTEXT_FEW_FIRST ? starts16(s, i, cw) : letter_starts16(s, i);
+}
 #endif
 
 static int any_word(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
 {
 #ifdef __SSE2__
-    /* 16 positions a step: only the word starts with a listed first letter are looked at */
-    if (cw->nfirst > 0 && to - from >= 17 && to > from) {
+    /* 16 positions a step: only the word starts with a listed first letter are looked at. A window shorter than
+     * a step is one partial step (the 16 bytes ending at `to`, those before `from` masked off): 17 bytes of text
+     * before `to` are enough. */
+    if (cw->nfirst > 0 && to > from && to >= 17) {
         size_t i = from;
         if (i == 0) { /* no byte before the first */
             if (cw->start[(unsigned char)s[0]] != 0 && words_at(s, 0, to, cw))
@@ -110,16 +134,18 @@ static int any_word(const char *s, size_t from, size_t to, const rg_context_word
         for (;;) {
             unsigned bits;
             if (i + 16 <= to) {
-                bits = starts16(s, i, cw);
+                bits = step_starts(s, i, cw);
             } else if (i < to) { /* the last, partial step: the 16 bytes ending at `to`, those seen masked off */
                 size_t j = to - 16;
-                bits = starts16(s, j, cw) >> (i - j);
+                bits = step_starts(s, j, cw) >> (i - j);
             } else {
                 return 0;
             }
-            for (; bits != 0; bits &= bits - 1)
-                if (words_at(s, i + (size_t)__builtin_ctz(bits), to, cw))
+            for (; bits != 0; bits &= bits - 1) {
+                size_t k = i + (size_t)__builtin_ctz(bits);
+                if (cw->start[(unsigned char)s[k]] != 0 && words_at(s, k, to, cw))
                     return 1;
+            }
             i += 16;
         }
     }

@@ -11,7 +11,12 @@
 
 #include <stddef.h>
 
-/* Index of the first ASCII digit in s[i, len), or len. */
+/* Index of the first ASCII digit in s[i, len), or len (i <= len). AVX2 when the CPU has it, else SSE2; both
+ * finish with one block that ends at len (no byte loop at the end of a text). */
 size_t rg_digit_next(const char *s, size_t len, size_t i);
+
+/* The same without AVX2, and a byte at a time: what the fast paths must agree with (tests compare them). */
+size_t rg_digit_next_sse2(const char *s, size_t len, size_t i);
+size_t rg_digit_next_portable(const char *s, size_t len, size_t i);
 
 #endif

@@ -18,6 +18,7 @@ typedef struct {
     char sep[MAX_SEP + 1]; /* what is between the previous group and this one ("" for the first) */
     unsigned char seplen;  /* strlen(sep) */
     int ext; /* an extension (after x / ext) that ends a phone number */
+    unsigned char psep; /* sep is a phone separator (phone_sep) */
 } group_t;
 
 typedef struct {
@@ -89,35 +90,94 @@ static void cw_init(void)
 
 static int is_letter(unsigned char c) { return cls[c] & C_ALPHA; }
 
-/* A date of birth through the digit group at a: a valid date starting there or at the month name just before
- * it ("March 12, 1985"), after a birth word. */
-static void birth_date(num_t *n, size_t a)
+static int date_gap(char c) { return c == '.' || c == ',' || c == ' ' || c == '\t'; }
+
+/* Can a date go on after the l (1-4) digits ending at j < len, as rg_pii_date_at reads one? "12/03/…" (1-2 digits
+ * and the same separator next) or, after 1-2 digits, a month name: at j ("12th March", "12March") or after up to
+ * four of ". ,\t" ("12 March"). Exactly rg_pii_date_at's first tests, made without the call. */
+static int date_may_follow(const char *s, size_t len, size_t j, size_t l)
+{
+    char c = s[j];
+    if (c == '.' || c == '/' || c == '-') {
+        size_t m = j + 1;
+        while (m < len && m - j <= 3 && is_digit((unsigned char)s[m]))
+            m++;
+        return m - j >= 2 && m - j <= 3 && m < len && s[m] == c;
+    }
+    if (l > 2)
+        return 0;
+    if (is_letter((unsigned char)c))
+        return 1;
+    size_t k = j;
+    while (k < len && k - j < 4 && date_gap(s[k]))
+        k++;
+    return k < len && is_letter((unsigned char)s[k]);
+}
+
+/* After the day of "March 12th, 1985" (j: past its digits), what rg_pii_date_at reads there: an ordinal (two
+ * letters), up to four of ". ,\t", then a year of exactly four digits. */
+static int year_follows(const char *s, size_t len, size_t j)
+{
+    if (j + 1 < len && is_letter((unsigned char)s[j]) && is_letter((unsigned char)s[j + 1]) &&
+        (j + 2 >= len || !is_letter((unsigned char)s[j + 2])))
+        j += 2;
+    size_t k = j;
+    while (k < len && k - j < 4 && date_gap(s[k]))
+        k++;
+    size_t y = k;
+    while (y < len && y - k < 5 && is_digit((unsigned char)s[y]))
+        y++;
+    return y - k == 4;
+}
+
+/* A date of birth through the digit group at a (l digits from a): a valid date starting there or at the month name
+ * just before it ("March 12, 1985"), after a birth word. rg_pii_date_at's first tests are made here from l first:
+ * a date through a month name before wants 1-2 digits at a ("March 12"), one starting at a wants 1-4 digits then
+ * '.', '/' or '-' ("12/03/1985"), or 1-2 digits then a month after a gap or an ordinal ("12 March 1985",
+ * "12th March"); most numbers in prose are none. */
+static void birth_date(num_t *n, size_t a, size_t l)
 {
     const char *s = n->s;
     size_t start = a, end;
-    if (a >= 2 && s[a - 1] == ' ') { /* a month name before the day */
+    int dated = 0;
+    if (l <= 2 && a >= 2 && s[a - 1] == ' ' && year_follows(s, n->len, a + l)) { /* a month name before the day */
         size_t w = a - 1;
         while (w > 0 && a - w < 12 && (is_letter((unsigned char)s[w - 1]) || s[w - 1] == '.' || s[w - 1] == ','))
             w--;
-        if (w < a - 1 && is_letter((unsigned char)s[w]) && rg_pii_date_at(s, n->len, w, &end))
+        if (w < a - 1 && is_letter((unsigned char)s[w]) && rg_pii_date_at(s, n->len, w, &end)) {
             start = w;
+            dated = 1;
+        }
     }
-    if (start == a && (a > 0 && is_alnum((unsigned char)s[a - 1])))
+    if (dated) {
+        if ((end == n->len || !is_alnum((unsigned char)s[end])) && rg_context_before(s, start, 40, &cw_birth))
+            add(n, start, end, RG_PII_DATE_OF_BIRTH);
         return;
-    if (!rg_pii_date_at(s, n->len, start, &end) || (end < n->len && is_alnum((unsigned char)s[end])))
+    }
+    if (a > 0 && is_alnum((unsigned char)s[a - 1]))
         return;
-    if (rg_context_before(s, start, 40, &cw_birth))
-        add(n, start, end, RG_PII_DATE_OF_BIRTH);
+    if (l > 4 || a + l >= n->len || !date_may_follow(s, n->len, a + l, l))
+        return;
+    /* the birth word first: most dates in prose have none, and the date parse costs more than the look */
+    if (rg_context_before(s, a, 40, &cw_birth) && rg_pii_date_at(s, n->len, a, &end) &&
+        (end == n->len || !is_alnum((unsigned char)s[end])))
+        add(n, a, end, RG_PII_DATE_OF_BIRTH);
 }
 
 /* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits) holding the digit at a,
  * within 32 bytes after "driver's license", "DL", "license no". */
-static size_t license(num_t *n, size_t a)
+static int token_byte(char c) { return is_alnum((unsigned char)c) || c == '-'; }
+
+static size_t license(num_t *n, size_t a, size_t l)
 {
     const char *s = n->s;
-    size_t t0 = a, t1 = a, digits = 0;
+    size_t t0 = a, t1, digits;
+    if (!(a > 0 && token_byte(s[a - 1])) && !(a + l < n->len && token_byte(s[a + l])) && (l < 5 || l > 16))
+        return a; /* the token is the l digits alone, too short or too long */
     while (t0 > 0 && a - t0 < 16 && (is_alnum((unsigned char)s[t0 - 1]) || s[t0 - 1] == '-'))
         t0--;
+    t1 = a + l < t0 + 17 ? a + l : t0 + 17; /* the l digits from a, as far as the walk below would take them */
+    digits = t1 - a;
     while (t1 < n->len && t1 - t0 <= 16 && (is_alnum((unsigned char)s[t1]) || s[t1] == '-'))
         digits += is_digit((unsigned char)s[t1++]);
     if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, &cw_license)) {
@@ -144,7 +204,6 @@ static size_t extension_at(const char *s, size_t len, size_t i)
     return k < len && is_digit((unsigned char)s[k]) ? k : 0;
 }
 
-/* Reads the cluster of digit groups starting at digit i. Returns the number of groups. */
 /* a separator between digit groups: one of " -.()/" (a switch: strchr was 1.3% of the pack's time) */
 static int group_sep(char c)
 {
@@ -154,11 +213,24 @@ static int group_sep(char c)
     }
 }
 
-static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
+/* A phone separator: up to three of " .-()" with at most one space each side of a parenthesis. */
+static int phone_sep(const char *sep)
+{
+    for (const char *p = sep; *p; p++)
+        if (!group_sep(*p) || *p == '/')
+            return 0;
+    return 1;
+}
+
+/* Reads the cluster of digit groups starting at digit i. Returns the number of groups; *nd: their digits, an
+ * extension's left out. */
+static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g, size_t *nd)
 {
     size_t n = 0, p = i;
+    *nd = 0;
     g[0].sep[0] = '\0';
     g[0].seplen = 0;
+    g[0].psep = 1;
     for (;;) {
         size_t e = p;
         while (e < len && is_digit((unsigned char)s[e]))
@@ -166,6 +238,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
         g[n].a = (uint32_t)p;
         g[n].b = (uint32_t)e;
         g[n].ext = 0;
+        *nd += e - p;
         n++;
         if (n == MAX_GROUPS)
             return n;
@@ -173,10 +246,12 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
         while (q < len && q - e < MAX_SEP && group_sep(s[q]))
             q++;
         if (q > e && q < len && is_digit((unsigned char)s[q])) {
-            for (size_t k = 0; k < q - e; k++) /* at most MAX_SEP bytes */
-                g[n].sep[k] = s[e + k];
+            g[n].sep[0] = s[e]; /* 1-3 bytes (MAX_SEP), copied one by one: a loop here became a memcpy call */
+            g[n].sep[1] = q - e > 1 ? s[e + 1] : '\0';
+            g[n].sep[2] = q - e > 2 ? s[e + 2] : '\0';
             g[n].sep[q - e] = '\0';
             g[n].seplen = (unsigned char)(q - e);
+            g[n].psep = (unsigned char)phone_sep(g[n].sep);
             p = q;
             continue;
         }
@@ -191,6 +266,7 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g)
                 g[n].ext = 1;
                 g[n].sep[0] = '\0';
                 g[n].seplen = 0;
+                g[n].psep = 1;
                 n++;
             }
         }
@@ -207,15 +283,6 @@ static int same_sep(const group_t *g, size_t i, size_t j, const char *allowed)
         if (k > i + 1 && g[k].sep[0] != g[i + 1].sep[0])
             return 0;
     }
-    return 1;
-}
-
-/* A phone separator: up to three of " .-()" with at most one space each side of a parenthesis. */
-static int phone_sep(const char *sep)
-{
-    for (const char *p = sep; *p; p++)
-        if (!group_sep(*p) || *p == '/')
-            return 0;
     return 1;
 }
 
@@ -257,11 +324,15 @@ static int national(const char *s, const group_t *g, size_t i, size_t j, size_t 
 static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, size_t d, size_t start, int plus)
 {
     const char *s = n->s;
+    /* no shape below can hold groups i..j: E.164 wants 8-15 digits, NANP three or four groups, the others the
+     * whole run from group 0 with 7-15 digits (the tests below, made before the separators are looked at) */
+    if (plus ? d < 8 || d > 15 : j - i != 2 && j - i != 3 && (i != 0 || d < 7 || d > 15))
+        return;
     size_t end = g[j].b;
     if (j + 1 < ng && g[j + 1].ext) /* "345-899-3560x4587" */
         end = g[j + 1].b;
     for (size_t k = i + 1; k <= j; k++)
-        if (!phone_sep(g[k].sep))
+        if (!g[k].psep)
             return;
     if (plus) { /* +CC …: 8-15 digits (E.164) */
         if (d >= 8 && d <= 15)
@@ -307,24 +378,19 @@ static int version_like(const char *s, size_t len, size_t a, size_t b)
     return rg_context_before(s, a, 12, &cw_version);
 }
 
-/* Could groups 0..ng-1 hold any candidate? Every shape wants four groups (IPv4) or seven digits (phones; SSNs,
- * cards want more): most digit runs in prose (years, times, counts, prices) have neither and are passed over
- * before the per-start loops below. */
-static int may_hold(const group_t *g, size_t ng)
+/* Could groups 0..ng-1 (nd digits outside an extension) hold any candidate? Every shape wants four groups (IPv4)
+ * or seven digits (phones; SSNs, cards want more): most digit runs in prose (years, times, counts, prices) have
+ * neither and are passed over before the per-start loops below. */
+static int may_hold(const group_t *g, size_t ng, size_t nd)
 {
-    size_t groups = 0, d = 0;
-    for (size_t k = 0; k < ng && !g[k].ext; k++) {
-        groups++;
-        d += g[k].b - g[k].a;
-    }
-    return groups >= 4 || d >= 7;
+    return ng - (size_t)(g[ng - 1].ext != 0) >= 4 || nd >= 7;
 }
 
-static void candidates(num_t *n, const group_t *g, size_t ng)
+static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
 {
     const char *s = n->s;
     size_t len = n->len;
-    if (!may_hold(g, ng))
+    if (!may_hold(g, ng, nd))
         return;
     for (size_t i = 0; i < ng && !g[i].ext; i++) {
         size_t a = g[i].a;
@@ -337,8 +403,19 @@ static void candidates(num_t *n, const group_t *g, size_t ng)
             lead = a; /* "(" belongs to the separator of a longer run; also try from the digits */
         size_t d = 0; /* digits in groups i..j */
         for (size_t j = i; j < ng && j < i + MAX_SPAN && !g[j].ext; j++) {
-            size_t b = g[j].b;
+            size_t b = g[j].b, span = j - i;
             d += g[j].b - g[j].a;
+            /* can any shape below hold groups i..j? After '+' only a phone of 8-15 digits; else NANP phones want
+             * three or four groups, other phones 7-15 digits from group 0, IPv4 four groups, SSNs three or one of
+             * nine digits, cards 12-19 digits (the last three not after '(') */
+            int may = plus ? d >= 8 && d <= 15
+                           : span == 2 || span == 3 || (i == 0 && d >= 7 && d <= 15) ||
+                                 (!paren && ((span == 0 && d == 9) || (d >= 12 && d <= 19)));
+            if (!may) {
+                if (plus ? d > 15 : span > 3 && d > 19)
+                    break; /* nor any longer run from i: d only grows */
+                continue;
+            }
             if (b < len && is_alnum((unsigned char)s[b]) && !(j + 1 < ng && g[j + 1].ext))
                 continue; /* "123abc" (but "555-0132x12" is an extension) */
             if (WANT(n, RG_PII_IP_ADDRESS) && j - i == 3 && same_sep(g, i, j, ".") && !paren && !plus) {
@@ -415,6 +492,14 @@ static size_t ipv6(num_t *n, size_t i)
     return i;
 }
 
+/* Is there a ':' within 45 bytes of digit i? An IPv6 address through i has its colons there (ipv6's walks stop 45
+ * bytes from i), and most digits in prose have none: one short memchr instead of the walks. */
+static int colon_near(const char *s, size_t len, size_t i)
+{
+    size_t lo = i > 45 ? i - 45 : 0, hi = len - i > 45 ? i + 45 : len;
+    return memchr(s + lo, ':', hi - lo) != NULL;
+}
+
 int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out)
 {
     (void)pthread_once(&cw_once, cw_init);
@@ -424,8 +509,14 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
     while (i < len && !n.oom) {
         if (WANT(&n, RG_PII_IBAN))
             iban(&n, i);
-        if (WANT(&n, RG_PII_IP_ADDRESS) && ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
-                                            (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1]))))) {
+        size_t nd, ng = read_cluster(s, len, i, g, &nd), l = g[0].b - i; /* l: the digits from i */
+        /* an IPv6 address through i: the run of hex digits, ':' and '.' around i is more than its digits, and
+         * there is a colon near */
+        if (WANT(&n, RG_PII_IP_ADDRESS) &&
+            ((i > 0 && (cls[(unsigned char)s[i - 1]] & C_V6)) || (i + l < len && (cls[(unsigned char)s[i + l]] & C_V6))) &&
+            ((i > 0 && (s[i - 1] == ':' || is_hex((unsigned char)s[i - 1]))) ||
+             (i + 1 < len && (s[i + 1] == ':' || is_hex((unsigned char)s[i + 1])))) &&
+            colon_near(s, len, i)) {
             size_t e = ipv6(&n, i);
             if (e > i) {
                 i = rg_digit_next(s, len, e);
@@ -433,11 +524,10 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
             }
         }
         if (WANT(&n, RG_PII_DATE_OF_BIRTH))
-            birth_date(&n, i);
+            birth_date(&n, i, l);
         if (WANT(&n, RG_PII_US_DRIVER_LICENSE))
-            (void)license(&n, i);
-        size_t ng = read_cluster(s, len, i, g);
-        candidates(&n, g, ng);
+            (void)license(&n, i, l);
+        candidates(&n, g, ng, nd);
         i = rg_digit_next(s, len, g[ng - 1].b);
     }
     return n.oom ? -1 : 0;
