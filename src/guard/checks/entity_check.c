@@ -4,6 +4,7 @@
 #include "core/bits.h"
 #include "core/buf.h"
 #include "core/json_dump.h"
+#include "core/json_valid.h"
 #include "guard/js_value.h"
 
 #include <stdint.h>
@@ -428,23 +429,11 @@ static char *utoa_end(char *end, size_t v)
     return end;
 }
 
-/* 1 when the bytes need no escaping in a JSON string (no '"', '\\' or control character; bytes >= 0x80 go out as
- * they are, as rg_jw_str writes them). */
-static int json_plain(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == '"' || c == '\\')
-            return 0;
-    }
-    return 1;
-}
-
 /* One entry of data.entities, appended to the list: {"type","part","start","end","excerpt"}, the bytes the
  * jansson tree used to give (tests/unit/test_entity_check.c holds them to rg_json_dumps' form). The type names are
  * the detector's constants ([A-Z0-9_], checked at compile). The excerpt is valid UTF-8 by construction (mask_into);
- * a short one without bytes to escape (almost every one: masking leaves '*' and punctuation) is copied, any other
- * goes through rg_jw_str as every string of hook_results does. Out of memory is left in list->oom. */
+ * a short printable ASCII one without '"' or '\\' (almost every one: masking leaves '*' and punctuation) is copied,
+ * any other goes through rg_jw_str as every string of hook_results does. Out of memory is left in list->oom. */
 static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, size_t start, size_t end,
                     const char *ex, size_t exlen)
 {
@@ -466,7 +455,7 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
     d = utoa_end(num + sizeof(num), end);
     PUT(d, (size_t)(num + sizeof(num) - d));
     PUT(",\"excerpt\":", 11);
-    if (exlen <= 256 && json_plain(ex, exlen)) {
+    if (exlen <= 256 && rg_json_plain_run(ex, ex + exlen) == exlen) { /* printable ASCII, no '"' or '\\' */
         b[o++] = '"';
         PUT(ex, exlen);
         PUT("\"}", 2);
