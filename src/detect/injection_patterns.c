@@ -60,7 +60,11 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
 
     /* ---- roleplay_jailbreak: a persona without rules ---- */
     PC("roleplay_jailbreak", "\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode)\\b"),
-    P("roleplay_jailbreak", "\\bdo\\s+anything\\s+now\\b"),
+    /* split by the whitespace after the first word, one character or more (the same matches: Vectorscan checks
+     * the common one-character case as a short look-behind of the rare literal instead of running a prefix
+     * automaton over the text; 0.3 instructions/byte each on prose) */
+    P("roleplay_jailbreak", "\\bdo\\sanything\\s+now\\b"),
+    P("roleplay_jailbreak", "\\bdo\\s\\s+anything\\s+now\\b"),
     P("roleplay_jailbreak", "\\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|evil|opposite|sudo|debug|maintenance|chaos|dan)\\s+mode\\b"),
     P("roleplay_jailbreak", "\\byou\\s+are\\s+(?:now|no\\s+longer|free|going\\s+to\\s+(?:pretend|act|play|be))\\b"),
     P("roleplay_jailbreak", "\\byou'?re\\s+(?:now|no\\s+longer|free)\\b"),
@@ -123,7 +127,9 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?you\\s+(?:can|could|are\\s+able|have\\s+access)\\b"),
     P("roleplay_jailbreak", "\\bnever\\s+refuses?\\b"),
     P("roleplay_jailbreak", "\\byour\\s+name\\s+is\\s+now\\b"),
-    P("roleplay_jailbreak", "\\bmake\\s+(?:something|stuff)\\s+up\\b"),
+    /* split as "do anything now" above */
+    P("roleplay_jailbreak", "\\bmake\\s(?:something|stuff)\\s+up\\b"),
+    P("roleplay_jailbreak", "\\bmake\\s\\s+(?:something|stuff)\\s+up\\b"),
 };
 
 const size_t rg_pi_n_patterns = sizeof(rg_pi_patterns) / sizeof(rg_pi_patterns[0]);
