@@ -73,7 +73,8 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\bbreak(?:ing)?\\s+(?:out\\s+of\\s+)?character\\b"),
     /* one expression per opening word (the same matches as one alternation; Vectorscan scans the four in 4% fewer
      * instructions on prose than the one) */
-    P("roleplay_jailbreak", "\\bno\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bwithout(?:\\s+any)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bfree\\s+(?:of|from)(?:\\s+any|\\s+all)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bzero\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
@@ -88,7 +89,10 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\b(?:tu\\s+es\\s+maintenant|ahora\\s+eres|ora\\s+sei)\\b"),
 
     /* ---- prompt_extraction: show the hidden prompt ---- */
-    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
+    /* split by the number of filler words, none or one to four (the same matches; 0.5 instructions/byte less on
+     * prose than {0,4} in one expression) */
+    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
+    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){1,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
     P("prompt_extraction", "\\b(?:repeat|print|output|show|reveal|display|write|return|spell[\\s-]+check|translate|summarize|list)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:text|everything|words|instructions|prompt|content|lines|sentences?|messages?)\\s+(?:above|before\\s+this|preceding|prior)\\b"),
     P("prompt_extraction", "\\bwhat\\s+(?:was|is|were)\\s+(?:written|said|typed)\\s+(?:above|before)\\b"),
     P("prompt_extraction", "\\bsystem\\s*prompt\\b"),
@@ -99,7 +103,9 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     /* ---- delimiter_injection: fake turn or section markers ---- */
     P("delimiter_injection", "<\\|\\s*(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id|user|assistant)\\s*\\|>"),
     PC("delimiter_injection", "\\[/?INST\\]|<</?SYS>>"),
-    P("delimiter_injection", "</?\\s*(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
+    /* split by the whitespace after "<" or "</", none or some (the same matches; 0.9 instructions/byte less) */
+    P("delimiter_injection", "</?(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
+    P("delimiter_injection", "</?\\s+(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
     P("delimiter_injection", "#{2,}\\s*(?:system|new\\s+instructions?|end\\s+of\\s+(?:prompt|instructions|input))\\b"),
     P("delimiter_injection", "(?:={3,}|-{4,}|\\*{4,})\\s*(?:end|system|begin|new)\\b"),
     P("delimiter_injection", "\\bend\\s+of\\s+(?:system\\s+)?(?:prompt|instructions|context|input)\\b"),
@@ -122,7 +128,13 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("new_instructions", "\\b(?:previous|prior|above|earlier)\\s+(?:\\w+\\s+){0,2}behind\\b"),
     P("new_instructions", "\\b(?:new|additional|further)\\s+(?:statement|instruction|task|challenge)\\s*(?:-|:)"),
     P("new_instructions", "\\bstop\\s*[:!-]+\\s*(?:write|say|print|tell|answer)\\b"),
-    P("new_instructions", "\\b(?:if\\s+you\\s+are\\s+an?|note\\s+to\\s+(?:the\\s+)?|dear)\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    /* one expression per opening, and "if" + one whitespace character or more split (the same matches as one
+     * alternation; 0.4 instructions/byte less). "note to" needs two whitespace runs before the addressee, as
+     * it always did. */
+    P("new_instructions", "\\bif\\syou\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bif\\s\\s+you\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bnote\\s+to\\s+(?:the\\s+)?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bdear\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
     P("roleplay_jailbreak", "\\bin\\s+(?:their|his|her|your)\\s+roles?\\b"),
     P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?you\\s+(?:can|could|are\\s+able|have\\s+access)\\b"),
     P("roleplay_jailbreak", "\\bnever\\s+refuses?\\b"),
