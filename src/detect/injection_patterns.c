@@ -31,7 +31,17 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("instruction_override", "\\b(?:ignore|disregard|forget|override|bypass|dismiss|neglect|skip)\\W+(?:\\w+\\W+){0,4}(?:previous|prior|above|preceding|earlier|initial|original|former|foregoing|old|system)\\W+(?:\\w+\\W+){0,2}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|commands?|orders?|information|statements?|context|messages?|tasks?|conversation|text|inputs?|requests?)\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget)\\s+(?:about\\s+)?(?:everything|all\\s+(?:of\\s+)?(?:that|this|the\\s+above|above|before))\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget|abandon)\\s+(?:all|any|your|the|these|those|every)\\s+(?:of\\s+)?(?:your\\s+|the\\s+|my\\s+|its\\s+)?(?:\\w+\\s+)?(?:instructions|rules|guidelines|directions|restrictions|programming|directives|safeguards|constraints|filters)\\b"),
-    P("instruction_override", "\\b(?:do\\s+not|don'?t|stop|no\\s+longer|never)\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    /* "do not follow ...", split by the whitespace before "follow": every gap one character (the common case,
+     * which Vectorscan anchors on "follow" with a short look-behind), then one expression per opening with its first
+     * longer gap (the same matches as the one expression; 0.6 instructions/byte less) */
+    P("instruction_override", "\\b(?:do\\snot|don'?t|stop|no\\slonger|never)\\sfollow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdo\\s\\s+not\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdo\\snot\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdon'?t\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bstop\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bno\\s\\s+longer\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bno\\slonger\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bnever\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
     P("instruction_override", "\\bforget\\s+(?:everything|all)\\s+(?:you|i|that|we|above|before|previously)\\b"),
     P("instruction_override", "\\b(?:nevermind|never\\s+mind)\\W+(?:\\w+\\W+){0,3}(?:ignore|instead|forget)\\b"),
     /* German */
@@ -80,7 +90,13 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\bzero\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\b(?:anti|opposite|evil|uncensored|unfiltered|amoral|immoral|unethical|unrestricted|unchained|jailbroken)\\s*-?\\s*(?:ai|gpt|chatgpt|chatbot|assistant|bot|version|model|llm)\\b"),
     P("roleplay_jailbreak", "\\b(?:broken|break|broke)\\s+free\\s+(?:of|from)\\b"),
-    P("roleplay_jailbreak", "\\b(?:not|never|no\\s+longer)\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    /* split as "do not follow" above: every gap before the verb one character, then the first longer gap (1.1
+     * instructions/byte less) */
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have\\sto\\s|need\\sto\\s)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s\\s+longer\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have|need)\\s\\s+to\\s+(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have|need)\\sto\\s\\s+(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
     P("roleplay_jailbreak", "\\b(?:openai|content|usage|safety)\\s+polic(?:y|ies)\\b"),
     P("roleplay_jailbreak", "\\b(?:jetzt|nun|ab\\s+jetzt|ab\\s+sofort)\\s+bist\\s+du\\b"),
     P("roleplay_jailbreak", "\\bdu\\s+bist\\s+(?:jetzt|nun|ab\\s+sofort|ab\\s+jetzt|nicht\\s+mehr)\\b"),
