@@ -31,7 +31,17 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("instruction_override", "\\b(?:ignore|disregard|forget|override|bypass|dismiss|neglect|skip)\\W+(?:\\w+\\W+){0,4}(?:previous|prior|above|preceding|earlier|initial|original|former|foregoing|old|system)\\W+(?:\\w+\\W+){0,2}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|commands?|orders?|information|statements?|context|messages?|tasks?|conversation|text|inputs?|requests?)\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget)\\s+(?:about\\s+)?(?:everything|all\\s+(?:of\\s+)?(?:that|this|the\\s+above|above|before))\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget|abandon)\\s+(?:all|any|your|the|these|those|every)\\s+(?:of\\s+)?(?:your\\s+|the\\s+|my\\s+|its\\s+)?(?:\\w+\\s+)?(?:instructions|rules|guidelines|directions|restrictions|programming|directives|safeguards|constraints|filters)\\b"),
-    P("instruction_override", "\\b(?:do\\s+not|don'?t|stop|no\\s+longer|never)\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    /* "do not follow ...", split by the whitespace before "follow": every gap one character (the common case,
+     * which Vectorscan anchors on "follow" with a short look-behind), then one expression per opening with its first
+     * longer gap (the same matches as the one expression; 0.6 instructions/byte less) */
+    P("instruction_override", "\\b(?:do\\snot|don'?t|stop|no\\slonger|never)\\sfollow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdo\\s\\s+not\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdo\\snot\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bdon'?t\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bstop\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bno\\s\\s+longer\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bno\\slonger\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
+    P("instruction_override", "\\bnever\\s\\s+follow(?:ing)?\\s+(?:any\\s+|the\\s+|your\\s+)?(?:previous\\s+|prior\\s+|above\\s+|original\\s+|initial\\s+)?(?:instructions|rules|guidelines|requests|directions)\\b"),
     P("instruction_override", "\\bforget\\s+(?:everything|all)\\s+(?:you|i|that|we|above|before|previously)\\b"),
     P("instruction_override", "\\b(?:nevermind|never\\s+mind)\\W+(?:\\w+\\W+){0,3}(?:ignore|instead|forget)\\b"),
     /* German */
@@ -55,12 +65,18 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("new_instructions", "\\b(?:just|only|simply)\\s+(?:say|print|output)\\s*[\"':]"),
     P("new_instructions", "\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth|from\\s+this\\s+point)\\W+(?:\\w+\\W+){0,4}(?:you\\s+(?:will|must|are|shall|have\\s+to)|only|always|never)\\b"),
     P("new_instructions", "\\bneue(?:n|r|s)?\\s+(?:anweisungen|aufgabe|aufgaben|instruktionen|befehle|regeln|vorgaben)\\b"),
-    P("new_instructions", "\\b(?:ab\\s+jetzt|ab\\s+sofort|von\\s+nun\\s+an)\\s+(?:\\w+\\s+){0,2}(?:wirst|sollst|musst|darfst|bist|antwortest)\\b"),
+    /* one expression per opening word (the same matches as one alternation; 0.9 instructions/byte less) */
+    P("new_instructions", "\\bab\\s+(?:jetzt|sofort)\\s+(?:\\w+\\s+){0,2}(?:wirst|sollst|musst|darfst|bist|antwortest)\\b"),
+    P("new_instructions", "\\bvon\\s+nun\\s+an\\s+(?:\\w+\\s+){0,2}(?:wirst|sollst|musst|darfst|bist|antwortest)\\b"),
     P("new_instructions", "\\b(?:nouvelles?\\s+(?:instructions|consignes|t(?:\xc3\xa2|a)che)|nuevas?\\s+(?:instrucciones|tarea)|nuove\\s+istruzioni)\\b"),
 
     /* ---- roleplay_jailbreak: a persona without rules ---- */
     PC("roleplay_jailbreak", "\\b(?:DAN|STAN|DUDE|AIM|BetterDAN|AntiGPT|DevMode)\\b"),
-    P("roleplay_jailbreak", "\\bdo\\s+anything\\s+now\\b"),
+    /* split by the whitespace after the first word, one character or more (the same matches: Vectorscan checks
+     * the common one-character case as a short look-behind of the rare literal instead of running a prefix
+     * automaton over the text; 0.3 instructions/byte each on prose) */
+    P("roleplay_jailbreak", "\\bdo\\sanything\\s+now\\b"),
+    P("roleplay_jailbreak", "\\bdo\\s\\s+anything\\s+now\\b"),
     P("roleplay_jailbreak", "\\b(?:developer|dev|god|jailbreak|jailbroken|unrestricted|unfiltered|evil|opposite|sudo|debug|maintenance|chaos|dan)\\s+mode\\b"),
     P("roleplay_jailbreak", "\\byou\\s+are\\s+(?:now|no\\s+longer|free|going\\s+to\\s+(?:pretend|act|play|be))\\b"),
     P("roleplay_jailbreak", "\\byou'?re\\s+(?:now|no\\s+longer|free)\\b"),
@@ -69,22 +85,34 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\bbreak(?:ing)?\\s+(?:out\\s+of\\s+)?character\\b"),
     /* one expression per opening word (the same matches as one alternation; Vectorscan scans the four in 4% fewer
      * instructions on prose than the one) */
-    P("roleplay_jailbreak", "\\bno\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bwithout(?:\\s+any)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bfree\\s+(?:of|from)(?:\\s+any|\\s+all)?\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\bzero\\s+(?:restrictions|filters?|filtering|limitations|censorship|boundaries|ethical|moral|morals|ethics|safeguards|guardrails)\\b"),
     P("roleplay_jailbreak", "\\b(?:anti|opposite|evil|uncensored|unfiltered|amoral|immoral|unethical|unrestricted|unchained|jailbroken)\\s*-?\\s*(?:ai|gpt|chatgpt|chatbot|assistant|bot|version|model|llm)\\b"),
     P("roleplay_jailbreak", "\\b(?:broken|break|broke)\\s+free\\s+(?:of|from)\\b"),
-    P("roleplay_jailbreak", "\\b(?:not|never|no\\s+longer)\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    /* split as "do not follow" above: every gap before the verb one character, then the first longer gap (1.1
+     * instructions/byte less) */
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have\\sto\\s|need\\sto\\s)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\bno\\s\\s+longer\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s\\s+(?:have\\s+to\\s+|need\\s+to\\s+)?(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have|need)\\s\\s+to\\s+(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
+    P("roleplay_jailbreak", "\\b(?:not|never|no\\slonger)\\s(?:have|need)\\sto\\s\\s+(?:abide|adhere|comply|bound)\\s+(?:by|to|with)\\b"),
     P("roleplay_jailbreak", "\\b(?:openai|content|usage|safety)\\s+polic(?:y|ies)\\b"),
     P("roleplay_jailbreak", "\\b(?:jetzt|nun|ab\\s+jetzt|ab\\s+sofort)\\s+bist\\s+du\\b"),
     P("roleplay_jailbreak", "\\bdu\\s+bist\\s+(?:jetzt|nun|ab\\s+sofort|ab\\s+jetzt|nicht\\s+mehr)\\b"),
-    P("roleplay_jailbreak", "\\b(?:tu|tue)\\s+so,?\\s+als\\s+(?:ob|w(?:\xc3\xa4|ae)rst)\\b"),
+    /* one expression per opening word, as above (0.2 instructions/byte less) */
+    P("roleplay_jailbreak", "\\btu\\s+so,?\\s+als\\s+(?:ob|w(?:\xc3\xa4|ae)rst)\\b"),
+    P("roleplay_jailbreak", "\\btue\\s+so,?\\s+als\\s+(?:ob|w(?:\xc3\xa4|ae)rst)\\b"),
     P("roleplay_jailbreak", "\\b(?:ohne|keine)\\s+(?:einschr(?:\xc3\xa4|ae)nkungen|filter|regeln|zensur|grenzen)\\b"),
     P("roleplay_jailbreak", "\\b(?:tu\\s+es\\s+maintenant|ahora\\s+eres|ora\\s+sei)\\b"),
 
     /* ---- prompt_extraction: show the hidden prompt ---- */
-    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
+    /* split by the number of filler words, none or one to four (the same matches; 0.5 instructions/byte less on
+     * prose than {0,4} in one expression) */
+    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
+    P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){1,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
     P("prompt_extraction", "\\b(?:repeat|print|output|show|reveal|display|write|return|spell[\\s-]+check|translate|summarize|list)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:text|everything|words|instructions|prompt|content|lines|sentences?|messages?)\\s+(?:above|before\\s+this|preceding|prior)\\b"),
     P("prompt_extraction", "\\bwhat\\s+(?:was|is|were)\\s+(?:written|said|typed)\\s+(?:above|before)\\b"),
     P("prompt_extraction", "\\bsystem\\s*prompt\\b"),
@@ -95,7 +123,9 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     /* ---- delimiter_injection: fake turn or section markers ---- */
     P("delimiter_injection", "<\\|\\s*(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id|user|assistant)\\s*\\|>"),
     PC("delimiter_injection", "\\[/?INST\\]|<</?SYS>>"),
-    P("delimiter_injection", "</?\\s*(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
+    /* split by the whitespace after "<" or "</", none or some (the same matches; 0.9 instructions/byte less) */
+    P("delimiter_injection", "</?(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
+    P("delimiter_injection", "</?\\s+(?:system|user|assistant|instructions?|sys|admin)\\s*>"),
     P("delimiter_injection", "#{2,}\\s*(?:system|new\\s+instructions?|end\\s+of\\s+(?:prompt|instructions|input))\\b"),
     P("delimiter_injection", "(?:={3,}|-{4,}|\\*{4,})\\s*(?:end|system|begin|new)\\b"),
     P("delimiter_injection", "\\bend\\s+of\\s+(?:system\\s+)?(?:prompt|instructions|context|input)\\b"),
@@ -118,12 +148,20 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("new_instructions", "\\b(?:previous|prior|above|earlier)\\s+(?:\\w+\\s+){0,2}behind\\b"),
     P("new_instructions", "\\b(?:new|additional|further)\\s+(?:statement|instruction|task|challenge)\\s*(?:-|:)"),
     P("new_instructions", "\\bstop\\s*[:!-]+\\s*(?:write|say|print|tell|answer)\\b"),
-    P("new_instructions", "\\b(?:if\\s+you\\s+are\\s+an?|note\\s+to\\s+(?:the\\s+)?|dear)\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    /* one expression per opening, and "if" + one whitespace character or more split (the same matches as one
+     * alternation; 0.4 instructions/byte less). "note to" needs two whitespace runs before the addressee, as
+     * it always did. */
+    P("new_instructions", "\\bif\\syou\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bif\\s\\s+you\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bnote\\s+to\\s+(?:the\\s+)?\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
+    P("new_instructions", "\\bdear\\s+(?:ai|llm|language\\s+model|ai\\s+assistant|chatbot)\\b"),
     P("roleplay_jailbreak", "\\bin\\s+(?:their|his|her|your)\\s+roles?\\b"),
     P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?you\\s+(?:can|could|are\\s+able|have\\s+access)\\b"),
     P("roleplay_jailbreak", "\\bnever\\s+refuses?\\b"),
     P("roleplay_jailbreak", "\\byour\\s+name\\s+is\\s+now\\b"),
-    P("roleplay_jailbreak", "\\bmake\\s+(?:something|stuff)\\s+up\\b"),
+    /* split as "do anything now" above */
+    P("roleplay_jailbreak", "\\bmake\\s(?:something|stuff)\\s+up\\b"),
+    P("roleplay_jailbreak", "\\bmake\\s\\s+(?:something|stuff)\\s+up\\b"),
 };
 
 const size_t rg_pi_n_patterns = sizeof(rg_pi_patterns) / sizeof(rg_pi_patterns[0]);
