@@ -98,6 +98,9 @@ int rg_entities_add(rg_entities_t *e, size_t start, size_t end, unsigned type, u
     if (end <= start || end > UINT32_MAX)
         return 0;
     if (e->n >= RG_ENTITIES_MAX) {
+        if (e->truncated) /* resolved at the cap and still full: every later span is dropped at once (resolving again
+                           * per call made a text with a million findings take minutes) */
+            return 0;
         rg_entities_resolve(e); /* overlapping candidates make up most of a long list: keep the winners */
         if (e->n >= RG_ENTITIES_MAX - RG_ENTITIES_MAX / 4) {
             e->truncated = 1;

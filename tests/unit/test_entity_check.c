@@ -7,6 +7,8 @@
  */
 #include "text_check.h"
 
+#include <time.h>
+
 #include "core/buf.h"
 #include "core/json_dump.h"
 #include "detect/context.h"
@@ -135,6 +137,34 @@ static void test_data_text_canonical(void **st)
     canonical(PII, "{}", text, 1);
     canonical(PII, "{\"action\":\"mask\"}", text, 1);
     free(text);
+}
+
+/* Past RG_ENTITIES_MAX non-overlapping spans the list is resolved once and every later span is dropped at once: it
+ * used to be resolved again at every add, so a text with a million findings took minutes (found in review). */
+static double since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void test_entities_cap(void **st)
+{
+    (void)st;
+    rg_entities_t e = {0};
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t n = (size_t)RG_ENTITIES_MAX + 200000;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(rg_entities_add(&e, 8 * i, 8 * i + 6, 0, 1), 0);
+        /* about 0.1 s in all; the old code resolved the whole list again at every add past the cap */
+        if ((i % 1024 == 0 || i >= RG_ENTITIES_MAX) && since(&t0) > 10)
+            fail_msg("%zu spans added after 10 s", i);
+    }
+    assert_true(e.truncated);
+    assert_int_equal(e.n, RG_ENTITIES_MAX);
+    assert_int_equal(e.v[e.n - 1].start, 8 * (RG_ENTITIES_MAX - 1)); /* the first ones are kept */
+    rg_entities_free(&e);
 }
 
 static void mask_is(const char *in, size_t len, const char *want)
@@ -284,7 +314,7 @@ static void test_mask_long(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shared_data), cmocka_unit_test(test_data_text_canonical), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_shared_data), cmocka_unit_test(test_entities_cap), cmocka_unit_test(test_data_text_canonical), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
         cmocka_unit_test(test_context_fast_portable), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
     };
