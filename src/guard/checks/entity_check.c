@@ -429,6 +429,9 @@ static char *utoa_end(char *end, size_t v)
     return end;
 }
 
+/* n bytes from src into b at o (finding() and data_text() size b for everything they write) */
+#define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
+
 /* One entry of data.entities, appended to the list: {"type","part","start","end","excerpt"}, the bytes the
  * jansson tree used to give (tests/unit/test_entity_check.c holds them to rg_json_dumps' form). The type names are
  * the detector's constants ([A-Z0-9_], checked at compile). The excerpt is valid UTF-8 by construction (mask_into);
@@ -440,7 +443,6 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
     char b[256 + 160], num[20], *d;
     const char *tn = ec->ops->types[type];
     size_t o = 0, tl = strlen(tn);
-#define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
     if (list->len > 0)
         b[o++] = ',';
     PUT("{\"type\":\"", 9);
@@ -465,7 +467,6 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
         rg_jw_str(list, ex, exlen);
         rg_jw_raw(list, "}", 1);
     }
-#undef PUT
 }
 
 /* The data of a run that found something, as JSON text (malloc'd once at its size, *len bytes), or NULL on out of
@@ -484,7 +485,6 @@ static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
     }
     size_t o = 0;
     const char *an = action_names[ec->action];
-#define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
     PUT("{\"action\":\"", 11);
     PUT(an, strlen(an));
     PUT("\",\"found\":", 10);
