@@ -252,6 +252,34 @@ static void test_context(void **st)
     assert_true(rg_context_after(s, strlen(s), 0, 7, w));
 }
 
+/* rg_context_before / rg_context_after agree with the byte-at-a-time scan on 20,000 texts glued from pieces (up to
+ * maxlen bytes), at random points and windows below maxwin, for two word lists. */
+static void context_agrees(const char *const *wa, const char *const *wb, const char (*pieces)[12], size_t npieces,
+                           unsigned seed, size_t maxlen, int stop, int maxwin)
+{
+    rg_context_words_t a, b;
+    rg_context_words_init(&a, wa);
+    rg_context_words_init(&b, wb);
+    char buf[200];
+    srand(seed);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0;
+        while (len < maxlen && rand() % stop != 0) {
+            const char *p = pieces[rand() % (int)npieces];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        size_t at = len ? (size_t)(rand() % (int)(len + 1)) : 0, win = (size_t)(rand() % maxwin);
+        for (int k = 0; k < 2; k++) {
+            const rg_context_words_t *w = k ? &b : &a;
+            assert_int_equal(rg_context_before(buf, at, win, w),
+                             rg_context_any_portable(buf, at > win ? at - win : 0, at, w));
+            size_t to = len - at > win ? at + win : len;
+            assert_int_equal(rg_context_after(buf, len, at, win, w), rg_context_any_portable(buf, at, to, w));
+        }
+    }
+}
+
 /* The SSE2 scans (16 positions a step, partial last step, start of text) agree with the byte-at-a-time one, for
  * word lists with letters only (the fast path) and with a word that is not (the portable path). */
 static void test_context_fast_portable(void **st)
@@ -261,27 +289,20 @@ static void test_context_fast_portable(void **st)
     static const char *const other[] = {"#tag", "fax", NULL};
     static const char pieces[][12] = {"tel", "Phone", "DL", "n\xC3\xA9" "e", "ss#", "d.o.b", "hotel", "x", " ", "-",
                                      "\xC3\xA9", "Social", " security", "9", "#tag", "FAX", "ph", "t"};
-    rg_context_words_t a, b;
-    rg_context_words_init(&a, letters);
-    rg_context_words_init(&b, other);
-    char buf[160];
-    srand(11);
-    for (int round = 0; round < 20000; round++) {
-        size_t len = 0;
-        while (len < 100 && rand() % 12 != 0) {
-            const char *p = pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))];
-            memcpy(buf + len, p, strlen(p));
-            len += strlen(p);
-        }
-        size_t at = len ? (size_t)(rand() % (int)(len + 1)) : 0, win = (size_t)(rand() % 48);
-        for (int k = 0; k < 2; k++) {
-            const rg_context_words_t *w = k ? &b : &a;
-            assert_int_equal(rg_context_before(buf, at, win, w),
-                             rg_context_any_portable(buf, at > win ? at - win : 0, at, w));
-            size_t to = len - at > win ? at + win : len;
-            assert_int_equal(rg_context_after(buf, len, at, win, w), rg_context_any_portable(buf, at, to, w));
-        }
-    }
+    context_agrees(letters, other, pieces, sizeof(pieces) / sizeof(pieces[0]), 11, 100, 12, 48);
+}
+
+/* Word lists with more first letters than the per-letter compares take (letter starts, then the start table) and
+ * with few, on text made of pieces that start and almost start the words. */
+static void test_context_many_first_letters(void **st)
+{
+    (void)st;
+    static const char *const many[] = {"phone", "tel", "call", "mobile", "cell", "fax", "desk", "whatsapp", "sms",
+                                       "text me", "reach me", "dial", "landline", "hotline", "handy", NULL};
+    static const char *const few[] = {"born", "birth", "dob", "d.o.b", NULL};
+    static const char pieces[][12] = {"Tel", "phone", "CALL", "x", " ", "-", ".", "\xC3\xA9", "hotel", "9", "text",
+                                      " me", "dob", "B", "reach", "ha", "ndy", "Fax", "d.o.b", "born", "\n"};
+    context_agrees(many, few, pieces, sizeof(pieces) / sizeof(pieces[0]), 23, 180, 16, 64);
 }
 
 /* Code points: the SSE2 count (64-byte steps, ASCII skipped) agrees with the byte-at-a-time one. */
@@ -316,7 +337,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_data), cmocka_unit_test(test_entities_cap), cmocka_unit_test(test_data_text_canonical), cmocka_unit_test(test_offsets_long), cmocka_unit_test(test_mask),
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
-        cmocka_unit_test(test_context_fast_portable), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
+        cmocka_unit_test(test_context_fast_portable),
+        cmocka_unit_test(test_context_many_first_letters), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

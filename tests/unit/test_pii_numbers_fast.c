@@ -1,15 +1,14 @@
 /*
  * test_pii_numbers_fast.c — the shortcuts in the numeric PII scan: the
  * digit search (AVX2, SSE2 and byte paths agree, also in the block that ends
- * at the text's end), the context-word scan for long word lists (letter
- * starts) against the byte-at-a-time one, and texts at the edges of the
+ * at the text's end), and texts at the edges of the
  * early tests in pii_numbers.c (a date's first digits, the license token's
  * length, colons near an IPv6 address) that must find what they found before
- * (the expected lists were taken from the scan before the shortcuts).
+ * (the expected lists were taken from the scan before the shortcuts). The
+ * context-word scans are compared in test_entity_check.c.
  */
 #include "text_check.h"
 
-#include "detect/context.h"
 #include "detect/digits.h"
 
 extern const rg_check_ops_t rg_check_rg_pii;
@@ -35,39 +34,6 @@ static void test_digit_paths(void **st)
             assert_int_equal(rg_digit_next_sse2(buf, len, from), want);
         }
         assert_int_equal(rg_digit_next(buf, len, len), len);
-    }
-}
-
-/* Word lists with more first letters than the per-letter compares take (letter starts, then the start table) and
- * with few, on text made of pieces that start and almost start the words. */
-static void test_context_many_first_letters(void **st)
-{
-    (void)st;
-    static const char *const many[] = {"phone", "tel", "call", "mobile", "cell", "fax", "desk", "whatsapp", "sms",
-                                       "text me", "reach me", "dial", "landline", "hotline", "handy", NULL};
-    static const char *const few[] = {"born", "birth", "dob", "d.o.b", NULL};
-    static const char pieces[][10] = {"Tel", "phone", "CALL", "x", " ", "-", ".", "\xC3\xA9", "hotel", "9", "text",
-                                      " me", "dob", "B", "reach", "ha", "ndy", "Fax", "d.o.b", "born", "\n"};
-    rg_context_words_t a, b;
-    rg_context_words_init(&a, many);
-    rg_context_words_init(&b, few);
-    char buf[200];
-    srand(23);
-    for (int round = 0; round < 20000; round++) {
-        size_t len = 0;
-        while (len < 180 && rand() % 16 != 0) {
-            const char *p = pieces[rand() % (int)(sizeof(pieces) / sizeof(pieces[0]))];
-            memcpy(buf + len, p, strlen(p));
-            len += strlen(p);
-        }
-        size_t at = len ? (size_t)(rand() % (int)(len + 1)) : 0, win = (size_t)(rand() % 64);
-        for (int k = 0; k < 2; k++) {
-            const rg_context_words_t *w = k ? &b : &a;
-            assert_int_equal(rg_context_before(buf, at, win, w),
-                             rg_context_any_portable(buf, at > win ? at - win : 0, at, w));
-            size_t to = len - at > win ? at + win : len;
-            assert_int_equal(rg_context_after(buf, len, at, win, w), rg_context_any_portable(buf, at, to, w));
-        }
     }
 }
 
@@ -126,7 +92,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_digit_paths),
-        cmocka_unit_test(test_context_many_first_letters),
         cmocka_unit_test(test_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
