@@ -27,7 +27,8 @@ void rg_check_fail(rg_check_result_t *res, const char *fmt, ...)
 void rg_check_result_clear(rg_check_result_t *res, size_t n_parts)
 {
     json_decref(res->data);
-    free(res->data_json);
+    if (!res->data_json_shared)
+        free(res->data_json);
     json_decref(res->request_json);
     json_decref(res->response_json);
     if (res->parts) {

@@ -62,6 +62,8 @@ typedef struct rg_check_result {
                                     * checks that return many findings (entity_check.c), where a tree per
                                     * finding costs more than the check. At most one of data and data_json. */
     size_t data_json_len;
+    int data_json_shared;          /* data_json is a constant of the compiled check, lent (not freed): the data
+                                    * of a run that found nothing */
     char error[RG_CHECK_ERROR_MAX]; /* "" = no error; else the message */
     const char *error_name;        /* e.g. "Error" (the default); "" leaves `name` out, as some Portkey checks do */
     /* transforms (all optional, owned): */

@@ -58,9 +58,11 @@ TC_FN void tc_data_tree(rg_check_result_t *res)
     if (res->data == NULL)
         fail_msg("data_json does not parse (%s at %d): %.*s", e.text, e.position, (int)res->data_json_len,
                  res->data_json);
-    free(res->data_json);
+    if (!res->data_json_shared)
+        free(res->data_json);
     res->data_json = NULL;
     res->data_json_len = 0;
+    res->data_json_shared = 0;
 }
 
 /* Runs the check on n parts (s[i] of len[i] bytes; len[i] == SIZE_MAX: strlen). Fails the test if the

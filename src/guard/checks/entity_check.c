@@ -23,26 +23,32 @@ static const char *const action_names[] = {"detect", "redact", "mask"};
 /* The data of a run that found something is written as JSON text straight into a buffer (check.h,
  * rg_check_result_t.data_json): a jansson tree per finding cost about 1,500 instructions (an object, five keyed
  * inserts, three more values), a fifth of the PII + secrets pack on prose. The data of a run that found nothing is
- * one tree made at compile and shared by every such run with json_incref (jansson's reference counts are atomic; a
- * check's data is only read and freed, see check.h). */
+ * one text written at compile and lent to every such run (data_json_shared): it used to be a shared tree with
+ * json_incref, whose atomic reference count every worker thread wrote on every run. */
 typedef struct {
     const rg_detector_ops_t *ops;
     void *det;
     uint64_t types;
     action_t action;
-    json_t *empty; /* the whole data of a run that found nothing: most runs on prose */
+    char *empty; /* the whole data of a run that found nothing (most runs on prose), as JSON text: results lend
+                  * it (data_json_shared), so such a run allocates nothing and touches no shared reference count */
+    size_t empty_len;
+    size_t n_types;                            /* ops->types[] before its NULL */
+    uint8_t type_len[RG_DETECTOR_TYPES_MAX];  /* strlen of each (at most RG_EC_TYPE_NAME_MAX) */
 } ec_t;
 
-/* The shared data of a run that found nothing. 0 or -1 (out of memory). */
+/* The shared data of a run that found nothing, written once as rg_json_dumps writes the tree. 0 or -1 (out of
+ * memory). */
 static int ec_json_make(ec_t *ec)
 {
-    json_t *e = ec->empty = json_object();
-    return e == NULL || json_object_set_new_nocheck(e, "action", json_string_nocheck(action_names[ec->action])) != 0 ||
-                   json_object_set_new_nocheck(e, "found", json_integer(0)) != 0 ||
-                   json_object_set_new_nocheck(e, "entities", json_array()) != 0 ||
-                   json_object_set_new_nocheck(e, "counts", json_object()) != 0
-               ? -1
-               : 0;
+    json_t *e = json_object();
+    int bad = e == NULL || json_object_set_new_nocheck(e, "action", json_string_nocheck(action_names[ec->action])) != 0 ||
+              json_object_set_new_nocheck(e, "found", json_integer(0)) != 0 ||
+              json_object_set_new_nocheck(e, "entities", json_array()) != 0 ||
+              json_object_set_new_nocheck(e, "counts", json_object()) != 0;
+    ec->empty = bad ? NULL : rg_json_dumps(e, &ec->empty_len);
+    json_decref(e);
+    return ec->empty == NULL ? -1 : 0;
 }
 
 static const char *const common_keys[] = {"entities", "action", "redact", "scope", NULL};
@@ -57,10 +63,13 @@ static int key_known(const char *const *keys, const char *k)
 
 #define RG_EC_TYPE_NAME_MAX 48 /* finding() writes type names as they are into a fixed buffer */
 
-/* A detector's type names are its own constants: 1 when each is 1..RG_EC_TYPE_NAME_MAX of [A-Z0-9_]. */
+/* A detector's type names are its own constants: 1 when there are at most RG_DETECTOR_TYPES_MAX and each is
+ * 1..RG_EC_TYPE_NAME_MAX of [A-Z0-9_]. */
 static int type_names_ok(const rg_detector_ops_t *ops)
 {
     for (size_t t = 0; ops->types[t]; t++) {
+        if (t == RG_DETECTOR_TYPES_MAX)
+            return 0;
         size_t n = strlen(ops->types[t]);
         if (n == 0 || n > RG_EC_TYPE_NAME_MAX || strspn(ops->types[t], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n)
             return 0;
@@ -71,7 +80,8 @@ static int type_names_ok(const rg_detector_ops_t *ops)
 void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, size_t errsz)
 {
     if (!type_names_ok(ops)) {
-        snprintf(err, errsz, "railgate.%s: a type name is not [A-Z0-9_]{1,%d}", ops->name, RG_EC_TYPE_NAME_MAX);
+        snprintf(err, errsz, "railgate.%s: more than %d types, or a type name is not [A-Z0-9_]{1,%d}", ops->name,
+                 RG_DETECTOR_TYPES_MAX, RG_EC_TYPE_NAME_MAX);
         return NULL;
     }
     if (params != NULL && !json_is_object(params)) {
@@ -144,15 +154,18 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
     ec->ops = ops;
     ec->types = types;
     ec->action = action;
+    while (ops->types[ec->n_types]) {
+        ec->type_len[ec->n_types] = (uint8_t)strlen(ops->types[ec->n_types]);
+        ec->n_types++;
+    }
     if (ec_json_make(ec) != 0) {
         snprintf(err, errsz, "out of memory");
-        json_decref(ec->empty);
         free(ec);
         return NULL;
     }
     ec->det = ops->compile(types, params, err, errsz);
     if (ec->det == NULL) {
-        json_decref(ec->empty);
+        free(ec->empty);
         free(ec);
         return NULL;
     }
@@ -165,7 +178,7 @@ void rg_ec_free(void *p)
     if (ec == NULL)
         return;
     ec->ops->free(ec->det);
-    json_decref(ec->empty);
+    free(ec->empty);
     free(ec);
 }
 
@@ -401,10 +414,10 @@ size_t rg_ec_cp_count_portable(const char *s, size_t from, size_t to)
 }
 
 /* "[TYPE_n]" appended to out (what snprintf would write, without its cost per span). */
-static int placeholder(rg_buf_t *out, const char *type, uint32_t n)
+static int placeholder(rg_buf_t *out, const char *type, size_t tl, uint32_t n)
 {
     char tmp[96], dig[12];
-    size_t tl = strlen(type), d = 0, o = 0;
+    size_t d = 0, o = 0;
     if (tl > sizeof(tmp) - sizeof(dig) - 3)
         return rg_buf_appendf(out, "[%s_%u]", type, n) == RG_BUF_OK ? 0 : -1;
     do
@@ -442,7 +455,7 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
 {
     char b[256 + 160], num[20], *d;
     const char *tn = ec->ops->types[type];
-    size_t o = 0, tl = strlen(tn);
+    size_t o = 0, tl = ec->type_len[type];
     if (list->len > 0)
         b[o++] = ',';
     PUT("{\"type\":\"", 9);
@@ -473,9 +486,7 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
  * memory: {"action","found","entities":[...],"counts":{"TYPE":n},"truncated"?:true}, keys in this order. */
 static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
 {
-    size_t nt = 0;
-    while (ec->ops->types[nt])
-        nt++;
+    size_t nt = ec->n_types;
     /* prefix <= 64, per count <= RG_EC_TYPE_NAME_MAX + 24, suffix <= 32 */
     size_t cap = 64 + rep->list.len + nt * (RG_EC_TYPE_NAME_MAX + 24) + 32;
     char *b = malloc(cap), num[20], *d;
@@ -501,7 +512,7 @@ static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
             b[o++] = ',';
         first = 0;
         b[o++] = '"';
-        PUT(ec->ops->types[t], strlen(ec->ops->types[t]));
+        PUT(ec->ops->types[t], ec->type_len[t]);
         PUT("\":", 2);
         d = utoa_end(num + sizeof(num), rep->counts[t]);
         PUT(d, (size_t)(num + sizeof(num) - d));
@@ -557,7 +568,7 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
                 rc = ml == 0 || rg_buf_append(out, m, ml) == RG_BUF_OK ? 0 : -1;
             else {
                 uint32_t n = name_for(nm, sp->type, s + sp->start, sl);
-                rc = n == 0 ? -1 : placeholder(out, ec->ops->types[sp->type], n);
+                rc = n == 0 ? -1 : placeholder(out, ec->ops->types[sp->type], ec->type_len[sp->type], n);
             }
             last = sp->end;
         }
@@ -648,7 +659,9 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         return;
     }
     if (rep.found == 0 && !rep.truncated) {
-        res->data = json_incref(ec->empty);
+        res->data_json = ec->empty;
+        res->data_json_len = ec->empty_len;
+        res->data_json_shared = 1;
     } else {
         res->data_json = data_text(ec, &rep, &res->data_json_len); /* NULL (out of memory): data null, the
                                                                      * verdict below still holds */
