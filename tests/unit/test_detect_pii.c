@@ -111,6 +111,8 @@ static void test_iban(void **st)
     (void)st;
     expect("IBAN DE89 3704 0044 0532 0130 00 please", "IBAN:DE89 3704 0044 0532 0130 00;");
     expect("to GB82WEST12345698765432.", "IBAN:GB82WEST12345698765432;");
+    /* one of the registry's recent countries (Honduras, 28) */
+    expect("pay HN04 BANK 0000 0000 0012 3456 7890 now", "IBAN:HN04 BANK 0000 0000 0012 3456 7890;");
     expect("bad check DE89 3704 0044 0532 0130 01", "");
     expect("unknown XX89 3704 0044 0532 0130 00", "");
     expect("short DE89 3704 0044 0532 0130", "");
