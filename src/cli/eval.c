@@ -94,6 +94,8 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         return usage(o->hooks ? "give one FILE after --hooks" : "give CHECK_ID and FILE (or --hooks JSON and FILE)");
     if (o->hooks && o->params)
         return usage("--params goes with a CHECK_ID, not with --hooks");
+    if (o->direct && !o->speed)
+        return usage("--direct goes with --speed");
     if (!o->hooks)
         o->check = argv[optind++];
     o->file = argv[optind];
@@ -449,10 +451,6 @@ int rg_cli_eval(int argc, char **argv)
         goto done_hooks;
     if (!o.speed && (out = calloc(rows.n, sizeof(*out))) == NULL) {
         fprintf(stderr, "railgate eval: out of memory\n");
-        goto done_hooks;
-    }
-    if (o.direct && !o.speed) {
-        fprintf(stderr, "railgate eval: --direct goes with --speed\n");
         goto done_hooks;
     }
     if (o.direct ? run_direct(&o, o.phase == RG_PHASE_REQUEST ? &before : &after, &rows, &s) != 0
