@@ -209,52 +209,109 @@ static inline void end_word(acc_t *z)
     z->w_letters = 0;
 }
 
+/* The figures from the accumulated sums (both loops below end here). */
+static void finish(const rg_gib_model_t *m, const acc_t *z, size_t other, rg_gib_score_t *out)
+{
+    out->letters = z->letters;
+    out->words = z->words;
+    out->other_letters = other;
+    out->bits = z->ev ? (double)z->cost / ((double)UNITS * (double)z->ev) : 0.0;
+    double sc = z->ev ? (out->bits - m->good) / (m->bad - m->good) : 0.0;
+    out->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
+}
+
+/* One character from s[i] (rg_gib_score sends every one but ASCII lower-case letters here); returns the next i. */
+static inline size_t other_char(acc_t *z, const char *s, size_t len, size_t i, int *prev_lower, size_t *other)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        if ((unsigned)(c - 'a') < 26) {
+            push(z, c - 'a' + 1u);
+            *prev_lower = 1;
+        } else if ((unsigned)(c - 'A') < 26) {
+            if (*prev_lower)
+                end_word(z);
+            push(z, c - 'A' + 1u);
+            *prev_lower = 0;
+        } else if ((unsigned)(c - '0') < 10) {
+            push(z, DIGITS);
+            *prev_lower = 0;
+        } else {
+            end_word(z);
+            *prev_lower = 0;
+        }
+        return i + 1;
+    }
+    uint32_t u;
+    i += rg_js_utf8_next(s, len, i, &u);
+    rg_fold_t f;
+    rg_fold(u, &f);
+    if (f.kind == RG_FK_IGNORABLE || f.kind == RG_FK_MARK)
+        return i;
+    *prev_lower = 0;
+    if (f.kind == RG_FK_LATIN) {
+        for (unsigned k = 0; k < f.n; k++)
+            push(z, f.cp[k] - 'a' + 1u);
+        return i;
+    }
+    end_word(z);
+    *other += f.kind == RG_FK_LETTER || f.kind == RG_FK_UNSPACED;
+    return i;
+}
+
+/*
+ * Runs of ASCII lower-case letters (most of prose) go through a loop that keeps the word's state in registers and
+ * has no class test but its exit: push() for such a letter never skips, always counts a letter, and only moves the
+ * two previous symbols along. Everything else goes through other_char, the reference loop's steps. The sums are
+ * the same integers in the same order, so the figures are the same bits (test_detect_gibberish.c compares this
+ * with rg_gib_score_reference on random and real texts). On the bench prose: 28.3 -> 25.7 instructions a byte,
+ * 269 -> ~295 MB/s. What is left is mostly the mispredicted exit of this loop, once a word.
+ */
 void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out)
+{
+    acc_t z = {.t = m->table};
+    const uint8_t *t = m->table;
+    size_t other = 0, i = 0;
+    int prev_lower = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        if ((unsigned)(c - 'a') >= 26) {
+            i = other_char(&z, s, len, i, &prev_lower, &other);
+            continue;
+        }
+        unsigned a = z.a, b = z.b;
+        uint64_t wc = z.w_cost;
+        size_t from = i;
+        do {
+            unsigned sym = c - 'a' + 1u;
+            wc += t[(a * RG_GIB_SYMBOLS + b) * RG_GIB_SYMBOLS + sym];
+            a = b;
+            b = sym;
+            if (++i == len)
+                break;
+            c = (unsigned char)s[i];
+        } while ((unsigned)(c - 'a') < 26);
+        z.a = a;
+        z.b = b;
+        z.w_cost = wc;
+        z.w_ev += i - from;
+        z.w_letters += i - from;
+        z.letter = 1;
+        prev_lower = 1;
+    }
+    end_word(&z);
+    finish(m, &z, other, out);
+}
+
+/* A character at a time through other_char (which takes lower-case letters too, as push() does): the definition
+ * rg_gib_score is tested against. */
+void rg_gib_score_reference(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out)
 {
     acc_t z = {.t = m->table};
     size_t other = 0;
     int prev_lower = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x80) {
-            i++;
-            if ((unsigned)(c - 'a') < 26) {
-                push(&z, c - 'a' + 1u);
-                prev_lower = 1;
-            } else if ((unsigned)(c - 'A') < 26) {
-                if (prev_lower)
-                    end_word(&z);
-                push(&z, c - 'A' + 1u);
-                prev_lower = 0;
-            } else if ((unsigned)(c - '0') < 10) {
-                push(&z, DIGITS);
-                prev_lower = 0;
-            } else {
-                end_word(&z);
-                prev_lower = 0;
-            }
-            continue;
-        }
-        uint32_t u;
-        i += rg_js_utf8_next(s, len, i, &u);
-        rg_fold_t f;
-        rg_fold(u, &f);
-        if (f.kind == RG_FK_IGNORABLE || f.kind == RG_FK_MARK)
-            continue;
-        prev_lower = 0;
-        if (f.kind == RG_FK_LATIN) {
-            for (unsigned k = 0; k < f.n; k++)
-                push(&z, f.cp[k] - 'a' + 1u);
-            continue;
-        }
-        end_word(&z);
-        other += f.kind == RG_FK_LETTER || f.kind == RG_FK_UNSPACED;
-    }
+    for (size_t i = 0; i < len;)
+        i = other_char(&z, s, len, i, &prev_lower, &other);
     end_word(&z);
-    out->letters = z.letters;
-    out->words = z.words;
-    out->other_letters = other;
-    out->bits = z.ev ? (double)z.cost / ((double)UNITS * (double)z.ev) : 0.0;
-    double sc = z.ev ? (out->bits - m->good) / (m->bad - m->good) : 0.0;
-    out->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
+    finish(m, &z, other, out);
 }

@@ -56,5 +56,7 @@ typedef struct rg_gib_score {
 } rg_gib_score_t;
 
 void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out);
+/* The same, a character at a time: the plain definition (tests compare the two). */
+void rg_gib_score_reference(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out);
 
 #endif

@@ -89,11 +89,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    /* data comes as JSON text when something was found (check.h data_json): one value that parses (so its
-     * strings are valid UTF-8) and is already in the compact form rg_json_dumps writes; else as a tree */
+    /* data comes as JSON text (check.h data_json; the text of a run that found nothing is lent by the compiled
+     * check): one value that parses (so its strings are valid UTF-8) and is already in the compact form
+     * rg_json_dumps writes */
     CHECK((res.data == NULL) != (res.data_json == NULL));
     if (res.data_json != NULL) {
-        res.data = json_loadb(res.data_json, res.data_json_len, JSON_REJECT_DUPLICATES, NULL);
+        /* \u0000 is valid JSON (an excerpt keeps a text's NUL characters): jansson reads it with JSON_ALLOW_NUL */
+        res.data = json_loadb(res.data_json, res.data_json_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
         CHECK(res.data != NULL);
         size_t dl = 0;
         char *again = rg_json_dumps(res.data, &dl);

@@ -135,6 +135,51 @@ static void expect_bad(const unsigned char *p, size_t len, const char *want)
         fail_msg("error \"%s\" lacks \"%s\"", err, want);
 }
 
+/* rg_gib_score (a loop for runs of lower-case letters) gives the same bits as rg_gib_score_reference (a character
+ * at a time) on every text: the fixed ones above and random ones drawn from pieces that reach each case (runs of
+ * letters, capitals after lower case, digit runs, separators, accented and other-script letters, marks, invisible
+ * characters, broken UTF-8), cut at random lengths so that texts end inside words and inside characters. */
+static void test_fast_loop_matches_reference(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "the", "quick", "brownfox", "xyzzy", "Q", "HTTP", "getElementById", "aB", "zZ", "2024", "7", "x86", "a1b2",
+        " ", "  ", ".", ",", "-", "_", "\n", "\t", "'", "é", "É", "straße", "ﬁ", "ü", "日本", "кот", "\xcc\x81",
+        "\xe2\x80\x8b", "\xff", "\xc3", "\xe2\x82", "a\xcc\x81" "b", "Œuvre", "0x1F", "AAAAAAAA", "qqqqqqqqqqqqq",
+    };
+    const size_t np = sizeof(pieces) / sizeof(pieces[0]);
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    char buf[1024];
+    for (size_t round = 0; round < 20000 + sizeof(prose) / sizeof(prose[0]); round++) {
+        size_t n = 0;
+        if (round < sizeof(prose) / sizeof(prose[0])) {
+            n = strlen(prose[round]);
+            memcpy(buf, prose[round], n);
+        } else {
+            size_t k = (r >> 33) % 40;
+            for (size_t j = 0; j < k; j++) {
+                r = r * 6364136223846793005ull + 1442695040888963407ull;
+                const char *p = pieces[(r >> 33) % np];
+                size_t l = strlen(p);
+                if (n + l > sizeof(buf))
+                    break;
+                memcpy(buf + n, p, l);
+                n += l;
+            }
+            r = r * 6364136223846793005ull + 1442695040888963407ull;
+            if (n > 0 && (r >> 60) < 4)
+                n = (size_t)((r >> 33) % n); /* cut anywhere, even inside a character */
+        }
+        rg_gib_score_t a, b;
+        rg_gib_score(model(), buf, n, &a);
+        rg_gib_score_reference(model(), buf, n, &b);
+        if (a.letters != b.letters || a.words != b.words || a.other_letters != b.other_letters ||
+            memcmp(&a.bits, &b.bits, sizeof(a.bits)) != 0 || memcmp(&a.score, &b.score, sizeof(a.score)) != 0)
+            fail_msg("round %zu: %zu/%zu letters, %zu/%zu words, bits %a/%a on \"%.*s\"", round, a.letters, b.letters,
+                     a.words, b.words, a.bits, b.bits, (int)n, buf);
+    }
+}
+
 static void test_load_valid_copy(void **state)
 {
     (void)state;
@@ -283,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_prose_passes),
         cmocka_unit_test(test_gibberish_flagged),
         cmocka_unit_test(test_folding),
+        cmocka_unit_test(test_fast_loop_matches_reference),
         cmocka_unit_test(test_load_valid_copy),
         cmocka_unit_test(test_load_corrupt),
         cmocka_unit_test(test_load_file),

@@ -54,7 +54,8 @@ TC_FN void tc_data_tree(rg_check_result_t *res)
     if (res->data != NULL)
         fail_msg("a check set both data and data_json");
     json_error_t e;
-    res->data = json_loadb(res->data_json, res->data_json_len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
+    res->data = json_loadb(res->data_json, res->data_json_len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+                           &e);
     if (res->data == NULL)
         fail_msg("data_json does not parse (%s at %d): %.*s", e.text, e.position, (int)res->data_json_len,
                  res->data_json);
