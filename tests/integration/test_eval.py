@@ -160,24 +160,25 @@ def test_eval_speed_mode_reads_plain_lines():
 
 
 def test_eval_speed_direct_times_every_check_of_the_hooks():
-    # --direct times the checks' run() alone: a hook with PII and prompt injection (about ten times PII's cost per
-    # byte) takes longer than PII alone, by a margin no noise of a shared machine closes
-    path = tmpfile("".join(f"mail a{i}@example.com or call 555-12-345{i % 10} about {'words ' * 40}\n"
+    # --direct times the checks' run() alone: a hook with PII and prompt injection takes longer than PII alone. On
+    # text with nothing for PII to report, prompt injection costs ~20 times PII per byte (~4 times under ASan), a
+    # margin the noise of a shared machine does not close
+    path = tmpfile("".join(f"line {i} has some plain words about the weather and {'other words ' * 40}\n"
                            for i in range(300)), "d.txt")
     one = {"id": "railgate.pii", "parameters": {}}
     two = {"id": "railgate.promptInjection", "parameters": {}}
     secs = {}
     for name, checks in (("pii", [one]), ("pack", [one, two])):
         hooks = json.dumps({"before_request_hooks": [{"id": "h", "type": "guardrail", "checks": checks}]})
-        rc, out, err = run(["--speed", "--direct", "--hooks", hooks, path, "--min-time", "0.2"])
+        rc, out, err = run(["--speed", "--direct", "--hooks", hooks, path, "--min-time", "0.3"])
         eq(rc, 0, err)
         lines = out.strip().split("\n")
         eq(len(lines), 2, out)
         m = re.match(r"^throughput: (\d+\.\d{4}) MB of text x (\d+) pass(es)? in (\d+\.\d{4}) s", lines[0])
-        check(m and float(m.group(4)) >= 0.2, out)
+        check(m and float(m.group(4)) >= 0.3, out)
         check(re.match(r"^mbps=\d+\.\d{4}$", lines[1]) and float(lines[1][5:]) > 0, out)
         secs[name] = float(m.group(4)) / int(m.group(2))  # seconds per pass over the file
-    check(secs["pack"] > 2 * secs["pii"], f"two checks take longer than one: {secs}")
+    check(secs["pack"] > 1.5 * secs["pii"], f"two checks take longer than one: {secs}")
     rc, _, err = run(["--direct", "railgate.pii", path])
     eq(rc, 2, err)
     check("--direct goes with --speed" in err, err)
