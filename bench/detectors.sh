@@ -75,6 +75,11 @@ measure "railgate.pii, run() alone" "railgate.pii" -- --direct railgate.pii --pa
 measure "railgate.secrets, run() alone" "railgate.secrets" -- --direct railgate.secrets --params '{}'
 measure "pack: pii + secrets, run() alone" "railgate.pii railgate.secrets" -- --direct --hooks "$PACK"
 measure "railgate.promptInjection, run() alone" "railgate.promptInjection" -- --direct railgate.promptInjection --params '{}'
+# the other detectors of the gateway's "every detector" hook (bench/lib.sh detect_config), run() alone
+measure "railgate.gibberish, run() alone" "railgate.gibberish" -- --direct railgate.gibberish --params '{}'
+measure "railgate.invisibleText, run() alone" "railgate.invisibleText" -- --direct railgate.invisibleText --params '{}'
+measure "railgate.bannedTopics (3 words), run() alone" "railgate.bannedTopics" -- --direct railgate.bannedTopics \
+    --params '{"words":["acme","globex","initech"]}'
 measure "(scale) default.contains, one word" "default.contains" -- default.contains \
     --params '{"operator":"none","words":["zqxjv"]}'
 
