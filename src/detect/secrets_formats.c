@@ -191,6 +191,42 @@ static void on_discord_hook(sec_ctx_t *c, size_t start, size_t end, unsigned arg
     sec_emit(c, a, e, T_DISCORD_WEBHOOK, PRIO_FORMAT);
 }
 
+/* ---- Microsoft Teams ------------------------------------------------------------- */
+
+/* Incoming webhooks: https://<tenant>.webhook.office.com/webhookb2/<uuid>@<uuid>/IncomingWebhook/<32>/<uuid>,
+ * then for newer ones "/" and a signature; the older host outlook.office.com/webhook/ has the same path. */
+static void on_teams_hook(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
+{
+    (void)arg;
+    const char *s = c->s;
+    size_t len = c->len, i = end, e;
+    int v4;
+    for (int k = 0; k < 2; k++) { /* <uuid>@<uuid> */
+        e = run_end(s, len, i, CS_HEXDASH, 37);
+        if (!sec_uuid(s + i, e - i, &v4) || e >= len || s[e] != (k == 0 ? '@' : '/'))
+            return;
+        i = e + 1;
+    }
+    if (!starts(s, len, i, "IncomingWebhook/"))
+        return;
+    i += 16;
+    e = run_end(s, len, i, CS_ALNUM, 40);
+    if (e - i != 32 || e >= len || s[e] != '/' || sec_placeholder(s + i, 32))
+        return;
+    i = e + 1;
+    e = run_end(s, len, i, CS_HEXDASH, 37);
+    if (!sec_uuid(s + i, e - i, &v4))
+        return;
+    if (e + 1 < len && s[e] == '/' && SEC_IN(CS_B64URL, s[e + 1])) /* the signature of a newer URL */
+        e = run_end(s, len, e + 1, CS_B64URL, 128);
+    size_t a = start;
+    while (a > 0 && start - a < 64 && (SEC_ALNUM(s[a - 1]) || s[a - 1] == '-'))
+        a--;
+    if (a >= 8 && memcmp(s + a - 8, "https://", 8) == 0)
+        a -= 8;
+    sec_emit(c, a, e, T_TEAMS_WEBHOOK, PRIO_FORMAT);
+}
+
 /* ---- JWT ------------------------------------------------------------------------- */
 
 /* The decoded JSON text (after leading white space) starts with '{'; *closed: it also ends with '}'. */
@@ -497,6 +533,7 @@ size_t sec_run_formats(sec_ctx_t *c, size_t a, size_t e)
 {
     const char *s = c->s;
     size_t len = c->len, n = e - a;
+    sec_rules_run(c, a, e);
     if (sec_want(c, T_DISCORD_TOKEN) && e < len && s[e] == '.') {
         size_t end = sec_discord_at(s, len, a, e);
         if (end) {
@@ -529,6 +566,9 @@ unsigned sec_run_min(const sec_ctx_t *c)
         m = 35;
     if (sec_want(c, T_MAILCHIMP_KEY) && (m == 0 || m > 36))
         m = 36;
+    unsigned r = sec_rules_run_min(c);
+    if (r != 0 && (m == 0 || m > r))
+        m = r;
     return m;
 }
 
@@ -668,6 +708,8 @@ size_t sec_formats_patterns(sec_pat_t *out, size_t max)
         {"hooks\\.slack\\.com/", 16, on_slack_hook, 0, BIT(SLACK_WEBHOOK)},
         {"discord\\.com/api/webhooks/", 25, on_discord_hook, 0, BIT(DISCORD_WEBHOOK)},
         {"discordapp\\.com/api/webhooks/", 28, on_discord_hook, 0, BIT(DISCORD_WEBHOOK)},
+        {"\\.webhook\\.office\\.com/webhookb2/", 30, on_teams_hook, 0, BIT(TEAMS_WEBHOOK)},
+        {"outlook\\.office\\.com/webhook/", 27, on_teams_hook, 0, BIT(TEAMS_WEBHOOK)},
         {"eyJ", 3, on_jwt, 0, BIT(JWT)},
         {"-----BEGIN ", 11, on_pem, 0, BIT(PRIVATE_KEY) | BIT(GENERIC_HIGH_ENTROPY)},
         {"[0-9]Q~", 3, on_azure_secret, 0, BIT(AZURE_CLIENT_SECRET)},

@@ -29,7 +29,8 @@
     X(ONEPASSWORD_TOKEN) X(FLYIO_TOKEN) X(GRAFANA_TOKEN) X(TERRAFORM_TOKEN) X(VAULT_TOKEN) X(TELEGRAM_BOT_TOKEN)   \
     X(FACEBOOK_TOKEN) X(SQUARE_TOKEN) X(NOTION_TOKEN) X(SENTRY_TOKEN) X(SOURCEGRAPH_TOKEN) X(ATLASSIAN_TOKEN)      \
     X(POSTMAN_KEY) X(LINEAR_KEY) X(DOPPLER_TOKEN) X(PULUMI_TOKEN) X(OPENSHIFT_TOKEN) X(OCTOPUS_KEY)                \
-    X(GROQ_API_KEY) X(PERPLEXITY_API_KEY) X(REPLICATE_TOKEN) X(AGE_SECRET_KEY) X(CLOJARS_TOKEN) X(PRIVATE_KEY)     \
+    X(GROQ_API_KEY) X(PERPLEXITY_API_KEY) X(REPLICATE_TOKEN) X(AGE_SECRET_KEY) X(CLOJARS_TOKEN)                    \
+    X(ALIBABA_ACCESS_KEY) X(AI_API_KEY) X(SAAS_TOKEN) X(TEAMS_WEBHOOK) X(PRIVATE_KEY)                              \
     X(KUBERNETES_SECRET) X(JWT) X(BASIC_AUTH_URL) X(PASSWORD) X(GENERIC_HIGH_ENTROPY)
 
 #define SEC_ENUM(n) T_##n,
@@ -167,6 +168,10 @@ void sec_tokens_pass(sec_ctx_t *c);
 int sec_tokens_pass_level(sec_ctx_t *c, int level);
 void sec_text_init(void); /* once, before any pass: picks the widest vector code the CPU has */
 size_t sec_run_formats(sec_ctx_t *c, size_t a, size_t e);
+/* The prefix rules matched at the start of a token run rather than by Vectorscan (secrets_rules.c), and the
+ * shortest run they need (0: none of their types chosen). */
+void sec_rules_run(sec_ctx_t *c, size_t a, size_t e);
+unsigned sec_rules_run_min(const sec_ctx_t *c);
 unsigned sec_run_min(const sec_ctx_t *c); /* shortest run those formats need; 0: none chosen */
 /* Discord bot token whose first part is [a, b) (s[b] == '.'); returns its end or 0. */
 size_t sec_discord_at(const char *s, size_t len, size_t a, size_t b);

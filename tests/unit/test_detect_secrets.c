@@ -245,6 +245,60 @@ static const vendor_t vendors[] = {
     {"REPLICATE_TOKEN", "r8_{A37}", "r8_{A36}", NULL},
     {"AGE_SECRET_KEY", "AGE-SECRET-KEY-1{Z58}", "AGE-SECRET-KEY-1{Z57}", NULL},
     {"CLOJARS_TOKEN", "CLOJARS_{A60}", "CLOJARS_{A59}", NULL},
+    {"ALIBABA_ACCESS_KEY", "LTAI{A20}", "LTAI{A11}", NULL},
+    {"ALIBABA_ACCESS_KEY", "LTAI{A12}", NULL, NULL},
+    {"AI_API_KEY", "xai-{A80}", "xai-{A60}", NULL},
+    {"AI_API_KEY", "sk-or-v1-{h64}", "sk-or-v1-{h63}", "sk-or-v1-{h30}G{h33}"},
+    {"AI_API_KEY", "lsv2_pt_{h32}_{h10}", "lsv2_pt_{h32}_{h9}", "lsv2_pt_{h32}x{h10}"},
+    {"AI_API_KEY", "lsv2_sk_{h32}_{h10}", NULL, NULL},
+    {"AI_API_KEY", "sk-lf-{h8}-{h4}-4{h3}-a{h3}-{h12}", "sk-lf-{h8}-{h4}-4{h3}-a{h3}-{h11}", "sk-lf-{h8}-{h4}4{h4}-a{h3}-{h12}"},
+    {"AI_API_KEY", "tvly-{A32}", "tvly-{A19}", NULL},
+    {"AI_API_KEY", "tvly-dev-{A32}", NULL, NULL},
+    {"AI_API_KEY", "csk-{A48}", "csk-{A39}", NULL},
+    {"AI_API_KEY", "pcsk_{A6}_{A64}", "pcsk_{A6}_{A40}", NULL},
+    {"AI_API_KEY", "fc-{h32}", "fc-{h31}", "fc-{h16}x{h15}"},
+    {"AI_API_KEY", "llx-{A48}", "llx-{A39}", NULL},
+    {"AI_API_KEY", "nvapi-{B64}", "nvapi-{B59}", NULL},
+    {"AI_API_KEY", "ABSK{b140}", "ABSK{b100}", NULL},
+    {"AI_API_KEY", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{b300}", NULL, NULL},
+    {"SAAS_TOKEN", "p8e-{A32}", "p8e-{A31}", NULL},
+    {"SAAS_TOKEN", "v1.0-{h24}-{h146}", "v1.0-{h24}-{h145}", "v1.0-{h25}{h146}"},
+    {"SAAS_TOKEN", "4b1d{A38}", "4b1d{A37}", NULL},
+    {"SAAS_TOKEN", "dckr_pat_{B27}", "dckr_pat_{B20}", NULL},
+    {"SAAS_TOKEN", "dckr_oat_{B27}", NULL, NULL},
+    {"SAAS_TOKEN", "dnkey-{B26}-{B52}", "dnkey-{B26}-{B51}", NULL},
+    {"SAAS_TOKEN", "duffel_live_{B43}", "duffel_live_{B42}", NULL},
+    {"SAAS_TOKEN", "dt0c01.{A24}.{A64}", "dt0c01.{A24}.{A63}", "dt0c01.{A24}_{A64}"},
+    {"SAAS_TOKEN", "EZAK{A54}", "EZAK{A53}", NULL},
+    {"SAAS_TOKEN", "figd_{B40}", "figd_{B30}", NULL},
+    {"SAAS_TOKEN", "FLWSECK_TEST-{h32}-X", "FLWSECK_TEST-{h31}-X", "FLWSECK_TEST-{h32}-Y"},
+    {"SAAS_TOKEN", "FLWSECK_TEST-{h12}", NULL, NULL},
+    {"SAAS_TOKEN", "fio-u-{B64}", "fio-u-{B63}", NULL},
+    {"GRAFANA_TOKEN", "eyJrIjoi{A100}", "eyJrIjoi{A60}", NULL},
+    {"SAAS_TOKEN", "ico-{A32}", "ico-{A31}", NULL},
+    {"SAAS_TOKEN", "s-s4t2ud-{h64}", "s-s4t2ud-{h63}", NULL},
+    {"SAAS_TOKEN", "sk.eyJ1Ijoi{B60}.{B22}", "sk.eyJ1Ijoi{B60}.{B21}", NULL},
+    {"SAAS_TOKEN", "nfp_{A40}", "nfp_{A30}", NULL},
+    {"SAAS_TOKEN", "NRAK-{U27}", "NRAK-{U26}", NULL},
+    {"SAAS_TOKEN", "NRII-{B32}", "NRII-{B31}", NULL},
+    {"SAAS_TOKEN", "NRJS-{h19}", "NRJS-{h18}", NULL},
+    {"SAAS_TOKEN", "pscale_tkn_{B43}", "pscale_tkn_{B31}", NULL},
+    {"SAAS_TOKEN", "pscale_pw_{B43}", NULL, NULL},
+    {"SAAS_TOKEN", "pnu_{A36}", "pnu_{A35}", NULL},
+    {"SAAS_TOKEN", "rdme_{A70}", "rdme_{A69}", NULL},
+    {"SAAS_TOKEN", "rnd_{A32}", "rnd_{A27}", NULL},
+    {"SAAS_TOKEN", "rubygems_{h48}", "rubygems_{h47}", NULL},
+    {"SAAS_TOKEN", "tk-us-{B48}", "tk-us-{B47}", NULL},
+    {"SAAS_TOKEN", "xkeysib-{h64}-{A16}", "xkeysib-{h64}-{A15}", "xkeysib-{h63}g-{A16}"},
+    {"SAAS_TOKEN", "sm_pat_{A16}", "sm_pat_{A15}", NULL},
+    {"SAAS_TOKEN", "shippo_live_{h40}", "shippo_live_{h39}", NULL},
+    {"SAAS_TOKEN", "sbp_{h40}", "sbp_{h39}", NULL},
+    {"SAAS_TOKEN", "sb_secret_{B31}", "sb_secret_{B19}", NULL},
+    {"SAAS_TOKEN", "ATBB{A32}", "ATBB{A31}", NULL},
+    {"SAAS_TOKEN", "AQVN{B36}", "AQVN{B34}", NULL},
+    {"GITLAB_TOKEN", "_gitlab_session={h32}", "_gitlab_session={h31}", NULL},
+    {"GITLAB_TOKEN", "glpat-{B30}.01{h7}", "glpat-{B26}.01{h7}", "glpat-{B30}.A1{h7}"},
+    {"GITLAB_TOKEN", "glrt-t1_{B30}.01{h7}", "glrt-t1_{B26}.01{h7}", NULL},
 };
 
 /* Near misses are checked with the vendor's own type only: a near miss of one format may still be a fine
@@ -357,7 +411,61 @@ static void test_vendor_placeholders(void **state)
     none("npm_********************************** and sk-ant-api03-...");
 }
 
+/* Prefixes found by the token pass (F_RUN in secrets_rules.c): at the start of a run of token characters, after
+ * leading + / _ -, with the same boundaries as a Vectorscan prefix; never inside a word. */
+static void test_run_prefixes(void **state)
+{
+    (void)state;
+    one_tok("Authorization: Bearer ", "xai-{A80}", "", "AI_API_KEY");
+    one_tok("{\"key\":\"", "rdme_{A70}", "\"}", "SAAS_TOKEN");
+    /* after leading run characters (the generic rule, on by default, takes the longer run then: one type only) */
+    void *d = compile_types("SAAS_TOKEN", NULL);
+    const char *lead[][2] = {{"env=-", "EZAK{A54}"}, {"__", "4b1d{A38}"}, {"x +/", "pnu_{A36}"}};
+    for (size_t i = 0; i < 3; i++) {
+        char *tok = mk(lead[i][1]), text[256], want[256];
+        snprintf(text, sizeof(text), "%s%s end", lead[i][0], tok);
+        snprintf(want, sizeof(want), "SAAS_TOKEN=%s", tok);
+        if (strcmp(found_in(d, text), want) != 0)
+            fail_msg("in \"%s\" got \"%s\"", text, found_in(d, text));
+        free(tok);
+    }
+    rg_detector_secrets.free(d);
+    one_tok("x ", "ABSK{b140}==", " y", "AI_API_KEY");
+    none_of("SAAS_TOKEN", "prefixEZAK{A54}"); /* inside a word: the generic rule may still take the run */
+    none_of("SAAS_TOKEN", "Q4b1d{A38}");
+    none_of("SAAS_TOKEN", "rdme_{A70}x"); /* one too many */
+}
+
 /* ---- formats with structure ------------------------------------------------------------- */
+
+/* Microsoft Teams incoming webhooks: the whole URL, scheme and tenant included; both hosts, with and without the
+ * newer signature segment. Near misses: a path that is not IncomingWebhook, a filler or short key, no UUIDs. */
+static void test_teams_webhook(void **state)
+{
+    (void)state;
+    const char *id = "{h8}-{h4}-4{h3}-a{h3}-{h12}";
+    char spec[512];
+    snprintf(spec, sizeof(spec), "https://contoso.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/{A32}/%s", id, id,
+             id);
+    one_tok("curl -X POST -d @card.json ", spec, "", "TEAMS_WEBHOOK");
+    one_tok("url = \"", spec, "\"", "TEAMS_WEBHOOK");
+    snprintf(spec, sizeof(spec), "https://my-org.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/{A32}/%s/V2{B40}", id,
+             id, id);
+    one_tok("webhook: ", spec, "\n", "TEAMS_WEBHOOK");
+    snprintf(spec, sizeof(spec), "https://outlook.office.com/webhook/%s@%s/IncomingWebhook/{h32}/%s", id, id, id);
+    one_tok("(", spec, ")", "TEAMS_WEBHOOK");
+    snprintf(spec, sizeof(spec), "https://contoso.webhook.office.com/webhookb2/%s@%s/OutgoingWebhook/{A32}/%s", id, id,
+             id);
+    none_tok("", spec, "");
+    snprintf(spec, sizeof(spec), "https://contoso.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/{A31}/%s", id, id,
+             id);
+    none_tok("", spec, "");
+    none("https://contoso.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<key>/<owner-id>");
+    snprintf(spec, sizeof(spec), "https://contoso.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/%s/%s", id, id,
+             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", id);
+    none_tok("", spec, "");
+}
+
 
 static void test_slack(void **state)
 {
@@ -1121,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_vendor_glued_right),
         cmocka_unit_test(test_vendor_placeholders),
         cmocka_unit_test(test_slack),              cmocka_unit_test(test_discord),
+        cmocka_unit_test(test_teams_webhook),      cmocka_unit_test(test_run_prefixes),
         cmocka_unit_test(test_jwt),                cmocka_unit_test(test_private_key),
         cmocka_unit_test(test_azure),              cmocka_unit_test(test_small_formats),
         cmocka_unit_test(test_kubernetes),         cmocka_unit_test(test_password_assignments),
