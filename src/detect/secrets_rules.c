@@ -400,21 +400,28 @@ size_t sec_escape(char *out, size_t cap, const char *lit)
  * prefixes (xai-, EZAK, 4b1d, rnd_, ...) to the 120 patterns took the scan of prose from ~3.3 to ~2.7 GB/s, while 40
  * longer ones cost nothing that could be measured (docs/internals/detect-secrets.md). Their tokens are long (25
  * characters and more), so the token pass, which visits every run of [A-Za-z0-9+/_-] of that length anyway, tries
- * them at the start of each run (after any leading + / _ -). */
+ * them at the start of each run (after any leading + / _ -). run_rules holds their indexes and run_first their
+ * first bytes (a run that starts with none of them costs one test), filled by sec_rules_patterns, which the
+ * detector calls once before any scan. */
+static uint16_t run_rules[N_RULES];
+static size_t n_run_rules;
+static uint64_t run_first[4];
+
 void sec_rules_run(sec_ctx_t *c, size_t a, size_t e)
 {
     const char *s = c->s;
     while (a < e && !SEC_ALNUM(s[a]))
         a++;
-    if (a >= e)
+    unsigned char b0 = a < e ? (unsigned char)s[a] : 0;
+    if (a >= e || !(run_first[b0 >> 6] >> (b0 & 63) & 1))
         return;
-    for (size_t i = 0; i < N_RULES; i++) {
-        const prefix_rule_t *r = &rules[i];
-        if (!(r->flags & F_RUN) || r->lit[0] != s[a] || !sec_want(c, r->type))
+    for (size_t k = 0; k < n_run_rules; k++) {
+        const prefix_rule_t *r = &rules[run_rules[k]];
+        if (r->lit[0] != s[a] || !sec_want(c, r->type))
             continue;
         size_t plen = strlen(r->lit);
         if (e - a > plen && memcmp(s + a, r->lit, plen) == 0)
-            on_prefix(c, a, a + plen, (unsigned)i);
+            on_prefix(c, a, a + plen, run_rules[k]);
     }
 }
 
@@ -433,10 +440,15 @@ unsigned sec_rules_run_min(const sec_ctx_t *c)
 size_t sec_rules_patterns(sec_pat_t *out, size_t max)
 {
     size_t n = 0;
+    n_run_rules = 0;
     for (size_t i = 0; i < N_RULES && n < max; i++) {
         const prefix_rule_t *r = &rules[i];
-        if (r->flags & F_RUN)
+        if (r->flags & F_RUN) {
+            unsigned char b0 = (unsigned char)r->lit[0];
+            run_rules[n_run_rules++] = (uint16_t)i;
+            run_first[b0 >> 6] |= (uint64_t)1 << (b0 & 63);
             continue;
+        }
         sec_pat_t *p = &out[n];
         size_t o = sec_escape(p->expr, sizeof(p->expr), r->lit);
         const char *cls = r->lead ? cs_class(r->cs) : NULL;
