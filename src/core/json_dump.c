@@ -245,6 +245,26 @@ void rg_jw_str(rg_jw_t *w, const char *s, size_t n) { string(w, s, n); }
 void rg_jw_int(rg_jw_t *w, long long v) { integer(w, v); }
 void rg_jw_value(rg_jw_t *w, const json_t *j) { value(w, j); }
 
+void rg_jw_real(rg_jw_t *w, double v)
+{
+    if (isfinite(v))
+        real(w, v);
+    else
+        put(w, "null", 4);
+}
+
+char *rg_jw_take(rg_jw_t *w, size_t *len)
+{
+    if (w->len == 0 || rg_jw_cstr(w) == NULL) {
+        rg_jw_free(w);
+        return NULL;
+    }
+    char *p = w->p;
+    *len = w->len;
+    memset(w, 0, sizeof(*w));
+    return p;
+}
+
 const char *rg_jw_cstr(rg_jw_t *w)
 {
     if (w->oom || reserve(w, 0) != 0)

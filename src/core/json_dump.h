@@ -50,12 +50,19 @@ static inline void rg_jw_raw(rg_jw_t *w, const char *s, size_t n)
         rg_jw_raw_slow(w, s, n);
     }
 }
+/* A string literal's bytes (JSON text written as it is: keys and punctuation). */
+#define RG_JW_LIT(w, lit) rg_jw_raw((w), "" lit, sizeof(lit) - 1)
 void rg_jw_str(rg_jw_t *w, const char *s, size_t n);
 void rg_jw_int(rg_jw_t *w, long long v);
+void rg_jw_real(rg_jw_t *w, double v); /* as rg_json_dumps writes a real; NaN and infinities (which jansson
+                                        * refuses to hold) as null */
 void rg_jw_value(rg_jw_t *w, const json_t *j);
 /* The bytes written so far, NUL-terminated ("" when none); NULL after out of memory. Owned by w. */
 const char *rg_jw_cstr(rg_jw_t *w);
 void rg_jw_reset(rg_jw_t *w); /* empty again, keeps the allocation */
 void rg_jw_free(rg_jw_t *w);
+/* Hands the bytes over: a malloc'd buffer of *len bytes (NUL-terminated), w left empty; NULL after out of
+ * memory (w freed) or when nothing was written. */
+char *rg_jw_take(rg_jw_t *w, size_t *len);
 
 #endif

@@ -24,6 +24,19 @@ void rg_check_fail(rg_check_result_t *res, const char *fmt, ...)
     res->verdict = 0;
 }
 
+void rg_check_data_jw(rg_check_result_t *res, rg_jw_t *w)
+{
+    res->data_json = rg_jw_take(w, &res->data_json_len);
+    res->data_json_shared = 0;
+}
+
+void rg_check_data_lend(rg_check_result_t *res, const char *json, size_t len)
+{
+    res->data_json = (char *)json;
+    res->data_json_len = len;
+    res->data_json_shared = 1;
+}
+
 void rg_check_result_clear(rg_check_result_t *res, size_t n_parts)
 {
     json_decref(res->data);

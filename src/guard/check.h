@@ -23,6 +23,7 @@
 #ifndef RG_GUARD_CHECK_H
 #define RG_GUARD_CHECK_H
 
+#include "core/json_dump.h"
 #include "guard/text.h"
 
 #include <jansson.h>
@@ -142,6 +143,16 @@ typedef struct rg_check_ops {
 void rg_check_set_untrusted(int on);
 int rg_check_untrusted(void);
 #define RG_CHECK_UNTRUSTED_TERMS_MAX 1000 /* list entries a request-supplied check may carry */
+
+/*
+ * A check's data written as JSON text (data_json) rather than built as a tree: the host copies the bytes into
+ * hook_results as they are, where a tree is walked, written and freed (for the detectors that run on every request,
+ * the tree cost about as much as writing all of hook_results). rg_check_data_jw takes what w holds (w is left
+ * empty; out of memory: data stays null); rg_check_data_lend lends a constant of the compiled check (the data
+ * of a run that found nothing), never freed with the result.
+ */
+void rg_check_data_jw(rg_check_result_t *res, rg_jw_t *w);
+void rg_check_data_lend(rg_check_result_t *res, const char *json, size_t len);
 
 /* Sets the error (printf-style) and verdict = 0. */
 void rg_check_fail(rg_check_result_t *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -185,10 +185,12 @@ static void fuzz_checks(const char *s, size_t len)
         rg_check_result_t res = {0};
         check_ops[k]->run(checks[k], &env, &res);
         CHECK(res.error[0] == '\0' || k == 2); /* bannedTopics may refuse to redact past its match cap */
-        if (res.data != NULL) {
-            char *d = json_dumps(res.data, JSON_COMPACT | JSON_ENCODE_ANY);
+        CHECK(res.data == NULL && res.error[0] == '\0' ? res.data_json != NULL : 1);
+        if (res.data_json != NULL) { /* the data written as text must be one whole JSON value */
+            json_error_t e;
+            json_t *d = json_loadb(res.data_json, res.data_json_len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &e);
             CHECK(d != NULL);
-            free(d);
+            json_decref(d);
         }
         CHECK(res.transformed == (res.parts != NULL));
         CHECK(res.verdict == 1 || k == 1 || res.error[0] != '\0'); /* strip and redact pass */

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "text_check.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +218,7 @@ static void run_check(const char *params, const char *text, rg_check_result_t *r
     rg_check_env_t env = {.phase = RG_PHASE_REQUEST, .type = RG_REQ_CHAT, .text = &t};
     memset(res, 0, sizeof(*res));
     ops->run(c, &env, res);
+    tc_data_tree(res); /* the check writes its data as text: read here as a tree */
     ops->free(c);
 }
 

@@ -68,11 +68,47 @@ static void test_every_real_reads_back(void **state)
     }
 }
 
+/* the piecewise writer: rg_jw_real writes what a tree's real dumps as, null where jansson holds no real (NaN,
+ * infinities); rg_jw_take hands the bytes over NUL-terminated and leaves the writer empty */
+static void test_writer_reals_and_take(void **state)
+{
+    (void)state;
+    static const double vals[] = {0.7, 0.0512, 0.55, 3.0, -0.0, 1e-7, 1e300, 0.1 + 0.2, 1.0 / 3.0};
+    rg_jw_t w = {0};
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+        char *want = dump_real(vals[i]);
+        rg_jw_reset(&w);
+        rg_jw_real(&w, vals[i]);
+        assert_string_equal(rg_jw_cstr(&w), want);
+        free(want);
+    }
+    rg_jw_reset(&w);
+    RG_JW_LIT(&w, "[");
+    rg_jw_real(&w, 0.0 / 0.0);
+    RG_JW_LIT(&w, ",");
+    rg_jw_real(&w, -1.0 / 0.0);
+    RG_JW_LIT(&w, "]");
+    size_t len = 0;
+    char *p = rg_jw_take(&w, &len);
+    assert_non_null(p);
+    assert_int_equal(len, 11);
+    assert_string_equal(p, "[null,null]");
+    assert_null(w.p);
+    assert_int_equal(w.len + w.cap, 0);
+    free(p);
+    assert_null(rg_jw_take(&w, &len)); /* nothing written */
+    w.oom = 1;
+    RG_JW_LIT(&w, "x");
+    assert_null(rg_jw_take(&w, &len)); /* out of memory: nothing handed over, nothing kept */
+    assert_null(w.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reals_as_javascript_prints_them),
         cmocka_unit_test(test_every_real_reads_back),
+        cmocka_unit_test(test_writer_reals_and_take),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,14 @@ json_t *rg_ck_number_json(double d)
     return json_real(d);
 }
 
+void rg_ck_jw_number(rg_jw_t *w, double d)
+{
+    if (isfinite(d) && d == floor(d) && fabs(d) <= 9007199254740992.0)
+        rg_jw_int(w, (long long)d);
+    else
+        rg_jw_real(w, d);
+}
+
 /*
  * String(v) of a value from a request or the configuration: at most about 8
  * times its JSON text ({} is "[object Object]", 1e20 is 21 digits), so this

@@ -21,6 +21,8 @@ const char *rg_ck_text(const rg_check_env_t *env, size_t *len);
 /* A JSON number as JavaScript would serialise it: an integer when the value
  * is integral and exactly representable, else a real. */
 json_t *rg_ck_number_json(double d);
+/* The same number written as JSON text. */
+void rg_ck_jw_number(rg_jw_t *w, double d);
 
 /* JavaScript String(v) of a JSON value (NULL = undefined → ""). malloc'd. */
 char *rg_ck_js_string(const json_t *v);

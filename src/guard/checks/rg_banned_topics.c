@@ -16,7 +16,8 @@
  *
  * data: {"action", "found": n, "matches": [{"term", "count", "positions":
  * [{"part", "start", "end"}]}], "truncated"?: true}: terms in order of first
- * appearance, each with its first 8 positions (code points within the part).
+ * appearance, each with its first 8 positions (code points within the part);
+ * written as JSON text (check.h: data_json).
  * The terms are the operator's own entries, so echoing them is fine; the
  * text's spelling of them is not echoed.
  */
@@ -39,7 +40,12 @@ typedef struct {
     int redact;
     char *redact_text;
     size_t redact_len;
+    char empty[64]; /* the data of a run that found nothing, lent to its results */
+    size_t empty_len;
 } bt_t;
+
+static const char refused_data[] = "{\"action\":\"redact\",\"refused\":true,\"explanation\":\"more matches in one "
+                                   "part than can be redacted: not redacted\"}";
 
 static void bt_free(void *p)
 {
@@ -109,6 +115,8 @@ static void *compile(json_t *params, char *err, size_t errsz)
     }
     memcpy(b->redact_text, rt, rl + 1);
     b->redact_len = rl;
+    b->empty_len = (size_t)snprintf(b->empty, sizeof(b->empty), "{\"action\":\"%s\",\"found\":0,\"matches\":[]}",
+                                    redact ? "redact" : "detect");
     if (add_list(params, "words", &b->terms, err, errsz) != 0 || add_list(params, "phrases", &b->terms, err, errsz) != 0)
         goto fail;
     if (b->terms.n == 0) {
@@ -228,46 +236,53 @@ static char *redact_part(const bt_t *b, const char *s, size_t len, const hit_t *
     return o.data ? o.data : strdup(""); /* everything replaced by an empty redactText */
 }
 
-static json_t *report(const bt_t *b, hit_t *h, size_t n)
+/* The "matches" array's entries written into w: one per term, in order of the term's first appearance, each
+ * with its first POSITIONS_PER_TERM positions. 0, or -1 out of memory. */
+static int report(const bt_t *b, hit_t *h, size_t n, rg_jw_t *w)
 {
     if (n > 1)
         qsort(h, n, sizeof(*h), by_term);
-    json_t *list = json_array();
-    /* one entry per term, then ordered by first appearance */
     size_t groups = 0;
     for (size_t k = 0; k < n; k++)
         groups += k == 0 || h[k].term != h[k - 1].term;
+    /* per term, its first hit, whose .term is replaced by where its hits start in h */
     hit_t *firsts = malloc((groups ? groups : 1) * sizeof(*firsts));
-    json_t **items = malloc((groups ? groups : 1) * sizeof(*items));
-    if (list == NULL || firsts == NULL || items == NULL) {
-        free(firsts);
-        free(items);
-        json_decref(list);
-        return NULL;
-    }
+    if (firsts == NULL)
+        return -1;
     size_t g = 0;
-    for (size_t k = 0; k < n;) {
-        size_t e = k;
-        while (e < n && h[e].term == h[k].term)
-            e++;
-        json_t *pos = json_array();
-        for (size_t j = k; j < e && j < k + POSITIONS_PER_TERM; j++)
-            json_array_append_new(pos, json_pack("{s:I, s:I, s:I}", "part", (json_int_t)h[j].part, "start",
-                                                 (json_int_t)h[j].cp_start, "end", (json_int_t)h[j].cp_end));
-        items[g] = json_pack("{s:s%, s:I, s:o}", "term", b->terms.s[h[k].term], b->terms.len[h[k].term], "count",
-                             (json_int_t)(e - k), "positions", pos);
-        firsts[g] = h[k];
-        firsts[g].term = (uint32_t)g; /* remember the item */
-        g++;
-        k = e;
-    }
+    for (size_t k = 0; k < n; k++)
+        if (k == 0 || h[k].term != h[k - 1].term) {
+            firsts[g] = h[k];
+            firsts[g++].term = (uint32_t)k;
+        }
     if (g > 1)
         qsort(firsts, g, sizeof(*firsts), by_start);
-    for (size_t k = 0; k < g; k++)
-        json_array_append_new(list, items[firsts[k].term]);
+    for (size_t i = 0; i < g; i++) {
+        size_t k = firsts[i].term, e = k;
+        while (e < n && h[e].term == h[k].term)
+            e++;
+        if (i)
+            RG_JW_LIT(w, ",");
+        RG_JW_LIT(w, "{\"term\":");
+        rg_jw_str(w, b->terms.s[h[k].term], b->terms.len[h[k].term]);
+        RG_JW_LIT(w, ",\"count\":");
+        rg_jw_int(w, (long long)(e - k));
+        RG_JW_LIT(w, ",\"positions\":[");
+        for (size_t j = k; j < e && j < k + POSITIONS_PER_TERM; j++) {
+            if (j > k)
+                RG_JW_LIT(w, ",");
+            RG_JW_LIT(w, "{\"part\":");
+            rg_jw_int(w, (long long)h[j].part);
+            RG_JW_LIT(w, ",\"start\":");
+            rg_jw_int(w, (long long)h[j].cp_start);
+            RG_JW_LIT(w, ",\"end\":");
+            rg_jw_int(w, (long long)h[j].cp_end);
+            RG_JW_LIT(w, "}");
+        }
+        RG_JW_LIT(w, "]}");
+    }
     free(firsts);
-    free(items);
-    return list;
+    return w->oom ? -1 : 0;
 }
 
 static void run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res)
@@ -315,29 +330,43 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
         nh += m.n;
     }
     rg_topic_matches_free(&m);
-    json_t *list = failed ? NULL : report(b, hits, nh);
+    if (!failed && nh == 0) {
+        free(hits);
+        rg_rc_parts_free(&parts);
+        rg_check_data_lend(res, b->empty, b->empty_len);
+        res->verdict = 1;
+        return;
+    }
+    /* data written as text (check.h) */
+    rg_jw_t w = {0};
+    if (!failed) {
+        RG_JW_LIT(&w, "{\"action\":");
+        if (b->redact)
+            RG_JW_LIT(&w, "\"redact\"");
+        else
+            RG_JW_LIT(&w, "\"detect\"");
+        RG_JW_LIT(&w, ",\"found\":");
+        rg_jw_int(&w, (long long)nh);
+        RG_JW_LIT(&w, ",\"matches\":[");
+        failed = report(b, hits, nh, &w) != 0;
+        RG_JW_LIT(&w, "]");
+        if (truncated)
+            RG_JW_LIT(&w, ",\"truncated\":true");
+        RG_JW_LIT(&w, "}");
+        failed |= w.oom;
+    }
     free(hits);
-    if (list == NULL) {
+    if (failed) {
+        rg_jw_free(&w);
         rg_rc_parts_free(&parts);
         if (refused) { /* a verdict, not an error: an errored check lets its hook pass, unredacted */
-            json_t *data = json_object();
-            json_object_set_new(data, "action", json_string("redact"));
-            json_object_set_new(data, "refused", json_true());
-            json_object_set_new(data, "explanation",
-                                json_string("more matches in one part than can be redacted: not redacted"));
-            res->data = data;
+            rg_check_data_lend(res, refused_data, sizeof(refused_data) - 1);
             res->verdict = 0;
         } else
             rg_check_fail(res, "railgate.bannedTopics: out of memory or scan error");
         return;
     }
-    json_t *data = json_object();
-    json_object_set_new(data, "action", json_string(b->redact ? "redact" : "detect"));
-    json_object_set_new(data, "found", json_integer((json_int_t)nh));
-    json_object_set_new(data, "matches", list);
-    if (truncated)
-        json_object_set_new(data, "truncated", json_true());
-    res->data = data;
+    rg_check_data_jw(res, &w);
     res->verdict = b->redact || nh == 0;
     rg_rc_parts_give(&parts, res);
 }

@@ -110,17 +110,26 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
     rg_gib_score_t sc;
     rg_gib_score(g->model, s, len, &sc);
     int too_short = sc.letters < g->min_letters;
-    json_t *data = json_object();
-    json_object_set_new(data, "score", json_real(round3(sc.score)));
-    json_object_set_new(data, "bitsPerChar", json_real(round3(sc.bits)));
-    json_object_set_new(data, "threshold", rg_ck_number_json(g->threshold));
-    json_object_set_new(data, "letters", json_integer((json_int_t)sc.letters));
-    json_object_set_new(data, "words", json_integer((json_int_t)sc.words));
-    if (sc.other_letters)
-        json_object_set_new(data, "otherScriptLetters", json_integer((json_int_t)sc.other_letters));
+    /* data written as text (check.h) */
+    rg_jw_t w = {0};
+    RG_JW_LIT(&w, "{\"score\":");
+    rg_jw_real(&w, round3(sc.score));
+    RG_JW_LIT(&w, ",\"bitsPerChar\":");
+    rg_jw_real(&w, round3(sc.bits));
+    RG_JW_LIT(&w, ",\"threshold\":");
+    rg_ck_jw_number(&w, g->threshold);
+    RG_JW_LIT(&w, ",\"letters\":");
+    rg_jw_int(&w, (long long)sc.letters);
+    RG_JW_LIT(&w, ",\"words\":");
+    rg_jw_int(&w, (long long)sc.words);
+    if (sc.other_letters) {
+        RG_JW_LIT(&w, ",\"otherScriptLetters\":");
+        rg_jw_int(&w, (long long)sc.other_letters);
+    }
     if (too_short)
-        json_object_set_new(data, "tooShort", json_true());
-    res->data = data;
+        RG_JW_LIT(&w, ",\"tooShort\":true");
+    RG_JW_LIT(&w, "}");
+    rg_check_data_jw(res, &w);
     res->verdict = too_short || sc.score < g->threshold;
 }
 

@@ -13,8 +13,8 @@
  *
  * data: {"action", "found", "counts": {category: n}, "hiddenAsciiLength"?,
  * "hiddenBytes"?, "positions": [{"category", "part", "start", "end"}]} with
- * at most 16 positions in code points within the part. The hidden payload is
- * never echoed: only its length.
+ * at most 16 positions in code points within the part, written as JSON text
+ * (check.h: data_json). The hidden payload is never echoed: only its length.
  */
 #include "core/buf.h"
 #include "detect/invisible.h"
@@ -28,7 +28,22 @@
 typedef struct {
     unsigned mask;
     int strip;
+    char empty[80]; /* the data of a run that found nothing, lent to its results */
+    size_t empty_len;
 } inv_t;
+
+/* {"action":"detect","found":N,"counts":{ (the rest follows) */
+static void data_head(rg_jw_t *w, int strip, size_t found)
+{
+    RG_JW_LIT(w, "{\"action\":");
+    if (strip)
+        RG_JW_LIT(w, "\"strip\"");
+    else
+        RG_JW_LIT(w, "\"detect\"");
+    RG_JW_LIT(w, ",\"found\":");
+    rg_jw_int(w, (long long)found);
+    RG_JW_LIT(w, ",\"counts\":{");
+}
 
 static void *compile(json_t *params, char *err, size_t errsz)
 {
@@ -68,6 +83,18 @@ static void *compile(json_t *params, char *err, size_t errsz)
     }
     c->mask = mask;
     c->strip = strip;
+    rg_jw_t w = {0};
+    data_head(&w, strip, 0);
+    RG_JW_LIT(&w, "},\"positions\":[]}");
+    if (rg_jw_cstr(&w) == NULL || w.len >= sizeof(c->empty)) {
+        rg_jw_free(&w);
+        free(c);
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
+    memcpy(c->empty, w.p, w.len);
+    c->empty_len = w.len;
+    rg_jw_free(&w);
     return c;
 }
 
@@ -75,10 +102,10 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
 {
     const inv_t *c = compiled;
     size_t n = env->text ? env->text->n : 0;
-    size_t counts[RG_INV_NCAT] = {0}, found = 0, hidden_ascii = 0, hidden_bytes = 0;
-    json_t *positions = json_array();
+    size_t counts[RG_INV_NCAT] = {0}, found = 0, hidden_ascii = 0, hidden_bytes = 0, n_pos = 0;
+    rg_jw_t pos = {0}; /* the positions' entries */
     rg_rc_parts_t parts;
-    int failed = rg_rc_parts_init(&parts, c->strip ? n : 0) != 0 || positions == NULL;
+    int failed = rg_rc_parts_init(&parts, c->strip ? n : 0) != 0;
     for (size_t i = 0; i < n && !failed; i++) {
         const rg_text_part_t *p = &env->text->parts[i];
         rg_inv_report_t rep;
@@ -90,11 +117,19 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
         hidden_bytes += rep.hidden_bytes;
         for (int k = 0; k < RG_INV_NCAT; k++)
             counts[k] += rep.counts[k];
-        for (size_t h = 0; h < rep.n_first && json_array_size(positions) < RG_INV_FIRST_MAX; h++) {
-            json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "category", rg_invisible_names[rep.first[h].cat], "part",
-                                  (json_int_t)i, "start", (json_int_t)rep.first[h].start, "end",
-                                  (json_int_t)rep.first[h].end);
-            failed |= o == NULL || json_array_append_new(positions, o) != 0;
+        for (size_t h = 0; h < rep.n_first && n_pos < RG_INV_FIRST_MAX; h++, n_pos++) {
+            const char *cat = rg_invisible_names[rep.first[h].cat];
+            if (n_pos)
+                RG_JW_LIT(&pos, ",");
+            RG_JW_LIT(&pos, "{\"category\":");
+            rg_jw_str(&pos, cat, strlen(cat));
+            RG_JW_LIT(&pos, ",\"part\":");
+            rg_jw_int(&pos, (long long)i);
+            RG_JW_LIT(&pos, ",\"start\":");
+            rg_jw_int(&pos, (long long)rep.first[h].start);
+            RG_JW_LIT(&pos, ",\"end\":");
+            rg_jw_int(&pos, (long long)rep.first[h].end);
+            RG_JW_LIT(&pos, "}");
         }
         if (!c->strip)
             continue;
@@ -109,27 +144,43 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
         parts.len[i] = out.len;
         failed |= parts.s[i] == NULL;
     }
-    if (failed) {
+    if (failed || pos.oom) {
         rg_rc_parts_free(&parts);
-        json_decref(positions);
+        rg_jw_free(&pos);
         rg_check_fail(res, "railgate.invisibleText: out of memory");
         return;
     }
-    json_t *data = json_object();
-    json_object_set_new(data, "action", json_string(c->strip ? "strip" : "detect"));
-    json_object_set_new(data, "found", json_integer((json_int_t)found));
-    json_t *cj = json_object();
-    for (int k = 0; k < RG_INV_NCAT; k++)
-        if (counts[k])
-            json_object_set_new(cj, rg_invisible_names[k], json_integer((json_int_t)counts[k]));
-    json_object_set_new(data, "counts", cj);
-    if (hidden_ascii)
-        json_object_set_new(data, "hiddenAsciiLength", json_integer((json_int_t)hidden_ascii));
-    if (hidden_bytes)
-        json_object_set_new(data, "hiddenBytes", json_integer((json_int_t)hidden_bytes));
-    json_object_set_new(data, "positions", positions);
-    res->data = data;
     res->verdict = c->strip || found == 0;
+    if (found == 0) {
+        rg_check_data_lend(res, c->empty, c->empty_len);
+        rg_rc_parts_free(&parts);
+        return;
+    }
+    /* data written as text (check.h), keys in the order the header comment gives */
+    rg_jw_t w = {0};
+    data_head(&w, c->strip, found);
+    for (int k = 0, m = 0; k < RG_INV_NCAT; k++)
+        if (counts[k]) {
+            if (m++)
+                RG_JW_LIT(&w, ",");
+            rg_jw_str(&w, rg_invisible_names[k], strlen(rg_invisible_names[k]));
+            RG_JW_LIT(&w, ":");
+            rg_jw_int(&w, (long long)counts[k]);
+        }
+    RG_JW_LIT(&w, "}");
+    if (hidden_ascii) {
+        RG_JW_LIT(&w, ",\"hiddenAsciiLength\":");
+        rg_jw_int(&w, (long long)hidden_ascii);
+    }
+    if (hidden_bytes) {
+        RG_JW_LIT(&w, ",\"hiddenBytes\":");
+        rg_jw_int(&w, (long long)hidden_bytes);
+    }
+    RG_JW_LIT(&w, ",\"positions\":[");
+    rg_jw_raw(&w, pos.p, pos.len);
+    RG_JW_LIT(&w, "]}");
+    rg_jw_free(&pos);
+    rg_check_data_jw(res, &w);
     rg_rc_parts_give(&parts, res);
 }
 

@@ -11,7 +11,8 @@
  *   patterns   boolean, default true; false scores with the n-gram model
  *              alone (the default threshold was chosen with patterns on).
  * data = {score, threshold, families (pattern families that fired),
- * explanation}; it never quotes the text.
+ * explanation}, written as JSON text (check.h: data_json); it never quotes
+ * the text.
  */
 #include "detect/injection.h"
 #include "guard/checks/common.h"
@@ -31,6 +32,8 @@ typedef struct pi_check {
     const rg_hs_db_t *db; /* the shared pattern database (never freed), NULL with patterns: false */
     /* the explanation after the score, formatted once: [flagged][families matched] */
     char tail[2][2][96];
+    char threshold_json[48]; /* ,"threshold":0.55 */
+    size_t threshold_json_len;
 } pi_check_t;
 
 static void pi_free(void *p)
@@ -86,6 +89,18 @@ static void *pi_compile(json_t *params, char *err, size_t errsz)
         pi_free(c);
         return NULL;
     }
+    rg_jw_t w = {0};
+    RG_JW_LIT(&w, ",\"threshold\":");
+    rg_ck_jw_number(&w, threshold);
+    if (rg_jw_cstr(&w) == NULL || w.len >= sizeof(c->threshold_json)) {
+        rg_jw_free(&w);
+        snprintf(err, errsz, "out of memory");
+        pi_free(c);
+        return NULL;
+    }
+    memcpy(c->threshold_json, w.p, w.len);
+    c->threshold_json_len = w.len;
+    rg_jw_free(&w);
     for (int f = 0; f < 2; f++)
         for (int m = 0; m < 2; m++)
             snprintf(c->tail[f][m], sizeof(c->tail[f][m]), " is %s the threshold %g%s%s.",
@@ -105,15 +120,20 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         return;
     }
     int flagged = r.score >= c->threshold;
-    json_t *fams = json_array();
-    for (int f = 0; f < RG_PI_N_FAMILIES; f++)
-        if (r.families >> f & 1)
-            json_array_append_new(fams, json_string(rg_pi_family_names[f]));
     res->verdict = !flagged;
-    res->data = json_object();
-    json_object_set_new(res->data, "score", json_real(round(r.score * 10000) / 10000));
-    json_object_set_new(res->data, "threshold", rg_ck_number_json(c->threshold));
-    json_object_set_new(res->data, "families", fams);
+    /* data written as text (check.h): {"score", "threshold", "families", "explanation"} */
+    rg_jw_t w = {0};
+    RG_JW_LIT(&w, "{\"score\":");
+    rg_jw_real(&w, round(r.score * 10000) / 10000);
+    rg_jw_raw(&w, c->threshold_json, c->threshold_json_len);
+    RG_JW_LIT(&w, ",\"families\":[");
+    for (int f = 0, n = 0; f < RG_PI_N_FAMILIES; f++)
+        if (r.families >> f & 1) {
+            if (n++)
+                RG_JW_LIT(&w, ",");
+            rg_jw_str(&w, rg_pi_family_names[f], strlen(rg_pi_family_names[f]));
+        }
+    RG_JW_LIT(&w, "],\"explanation\":");
     /* "Prompt injection score 0.97" + the tail formatted at compile (a printf per run cost as much as a
      * tenth of the scan of a 1 KB prompt) */
     static const char head[] = "Prompt injection score ";
@@ -129,7 +149,9 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     size_t tl = strlen(t);
     memcpy(buf + n, t, tl);
     n += tl;
-    json_object_set_new(res->data, "explanation", json_stringn(buf, n));
+    rg_jw_str(&w, buf, n);
+    RG_JW_LIT(&w, "}");
+    rg_check_data_jw(res, &w);
 }
 
 const rg_check_ops_t rg_check_rg_prompt_injection = {
