@@ -163,7 +163,8 @@ static int text_own(rg_phase_run_t *r, const rg_guard_text_t *t)
 static const char *const TEXT_ONLY[] = {
     "default.regexMatch",    "default.contains",     "default.wordCount",    "default.characterCount",
     "default.sentenceCount", "default.jsonSchema",   "default.jsonKeys",     "default.endsWith",
-    "default.alllowercase",  "default.alluppercase", "default.containsCode",
+    "default.alllowercase",  "default.alluppercase", "default.containsCode", "railgate.promptInjection",
+    "railgate.gibberish",
 };
 
 int rg_hooks_text_only(const rg_hook_t *const *hooks, size_t n)
