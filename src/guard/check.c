@@ -53,16 +53,14 @@ void rg_check_result_clear(rg_check_result_t *res, size_t n_parts)
     memset(res, 0, sizeof(*res));
 }
 
-json_t *rg_check_excerpt(const char *text, size_t len)
+/* How much of text Portkey's excerpt keeps (JavaScript's text.slice(0, 100): 100 UTF-16 code units; a character
+ * outside the BMP counts 2 and is kept whole here), and whether the kept bytes are valid UTF-8 (checked on the
+ * way, eight ASCII bytes at a time). The excerpt is those bytes, plus "..." when fewer than len. */
+static size_t excerpt_cut(const char *text, size_t len, int *valid)
 {
-    /* JavaScript's text.slice(0, 100): 100 UTF-16 code units; a character
-     * outside the BMP counts 2 and is kept whole here. The walk checks the
-     * UTF-8 of what it keeps (eight ASCII bytes at a time), so the string is
-     * made without jansson checking it again; invalid text goes to
-     * json_stringn as before (NULL). */
     size_t units = 0, i = 0;
-    int valid = 1;
     const unsigned char *u = (const unsigned char *)text;
+    *valid = 1;
     while (i < len && units < 100) {
         if (len - i >= 8 && units <= 92) {
             uint64_t v;
@@ -78,10 +76,19 @@ json_t *rg_check_excerpt(const char *text, size_t len)
         if (i + n > len)
             break;
         if (c >= 0x80 && rg_json_utf8_len(u + i, len - i) != n)
-            valid = 0;
+            *valid = 0;
         units += n == 4 ? 2 : 1;
         i += n;
     }
+    return i;
+}
+
+json_t *rg_check_excerpt(const char *text, size_t len)
+{
+    /* valid text makes the string without jansson checking it again; invalid text goes to json_stringn as
+     * before (NULL) */
+    int valid;
+    size_t i = excerpt_cut(text, len, &valid);
     if (i >= len) /* the walk saw every byte */
         return valid ? json_stringn_nocheck(text, len) : json_stringn(text, len);
     char buf[512];
@@ -94,4 +101,28 @@ json_t *rg_check_excerpt(const char *text, size_t len)
     if (s != buf)
         free(s);
     return j;
+}
+
+int rg_check_jw_excerpt(rg_jw_t *w, const char *text, size_t len)
+{
+    int valid;
+    size_t i = excerpt_cut(text, len, &valid);
+    if (!valid && !rg_utf8_valid(text, i))
+        return -1; /* the string jansson would refuse */
+    if (i >= len) {
+        rg_jw_str(w, text, len);
+        return 0;
+    }
+    char buf[512];
+    char *s = i + 4 <= sizeof(buf) ? buf : malloc(i + 4);
+    if (s == NULL) {
+        w->oom = 1;
+        return 0;
+    }
+    memcpy(s, text, i);
+    memcpy(s + i, "...", 3);
+    rg_jw_str(w, s, i + 3);
+    if (s != buf)
+        free(s);
+    return 0;
 }

@@ -160,6 +160,9 @@ void rg_check_fail(rg_check_result_t *res, const char *fmt, ...) __attribute__((
 void rg_check_result_clear(rg_check_result_t *res, size_t n_parts);
 /* Portkey's data.textExcerpt: the text cut to 100 characters plus "..." when longer. */
 json_t *rg_check_excerpt(const char *text, size_t len);
+/* The same string written into w; -1 (nothing written) where rg_check_excerpt gives NULL for text that is not
+ * UTF-8, whose key a tree leaves out. */
+int rg_check_jw_excerpt(rg_jw_t *w, const char *text, size_t len);
 
 /* The registry (checks/registry.c). */
 const rg_check_ops_t *rg_check_find(const char *id);

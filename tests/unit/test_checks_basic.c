@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "text_check.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,7 @@ static void run(const rg_check_ops_t *ops, const char *params, fixture_t *f, rg_
     void *c = compile_ok(ops, params);
     memset(res, 0, sizeof(*res));
     ops->run(c, &f->env, res);
+    tc_data_tree(res); /* data written as text is read here as a tree */
     ops->free(c);
 }
 
@@ -1336,6 +1339,55 @@ static void test_add_prefix_complete_and_skips(void **state)
     compile_rejects(o, "{\"prefix\":\"p\",\"onlyIfEmpty\":1}", "onlyIfEmpty must be a boolean");
 }
 
+/* ---- textExcerpt written as text ------------------------------------------- */
+
+/* rg_check_jw_excerpt writes the bytes rg_check_excerpt's string dumps as, and nothing where that string is NULL
+ * (text that is not UTF-8): around the 100-unit cut, with characters of every width and broken sequences */
+static void test_excerpt_text_and_tree_agree(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", "\"", "\\", "\n", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                         "\xff", "\x80", "\xc3", "\xe2\x82", "\xc0\xaf", "\xed\xa0\x80"};
+    enum { NP = sizeof(pieces) / sizeof(pieces[0]) };
+    char text[512];
+    uint32_t x = 2463534242u;
+    size_t cases = 0, refused = 0;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0, want = (size_t)(round % 130);
+        while (n < want) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            /* mostly ASCII and valid characters; a broken sequence now and then */
+            const char *p = pieces[x % 100 < 90 ? x % 8 : 8 + x % (NP - 8)];
+            size_t l = strlen(p);
+            if (n + l > sizeof(text))
+                break;
+            memcpy(text + n, p, l);
+            n += l;
+        }
+        json_t *tree = rg_check_excerpt(text, n);
+        rg_jw_t w = {0};
+        RG_JW_LIT(&w, "x");
+        int rc = rg_check_jw_excerpt(&w, text, n);
+        if (tree == NULL) {
+            assert_int_equal(rc, -1);
+            assert_int_equal(w.len, 1);
+            refused++;
+        } else {
+            assert_int_equal(rc, 0);
+            size_t dl;
+            char *d = rg_json_dumps(tree, &dl);
+            assert_non_null(d);
+            if (w.len - 1 != dl || memcmp(w.p + 1, d, dl) != 0)
+                fail_msg("excerpt of %zu bytes: tree %s, text %.*s", n, d, (int)(w.len - 1), w.p + 1);
+            free(d);
+        }
+        json_decref(tree);
+        rg_jw_free(&w);
+        cases++;
+    }
+    assert_true(refused > 1000 && refused < cases - 1000); /* both kinds were met */
+}
+
 /* ---- concurrency: one compiled state, several threads ------------------- */
 
 typedef struct {
@@ -1353,8 +1405,13 @@ static void *hammer(void *p)
         rg_check_result_t res = {0};
         fx_init(&f, REQ, RG_REQ_CHAT, "What is the meaning of life? 42.", BODY, NULL, "{\"user_id\":\"u\"}");
         a->ops->run(a->compiled, &f.env, &res);
-        if (res.data == NULL && res.request_json == NULL)
+        if (res.data == NULL && res.data_json == NULL && res.request_json == NULL)
             a->ok = 0;
+        if (res.data_json != NULL) { /* data written as text must parse (no cmocka in threads) */
+            json_t *d = json_loadb(res.data_json, res.data_json_len, JSON_REJECT_DUPLICATES, NULL);
+            a->ok &= d != NULL;
+            json_decref(d);
+        }
         rg_check_result_clear(&res, f.text.n);
         fx_free(&f);
     }
@@ -1418,6 +1475,7 @@ int main(void)
         cmocka_unit_test(test_allowed_request_types),
         cmocka_unit_test(test_add_prefix_chat),
         cmocka_unit_test(test_add_prefix_complete_and_skips),
+        cmocka_unit_test(test_excerpt_text_and_tree_agree),
         cmocka_unit_test(test_concurrent_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,9 @@
  * default.contains — case-sensitive substring search (JS text.includes(w))
  * for each of `words` in the text. operator any: at least one found; all:
  * none missing; none: none found. No `not`. data = {explanation,
- * foundWords, missingWords, operator}, as Portkey. An empty word is always
- * found (includes("") is true).
+ * foundWords, missingWords, operator}, as Portkey, written as JSON text
+ * (check.h: data_json). An empty word is always found (includes("") is
+ * true).
  */
 #include "guard/checks/common.h"
 
@@ -17,30 +18,23 @@ static const char *const op_names[] = {"any", "all", "none"};
 static const char *const pass[] = {"At least one word was found.", "All words were found.", "No words were found."};
 static const char *const fail[] = {"No words were found.", "Some words were missing.", "Some words were found."};
 
-/* Everything in data that does not depend on the text is made at compile: read-only afterwards and shared
- * by every run with json_incref (jansson's reference counts are atomic; data is only read and freed). */
+/* Everything in data that does not depend on the text is written at compile, as JSON text (check.h, data_json):
+ * a run copies pieces of it. */
 typedef struct {
     rg_ck_strv_t words;
     int op;
-    json_t **word_json; /* the words as JSON strings */
-    json_t *all;        /* [every word]: foundWords or missingWords when all or none are found */
-    json_t *empty;      /* [] */
-    json_t *expl[2];    /* data.explanation by verdict */
-    json_t *op_json;    /* data.operator */
+    rg_jw_t frag;       /* the pieces below, one after another */
+    size_t *word_at;    /* word i's JSON string is frag.p[word_at[i], word_at[i + 1]) */
+    size_t head_at[3];  /* head by verdict: frag.p[head_at[v], head_at[v + 1]): {"explanation":"…","foundWords":[ */
+    size_t tail_at;     /* frag.p[tail_at, frag.len): ],"operator":"any"} */
 } contains_t;
 
 static void ct_free(void *p)
 {
     contains_t *c = p;
     if (c) {
-        for (size_t i = 0; c->word_json && i < c->words.n; i++)
-            json_decref(c->word_json[i]);
-        free(c->word_json);
-        json_decref(c->all);
-        json_decref(c->empty);
-        json_decref(c->expl[0]);
-        json_decref(c->expl[1]);
-        json_decref(c->op_json);
+        rg_jw_free(&c->frag);
+        free(c->word_at);
         rg_ck_strv_free(&c->words);
         free(c);
     }
@@ -61,26 +55,46 @@ static void *ct_compile(json_t *params, char *err, size_t errsz)
     }
     c->words = words;
     c->op = o;
-    c->word_json = calloc(words.n ? words.n : 1, sizeof(*c->word_json));
-    c->all = json_array();
-    c->empty = json_array();
-    c->op_json = json_string(op_names[o]);
-    int ok = c->word_json && c->all && c->empty && c->op_json;
-    for (size_t i = 0; ok && i < words.n; i++) {
-        c->word_json[i] = json_stringn(words.s[i], words.len[i]);
-        ok = c->word_json[i] && json_array_append(c->all, c->word_json[i]) == 0;
+    c->word_at = malloc((words.n + 1) * sizeof(*c->word_at));
+    rg_jw_t *w = &c->frag;
+    for (size_t i = 0; c->word_at && i < words.n; i++) {
+        c->word_at[i] = w->len;
+        rg_jw_str(w, words.s[i], words.len[i]);
     }
-    for (int v = 0; ok && v < 2; v++) {
-        c->expl[v] = json_sprintf("Check %s for '%s' words. %s", v ? "passed" : "failed", op_names[o],
-                                  v ? pass[o] : fail[o]);
-        ok = c->expl[v] != NULL;
+    if (c->word_at)
+        c->word_at[words.n] = w->len;
+    for (int v = 0; v < 2; v++) {
+        char expl[128];
+        snprintf(expl, sizeof(expl), "Check %s for '%s' words. %s", v ? "passed" : "failed", op_names[o],
+                 v ? pass[o] : fail[o]);
+        c->head_at[v] = w->len;
+        RG_JW_LIT(w, "{\"explanation\":");
+        rg_jw_str(w, expl, strlen(expl));
+        RG_JW_LIT(w, ",\"foundWords\":[");
     }
-    if (!ok) {
+    c->head_at[2] = c->tail_at = w->len;
+    RG_JW_LIT(w, "],\"operator\":");
+    rg_jw_str(w, op_names[o], strlen(op_names[o]));
+    RG_JW_LIT(w, "}");
+    if (c->word_at == NULL || rg_jw_cstr(w) == NULL) {
         ct_free(c);
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
     return c;
+}
+
+/* The words whose hit[i] is want, comma-separated. */
+static void word_list(rg_jw_t *w, const contains_t *c, const unsigned char *hit, int want)
+{
+    int first = 1;
+    for (size_t i = 0; i < c->words.n; i++)
+        if (hit[i] == want) {
+            if (!first)
+                RG_JW_LIT(w, ",");
+            first = 0;
+            rg_jw_raw(w, c->frag.p + c->word_at[i], c->word_at[i + 1] - c->word_at[i]);
+        }
 }
 
 static void ct_run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res)
@@ -99,26 +113,18 @@ static void ct_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         n_found += hit[i];
     }
     size_t n_missing = c->words.n - n_found;
-    json_t *found, *missing;
-    if (n_found == 0 || n_missing == 0) { /* the shared lists */
-        found = json_incref(n_missing == 0 ? c->all : c->empty);
-        missing = json_incref(n_missing == 0 ? c->empty : c->all);
-    } else {
-        found = json_array();
-        missing = json_array();
-        for (size_t i = 0; i < c->words.n; i++)
-            json_array_append(hit[i] ? found : missing, c->word_json[i]);
-    }
+    int verdict = c->op == OP_ANY ? n_found > 0 : c->op == OP_ALL ? n_missing == 0 : n_found == 0;
+    res->verdict = verdict;
+    /* {"explanation", "foundWords", "missingWords", "operator"}: the words in their order */
+    rg_jw_t w = {0};
+    rg_jw_raw_slow(&w, c->frag.p + c->head_at[verdict], c->head_at[verdict + 1] - c->head_at[verdict]);
+    word_list(&w, c, hit, 1);
+    RG_JW_LIT(&w, "],\"missingWords\":[");
+    word_list(&w, c, hit, 0);
+    rg_jw_raw(&w, c->frag.p + c->tail_at, c->frag.len - c->tail_at);
     if (hit != stack_hit)
         free(hit);
-    int verdict = c->op == OP_ANY ? n_found > 0 : c->op == OP_ALL ? n_missing == 0 : n_found == 0;
-
-    res->verdict = verdict;
-    res->data = json_object();
-    json_object_set_new_nocheck(res->data, "explanation", json_incref(c->expl[verdict]));
-    json_object_set_new_nocheck(res->data, "foundWords", found);
-    json_object_set_new_nocheck(res->data, "missingWords", missing);
-    json_object_set_new_nocheck(res->data, "operator", json_incref(c->op_json));
+    rg_check_data_jw(res, &w);
 }
 
 const rg_check_ops_t rg_check_contains = {

@@ -29,6 +29,39 @@ void *rg_ck_count_compile(const rg_ck_count_kind_t *kind, json_t *params, char *
     c->not = not;
     rg_js_number(c->min, c->min_s);
     rg_js_number(c->max, c->max_s);
+    rg_jw_t w = {0};
+    RG_JW_LIT(&w, "{");
+    rg_jw_str(&w, kind->count_key, strlen(kind->count_key));
+    RG_JW_LIT(&w, ":");
+    int ok = rg_jw_cstr(&w) != NULL && w.len < sizeof(c->head);
+    if (ok) {
+        memcpy(c->head, w.p, w.len);
+        c->head_len = w.len;
+    }
+    rg_jw_reset(&w);
+    RG_JW_LIT(&w, ",");
+    rg_jw_str(&w, kind->min_key, strlen(kind->min_key));
+    RG_JW_LIT(&w, ":");
+    rg_ck_jw_number(&w, c->min);
+    RG_JW_LIT(&w, ",");
+    rg_jw_str(&w, kind->max_key, strlen(kind->max_key));
+    RG_JW_LIT(&w, ":");
+    rg_ck_jw_number(&w, c->max);
+    if (not)
+        RG_JW_LIT(&w, ",\"not\":true,\"verdict\":");
+    else
+        RG_JW_LIT(&w, ",\"not\":false,\"verdict\":");
+    ok = ok && rg_jw_cstr(&w) != NULL && w.len < sizeof(c->bounds);
+    if (ok) {
+        memcpy(c->bounds, w.p, w.len);
+        c->bounds_len = w.len;
+    }
+    rg_jw_free(&w);
+    if (!ok) {
+        free(c);
+        snprintf(err, errsz, "out of memory");
+        return NULL;
+    }
     return c;
 }
 
@@ -97,15 +130,32 @@ void rg_ck_count_result(const rg_ck_count_t *c, size_t count, const char *excerp
     int in_range = (double)count >= c->min && (double)count <= c->max;
     int verdict = c->not ? !in_range : in_range;
     res->verdict = verdict;
-    res->data = json_object();
-    json_object_set_new_nocheck(res->data, c->kind->count_key, json_integer((json_int_t)count));
-    set_bounds(c, res->data);
-    json_object_set_new_nocheck(res->data, "verdict", json_boolean(verdict));
     /* the formats and the numbers are ASCII: no UTF-8 check, no second formatting pass as json_sprintf does */
     char expl[256];
     const char *fmt = c->kind->fmt[verdict * 2 + c->not];
     int n = expl_format(expl, sizeof(expl), fmt, count, c->min_s, c->max_s);
-    json_object_set_new_nocheck(res->data, "explanation", n >= 0 ? json_stringn_nocheck(expl, (size_t)n)
-                                                                 : json_sprintf(fmt, count, c->min_s, c->max_s));
+    if (n >= 0) { /* written as text (check.h): the same bytes as the tree below */
+        rg_jw_t w = {0};
+        rg_jw_raw_slow(&w, c->head, c->head_len); /* an empty writer: straight to the growing path */
+        rg_jw_int(&w, (long long)count);
+        rg_jw_raw(&w, c->bounds, c->bounds_len);
+        if (verdict)
+            RG_JW_LIT(&w, "true,\"explanation\":");
+        else
+            RG_JW_LIT(&w, "false,\"explanation\":");
+        rg_jw_str(&w, expl, (size_t)n);
+        size_t mark = w.len;
+        RG_JW_LIT(&w, ",\"textExcerpt\":");
+        if (rg_check_jw_excerpt(&w, excerpt, len) != 0)
+            w.len = mark; /* a string the tree leaves out */
+        RG_JW_LIT(&w, "}");
+        rg_check_data_jw(res, &w);
+        return;
+    }
+    res->data = json_object();
+    json_object_set_new_nocheck(res->data, c->kind->count_key, json_integer((json_int_t)count));
+    set_bounds(c, res->data);
+    json_object_set_new_nocheck(res->data, "verdict", json_boolean(verdict));
+    json_object_set_new_nocheck(res->data, "explanation", json_sprintf(fmt, count, c->min_s, c->max_s));
     json_object_set_new_nocheck(res->data, "textExcerpt", rg_check_excerpt(excerpt, len));
 }

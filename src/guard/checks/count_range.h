@@ -26,6 +26,10 @@ typedef struct rg_ck_count {
     double min, max;
     int not;
     char min_s[RG_JS_NUMBER_MAX], max_s[RG_JS_NUMBER_MAX]; /* the bounds as JavaScript prints them, made once */
+    /* data as JSON text (check.h, data_json), the parts that do not depend on the text: {"wordCount": and
+     * ,"minWords":3,"maxWords":400,"not":false,"verdict": */
+    char head[48], bounds[192];
+    size_t head_len, bounds_len;
 } rg_ck_count_t;
 
 /* An rg_ck_count_t (freed with free()), or NULL with err. */

@@ -24,6 +24,10 @@ typedef struct {
     json_t *not_json; /* data.not: parameters.not || false */
     json_t *rule_json; /* data.regexPattern */
     json_t *expl[2];   /* data.explanation by verdict; these are read-only, shared by every run (incref) */
+    /* a run's data up to its explanation, by verdict, as JSON text (check.h, data_json): the rest is written per
+     * run. NULL when the rule has named groups (their data stays a tree). */
+    char *head[2];
+    size_t head_len[2];
 } regex_match_t;
 
 static void rm_free(void *p)
@@ -37,6 +41,8 @@ static void rm_free(void *p)
     json_decref(st->rule_json);
     json_decref(st->expl[0]);
     json_decref(st->expl[1]);
+    free(st->head[0]);
+    free(st->head[1]);
     free(st);
 }
 
@@ -85,7 +91,80 @@ static void *rm_compile(json_t *params, char *err, size_t errsz)
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
+    int named = 0;
+    for (size_t g = 1; g <= rg_jsre_ncap(st->re); g++)
+        named |= rg_jsre_group_name(st->re, (uint32_t)g) != NULL;
+    for (int v = 0; v < 2 && !named; v++) {
+        rg_jw_t w = {0};
+        RG_JW_LIT(&w, "{\"regexPattern\":");
+        rg_jw_value(&w, st->rule_json);
+        RG_JW_LIT(&w, ",\"not\":");
+        rg_jw_value(&w, st->not_json);
+        if (v)
+            RG_JW_LIT(&w, ",\"verdict\":true,\"explanation\":");
+        else
+            RG_JW_LIT(&w, ",\"verdict\":false,\"explanation\":");
+        rg_jw_value(&w, st->expl[v]);
+        if ((st->head[v] = rg_jw_take(&w, &st->head_len[v])) == NULL) {
+            rm_free(st);
+            snprintf(err, errsz, "out of memory");
+            return NULL;
+        }
+    }
     return st;
+}
+
+/* A string key and value, left out (as a tree leaves it) when the bytes are not UTF-8. */
+static void key_text(rg_jw_t *w, int *first, const char *key, size_t klen, const char *s, size_t n)
+{
+    if (!rg_utf8_valid(s, n))
+        return;
+    if (!*first)
+        RG_JW_LIT(w, ",");
+    *first = 0;
+    rg_jw_raw(w, key, klen);
+    rg_jw_str(w, s, n);
+}
+
+/* The data of a run that executed, as text: the same bytes as the tree below, for rules without named groups. */
+static void written(const regex_match_t *st, const char *text, size_t len, int matched, const size_t *ov, size_t ncap,
+                    rg_check_result_t *res)
+{
+    int verdict = st->not ? !matched : matched;
+    res->verdict = verdict;
+    rg_jw_t w = {0};
+    rg_jw_raw_slow(&w, st->head[verdict], st->head_len[verdict]); /* an empty writer: straight to the growing path */
+    if (matched) {
+        int first = 1;
+        RG_JW_LIT(&w, ",\"matchDetails\":{");
+        key_text(&w, &first, "\"matchedText\":", 14, text + ov[0], ov[1] - ov[0]);
+        if (!first)
+            RG_JW_LIT(&w, ",");
+        RG_JW_LIT(&w, "\"index\":");
+        rg_jw_int(&w, (long long)rg_js_utf16_length(text, ov[0]));
+        RG_JW_LIT(&w, ",\"groups\":{},\"captures\":[");
+        for (size_t g = 1, n = 0; g <= ncap; g++) {
+            const char *cs = text + ov[2 * g];
+            size_t cl = ov[2 * g + 1] - ov[2 * g];
+            if (ov[2 * g] != PCRE2_UNSET && !rg_utf8_valid(cs, cl))
+                continue; /* a string jansson refuses: the tree's array leaves it out */
+            if (n++)
+                RG_JW_LIT(&w, ",");
+            if (ov[2 * g] == PCRE2_UNSET)
+                RG_JW_LIT(&w, "null");
+            else
+                rg_jw_str(&w, cs, cl);
+        }
+        RG_JW_LIT(&w, "]}");
+    } else {
+        RG_JW_LIT(&w, ",\"matchDetails\":null");
+    }
+    size_t mark = w.len;
+    RG_JW_LIT(&w, ",\"textExcerpt\":");
+    if (rg_check_jw_excerpt(&w, text, len) != 0)
+        w.len = mark;
+    RG_JW_LIT(&w, "}");
+    rg_check_data_jw(res, &w);
 }
 
 static void rm_run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res)
@@ -118,6 +197,12 @@ static void rm_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         rc = rg_jsre_exec(st->re, text, len, 0, rg_utf8_valid(text, len), &b, ov, msg, sizeof(msg));
     }
 
+    if (rc >= 0 && st->head[0] != NULL) {
+        written(st, text, len, rc == 1, ov, ncap, res);
+        if (ov != ovbuf)
+            free(ov);
+        return;
+    }
     json_t *data = json_object();
     if (rc < 0) {
         rg_check_fail(res, "%s", msg);
