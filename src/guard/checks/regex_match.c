@@ -144,16 +144,17 @@ static void written(const regex_match_t *st, const char *text, size_t len, int m
         rg_jw_int(&w, (long long)rg_js_utf16_length(text, ov[0]));
         RG_JW_LIT(&w, ",\"groups\":{},\"captures\":[");
         for (size_t g = 1, n = 0; g <= ncap; g++) {
-            const char *cs = text + ov[2 * g];
-            size_t cl = ov[2 * g + 1] - ov[2 * g];
-            if (ov[2 * g] != PCRE2_UNSET && !rg_utf8_valid(cs, cl))
+            int set = ov[2 * g] != PCRE2_UNSET;
+            const char *cs = set ? text + ov[2 * g] : NULL;
+            size_t cl = set ? ov[2 * g + 1] - ov[2 * g] : 0;
+            if (set && !rg_utf8_valid(cs, cl))
                 continue; /* a string jansson refuses: the tree's array leaves it out */
             if (n++)
                 RG_JW_LIT(&w, ",");
-            if (ov[2 * g] == PCRE2_UNSET)
-                RG_JW_LIT(&w, "null");
-            else
+            if (set)
                 rg_jw_str(&w, cs, cl);
+            else
+                RG_JW_LIT(&w, "null");
         }
         RG_JW_LIT(&w, "]}");
     } else {
