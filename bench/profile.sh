@@ -14,6 +14,9 @@
 #      bench/lib.sh pack_config); the sanity request must then pass check_pack.
 #      PROFILE_DETECTORS=1: every request carries every in-process detector instead (bench/lib.sh
 #      detect_config, the bench's "all detectors" target); the sanity request must come back 200.
+#      PROFILE_GUARDRAILS=1: the config also has the quickstart's default guardrails (config/railgate.yaml:
+#      no-secrets, no-injection, pii-redact; LiteLLM-style pre_call, on for every request), the path a
+#      user of the two-command set-up runs; combines with the two above. The sanity request must pass.
 #      PROFILE_LIBPATH: prepended to railgate's LD_LIBRARY_PATH, e.g. the lib/ dir of a jansson
 #      2.14 built with -O2 -g (Debian ships it stripped, so its static functions show as ???:0x...).
 # Everything is on 127.0.0.1; every process started here is killed on exit.
@@ -34,8 +37,9 @@ for t in wrk curl timeout; do command -v "$t" >/dev/null || { echo "profile: $t 
 
 PACK_ON=${PROFILE_PACK:-0}
 DET_ON=${PROFILE_DETECTORS:-0}
+GR_ON=${PROFILE_GUARDRAILS:-0}
 [ "$PACK_ON" = 1 ] && [ "$DET_ON" = 1 ] && { echo "profile: PROFILE_PACK or PROFILE_DETECTORS, not both" >&2; exit 2; }
-OUT=$ROOT/bench/out/profile-$TOOL$([ "$PACK_ON" = 1 ] && echo -pack)$([ "$DET_ON" = 1 ] && echo -detectors)-$(date +%Y%m%d-%H%M%S)
+OUT=$ROOT/bench/out/profile-$TOOL$([ "$PACK_ON" = 1 ] && echo -pack)$([ "$DET_ON" = 1 ] && echo -detectors)$([ "$GR_ON" = 1 ] && echo -guardrails)-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 TMP=$(mktemp -d /tmp/railgate-profile.XXXXXX)
 on_cleanup() { cp "$TMP"/*.log "$OUT"/ 2>/dev/null || true; }
@@ -58,6 +62,8 @@ else
     write_lua "$OUT/chat.lua" "$BODY"
 fi
 write_config "$TMP/railgate.yaml" "$TMP/railgate.db"
+# the quickstart's guardrails section, as it is (from its "guardrails:" line to the next top-level key)
+[ "$GR_ON" = 1 ] && sed -n '/^guardrails:/,/^[a-z_]*:/p' "$ROOT/config/railgate.yaml" | sed '$d' >> "$TMP/railgate.yaml"
 [ -n "${PROFILE_LIBPATH:-}" ] && export LD_LIBRARY_PATH="$PROFILE_LIBPATH${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 RG=("$RAILGATE" serve --config "$TMP/railgate.yaml" --port 0 --db "$TMP/railgate.db" --workers 1)
 # under callgrind, instrumentation is switched on only for the load (not for startup/shutdown)
@@ -68,6 +74,7 @@ URL=http://127.0.0.1:$RG_PORT/v1/chat/completions
 code=$(curl -s --noproxy '*' -m 30 -o "$OUT/sanity.json" -w '%{http_code}' "${HDR[@]+"${HDR[@]}"}" \
     -H 'Content-Type: application/json' --data-binary @"$OUT/body.json" "$URL") || code=000
 echo "sanity: HTTP $code"
+[ "$GR_ON" = 1 ] && [ "$code" != 200 ] && { echo "profile: the guardrails refused the bench body (HTTP $code); not profiling" >&2; exit 1; }
 if [ "$PACK_ON" = 1 ]; then
     check_pack "$OUT/sanity.json" "$code" pass || { echo "profile: the pack did not pass; not profiling" >&2; exit 1; }
 elif [ "$DET_ON" = 1 ]; then

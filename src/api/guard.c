@@ -1049,9 +1049,26 @@ static int respond_text_only(rg_guard_state_t *g)
     return 1;
 }
 
+/*
+ * Nothing reads the answer and nothing is added to it: LiteLLM-style guardrails only (no hook_results), none
+ * after the call, none in the background on the answer, not an agent proxy (which maps the answer). The
+ * upstream's bytes then go out as they are, as on a request without guardrails; the quickstart's pre_call
+ * guardrails used to parse the answer and write it again (~25k instructions a request, docs/PERFORMANCE.md).
+ */
+static int nothing_on_the_answer(const rg_guard_state_t *g)
+{
+    return !g->portkey && !(g->resp_status == 200 && g->post.n > 0) && g->bg[BG_RESP].n == 0 && !g->ex->agent;
+}
+
 static void respond_now(rg_guard_state_t *g)
 {
     rg_exchange_t *ex = g->ex;
+    if (nothing_on_the_answer(g)) {
+        remember(g);
+        rg_exchange_send(ex, g->resp_status, "application/json", h2o_iovec_init(g->resp_data, g->resp_len));
+        start_background(g, ex->body, NULL);
+        return;
+    }
     if (respond_text_only(g))
         return;
     rg_json_error_t jerr;

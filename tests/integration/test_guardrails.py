@@ -419,3 +419,43 @@ def test_the_quickstart_config_guards_out_of_the_box():
     r = record_of(rg, h["x-railgate-request-id"])
     check("jane.roe@example.com" not in r["request_body"], "the record keeps the redacted request")
     eq(rg.chat("mock", "hello")[0], 200, "ordinary requests pass")
+
+
+def test_pre_call_guardrails_pass_the_answer_on_byte_for_byte():
+    """With only LiteLLM-style pre_call guardrails nothing reads or adds to the answer: the client gets the
+    upstream's bytes (spacing, escapes, key order), as without guardrails. A post_call guardrail reads the
+    answer, so there it may be written again."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    answer = (b'{ "id": "raw-1", "object": "chat.completion",\n  "choices": [ {"index": 0, "message": '
+              b'{"role": "assistant", "content": "caf\\u00e9 \\/ 1.50e1"}, "finish_reason": "stop"} ],'
+              b' "usage": {"total_tokens": 2.0} }')
+
+    class H(BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{srv.server_address[1]}/v1"
+        pre = guardrail("no-ssn") + guardrail("no-secrets", checks="        - id: railgate.secrets\n")
+        rg = Railgate(cfg(pre, models=upstream_model("up", base)))
+        s, _, b = rg.chat("up", "nothing to see")
+        eq(s, 200, "clean request")
+        eq(b, answer, "the upstream's bytes, unchanged")
+        rg.stop()
+        rg = Railgate(cfg(guardrail("out-ssn", mode="post_call"), models=upstream_model("up", base)))
+        s, _, b = rg.chat("up", "nothing to see")
+        eq(s, 200, "clean answer")
+        eq(json.loads(b), json.loads(answer), "the same answer after a post_call guardrail read it")
+    finally:
+        srv.shutdown()
