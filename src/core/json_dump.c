@@ -253,6 +253,16 @@ void rg_jw_real(rg_jw_t *w, double v)
         put(w, "null", 4);
 }
 
+int rg_jw_copy(const rg_jw_t *w, char *dst, size_t cap, size_t *len)
+{
+    if (w->oom || w->len > cap)
+        return -1;
+    if (w->len)
+        memcpy(dst, w->p, w->len);
+    *len = w->len;
+    return 0;
+}
+
 char *rg_jw_take(rg_jw_t *w, size_t *len)
 {
     if (w->len == 0 || rg_jw_cstr(w) == NULL) {

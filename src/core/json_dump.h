@@ -64,5 +64,8 @@ void rg_jw_free(rg_jw_t *w);
 /* Hands the bytes over: a malloc'd buffer of *len bytes (NUL-terminated), w left empty; NULL after out of
  * memory (w freed) or when nothing was written. */
 char *rg_jw_take(rg_jw_t *w, size_t *len);
+/* Copies the bytes into dst (cap bytes, no NUL added), their length in *len; -1 after out of memory or when they
+ * do not fit. For short texts made once and kept in a struct. */
+int rg_jw_copy(const rg_jw_t *w, char *dst, size_t cap, size_t *len);
 
 #endif

@@ -96,9 +96,18 @@ static void test_writer_reals_and_take(void **state)
     assert_null(w.p);
     assert_int_equal(w.len + w.cap, 0);
     free(p);
+    char small[4];
+    RG_JW_LIT(&w, "abcd");
+    assert_int_equal(rg_jw_copy(&w, small, sizeof(small), &len), 0); /* fits exactly, no NUL needed */
+    assert_int_equal(len, 4);
+    assert_memory_equal(small, "abcd", 4);
+    RG_JW_LIT(&w, "e");
+    assert_int_equal(rg_jw_copy(&w, small, sizeof(small), &len), -1); /* does not fit */
+    rg_jw_free(&w);
     assert_null(rg_jw_take(&w, &len)); /* nothing written */
     w.oom = 1;
     RG_JW_LIT(&w, "x");
+    assert_int_equal(rg_jw_copy(&w, small, sizeof(small), &len), -1); /* out of memory */
     assert_null(rg_jw_take(&w, &len)); /* out of memory: nothing handed over, nothing kept */
     assert_null(w.p);
 }

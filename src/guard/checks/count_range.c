@@ -33,11 +33,7 @@ void *rg_ck_count_compile(const rg_ck_count_kind_t *kind, json_t *params, char *
     RG_JW_LIT(&w, "{");
     rg_jw_str(&w, kind->count_key, strlen(kind->count_key));
     RG_JW_LIT(&w, ":");
-    int ok = rg_jw_cstr(&w) != NULL && w.len < sizeof(c->head);
-    if (ok) {
-        memcpy(c->head, w.p, w.len);
-        c->head_len = w.len;
-    }
+    int ok = rg_jw_copy(&w, c->head, sizeof(c->head), &c->head_len) == 0;
     rg_jw_reset(&w);
     RG_JW_LIT(&w, ",");
     rg_jw_str(&w, kind->min_key, strlen(kind->min_key));
@@ -51,11 +47,7 @@ void *rg_ck_count_compile(const rg_ck_count_kind_t *kind, json_t *params, char *
         RG_JW_LIT(&w, ",\"not\":true,\"verdict\":");
     else
         RG_JW_LIT(&w, ",\"not\":false,\"verdict\":");
-    ok = ok && rg_jw_cstr(&w) != NULL && w.len < sizeof(c->bounds);
-    if (ok) {
-        memcpy(c->bounds, w.p, w.len);
-        c->bounds_len = w.len;
-    }
+    ok = ok && rg_jw_copy(&w, c->bounds, sizeof(c->bounds), &c->bounds_len) == 0;
     rg_jw_free(&w);
     if (!ok) {
         free(c);

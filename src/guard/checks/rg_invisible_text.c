@@ -86,15 +86,13 @@ static void *compile(json_t *params, char *err, size_t errsz)
     rg_jw_t w = {0};
     data_head(&w, strip, 0);
     RG_JW_LIT(&w, "},\"positions\":[]}");
-    if (rg_jw_cstr(&w) == NULL || w.len >= sizeof(c->empty)) {
-        rg_jw_free(&w);
+    int fits = rg_jw_copy(&w, c->empty, sizeof(c->empty), &c->empty_len) == 0;
+    rg_jw_free(&w);
+    if (!fits) {
         free(c);
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
-    memcpy(c->empty, w.p, w.len);
-    c->empty_len = w.len;
-    rg_jw_free(&w);
     return c;
 }
 

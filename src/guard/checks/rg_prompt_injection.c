@@ -92,15 +92,13 @@ static void *pi_compile(json_t *params, char *err, size_t errsz)
     rg_jw_t w = {0};
     RG_JW_LIT(&w, ",\"threshold\":");
     rg_ck_jw_number(&w, threshold);
-    if (rg_jw_cstr(&w) == NULL || w.len >= sizeof(c->threshold_json)) {
-        rg_jw_free(&w);
+    int fits = rg_jw_copy(&w, c->threshold_json, sizeof(c->threshold_json), &c->threshold_json_len) == 0;
+    rg_jw_free(&w);
+    if (!fits) {
         snprintf(err, errsz, "out of memory");
         pi_free(c);
         return NULL;
     }
-    memcpy(c->threshold_json, w.p, w.len);
-    c->threshold_json_len = w.len;
-    rg_jw_free(&w);
     for (int f = 0; f < 2; f++)
         for (int m = 0; m < 2; m++)
             snprintf(c->tail[f][m], sizeof(c->tail[f][m]), " is %s the threshold %g%s%s.",
