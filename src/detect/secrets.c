@@ -14,7 +14,8 @@
 static const char *const types[] = {SEC_TYPES(SEC_NAME) NULL};
 #undef SEC_NAME
 
-static const char *const param_keys[] = {"entropy_threshold", "min_length", "refuse_sequences", NULL};
+static const char *const param_keys[] = {"entropy_threshold", "min_length", "refuse_sequences",
+                                         "allow_published_examples", NULL};
 
 /* The pattern table, built once: every file's patterns, in a fixed order (the id is the index). */
 static sec_pat_t pats[SEC_PATS_MAX];
@@ -24,6 +25,7 @@ static pthread_once_t pats_once = PTHREAD_ONCE_INIT;
 static void pats_build(void)
 {
     sec_text_init();
+    sec_examples_init();
     n_pats = sec_rules_patterns(pats, SEC_PATS_MAX);
     n_pats += sec_formats_patterns(pats + n_pats, SEC_PATS_MAX - n_pats);
     n_pats += sec_assign_patterns(pats + n_pats, SEC_PATS_MAX - n_pats);
@@ -44,6 +46,8 @@ void sec_emit(sec_ctx_t *c, size_t start, size_t end, unsigned type, unsigned pr
     if (!sec_want(c, type) || end <= start || end > c->len)
         return;
     if (c->d->refuse_sequences && sec_sequence(c->s + start, end - start))
+        return;
+    if (c->d->allow_examples && sec_published_example(c->s + start, end - start))
         return;
     if (rg_entities_add(c->out, start, end, type, prio) != 0)
         c->oom = 1;
@@ -138,6 +142,21 @@ static void sec_free(void *p)
     free(d);
 }
 
+/* A boolean parameter: absent or null gives dflt. 0, or -1 with err. */
+static int bool_param(json_t *params, const char *key, int dflt, int *out, char *err, size_t errsz)
+{
+    json_t *v = json_object_get(params, key);
+    *out = dflt;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_boolean(v)) {
+        snprintf(err, errsz, "%s must be true or false", key);
+        return -1;
+    }
+    *out = json_is_true(v);
+    return 0;
+}
+
 static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errsz)
 {
     double entropy = SEC_ENTROPY_DEFAULT;
@@ -160,15 +179,10 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
         }
         min_length = (unsigned)json_integer_value(v);
     }
-    int refuse_sequences = 0;
-    v = json_object_get(params, "refuse_sequences");
-    if (v != NULL && !json_is_null(v)) {
-        if (!json_is_boolean(v)) {
-            snprintf(err, errsz, "refuse_sequences must be true or false");
-            return NULL;
-        }
-        refuse_sequences = json_is_true(v);
-    }
+    int refuse_sequences, allow_examples;
+    if (bool_param(params, "refuse_sequences", 0, &refuse_sequences, err, errsz) != 0 ||
+        bool_param(params, "allow_published_examples", 1, &allow_examples, err, errsz) != 0)
+        return NULL;
     pthread_once(&pats_once, pats_build);
     sec_det_t *d = calloc(1, sizeof(*d));
     rg_hs_pattern_t *hp = calloc(n_pats ? n_pats : 1, sizeof(*hp));
@@ -182,6 +196,7 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
     d->entropy = entropy;
     d->min_length = min_length;
     d->refuse_sequences = refuse_sequences;
+    d->allow_examples = allow_examples;
     d->run_min = sec_run_min(&(sec_ctx_t){.d = d});
     size_t n = 0;
     for (size_t i = 0; i < n_pats; i++)

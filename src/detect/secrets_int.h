@@ -71,6 +71,7 @@ typedef struct sec_det {
     double entropy;      /* entropy_threshold: <= 1 normalised, > 1 bits per character */
     unsigned min_length; /* the generic rule's shortest token */
     int refuse_sequences; /* refuse_sequences: spans with a counting run (sec_sequence) are not reported */
+    int allow_examples;   /* allow_published_examples: spans equal to a published example are not reported */
     unsigned run_min;     /* sec_run_min() for the chosen types, worked out at compile */
     /* id of a Vectorscan pattern → what it is: pattern p is sec_pats[p] */
 } sec_det_t;
@@ -124,6 +125,13 @@ size_t sec_assign_patterns(sec_pat_t *out, size_t max);
 #define SEC_PATS_MAX 256
 /* Writes lit with its regex metacharacters escaped into out; its length, 0 when it does not fit. */
 size_t sec_escape(char *out, size_t cap, const char *lit);
+
+/* ---- published examples (secrets_examples.c) ---------------------------------- */
+
+/* Fills the entries' length set; called once, with the pattern table, before any scan. */
+void sec_examples_init(void);
+/* 1 when s[0, n) is a credential a vendor published as an example (its documentation, its SDK's tests). */
+int sec_published_example(const char *s, size_t n);
 
 /* ---- text helpers (secrets_text.c) ------------------------------------------ */
 

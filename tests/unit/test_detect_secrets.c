@@ -750,6 +750,29 @@ static void test_sequences(void **state)
     json_decref(p);
 }
 
+/* Published examples (the Firebase SDK's test keys, NuGet's documented passwords) are not reported, whichever
+ * rule finds them, unless allow_published_examples is false; a key of the same shape is. */
+static void test_published_examples(void **state)
+{
+    (void)state;
+    const char *texts[] = {"AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", "apiKey: \"AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g\"",
+                           "<add key=\"ClearTextPassword\" value=\"33f!!lloppa\" />",
+                           "password = \"hal+9ooo_da!sY\""};
+    void *off = compile_types(NULL, "{\"allow_published_examples\": false}");
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        none(texts[i]);
+        assert_string_not_equal(found_in(off, texts[i]), "");
+    }
+    rg_detector_secrets.free(off);
+    one("AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIt", "GCP_API_KEY", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIt");
+    one("password = \"33f!!lloppa2\"", "PASSWORD", "33f!!lloppa2");
+    json_t *p = json_loads("{\"allow_published_examples\": 1}", 0, NULL);
+    char err[256] = "";
+    assert_null(rg_detector_secrets.compile(rg_detector_secrets.default_types, p, err, sizeof(err)));
+    assert_non_null(strstr(err, "allow_published_examples"));
+    json_decref(p);
+}
+
 /* Vendors whose credential has a name of its own. */
 static void test_vendor_names(void **state)
 {
@@ -1239,7 +1262,7 @@ int main(void)
         cmocka_unit_test(test_generic_parameters), cmocka_unit_test(test_token_pass_blocks),
         cmocka_unit_test(test_type_subsets),       cmocka_unit_test(test_check_redact_mask),
         cmocka_unit_test(test_check_parameters),  cmocka_unit_test(test_named_uuids),
-        cmocka_unit_test(test_sequences),          cmocka_unit_test(test_vendor_names),
+        cmocka_unit_test(test_sequences),          cmocka_unit_test(test_published_examples), cmocka_unit_test(test_vendor_names),
         cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
         cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
         cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs), cmocka_unit_test(test_token_pass_levels),

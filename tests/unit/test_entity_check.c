@@ -332,6 +332,48 @@ static void test_mask_long(void **st)
     mask_is("abcdefghijklmnopqrstuvwxyz \xC3\xA9", 29, "***********************xyz \xC3\xA9"); /* not ASCII: kept as a letter */
 }
 
+/* allow_list: a listed value is neither reported nor redacted, compared exactly; other values of the same type
+ * still are, and keep their numbering; bad lists fail at compile. */
+static void test_allow_list(void **st)
+{
+    (void)st;
+    char err[RG_CHECK_ERROR_MAX];
+    void *c = tc_compile(PII, "{\"action\": \"redact\", \"allow_list\": [\"help@acme.com\", \"4111 1111 1111 1111\"]}", err);
+    assert_non_null(c);
+    rg_check_result_t r;
+    run_one(c, "mail help@acme.com, bob@acme.com, Help@acme.com or bob@acme.com; card 4111 1111 1111 1111", &r);
+    assert_true(r.verdict);
+    assert_string_equal(r.parts[0], "mail help@acme.com, [EMAIL_1], [EMAIL_2] or [EMAIL_1]; card 4111 1111 1111 1111");
+    char *d = dump(&r);
+    assert_non_null(strstr(d, "\"found\":3,"));
+    free(d);
+    rg_check_result_clear(&r, 1);
+    run_one(c, "only help@acme.com here", &r); /* everything found is allowed: nothing changes */
+    assert_true(r.verdict);
+    assert_false(r.transformed);
+    d = dump(&r);
+    assert_string_equal(d, "{\"action\":\"redact\",\"found\":0,\"entities\":[],\"counts\":{}}");
+    free(d);
+    rg_check_result_clear(&r, 1);
+    PII->free(c);
+
+    c = tc_compile(PII, "{\"allow_list\": [\"help@acme.com\"]}", err); /* detect: an allowed value passes */
+    assert_non_null(c);
+    run_one(c, "write to help@acme.com", &r);
+    assert_true(r.verdict);
+    rg_check_result_clear(&r, 1);
+    run_one(c, "write to help@acme.co", &r);
+    assert_false(r.verdict);
+    rg_check_result_clear(&r, 1);
+    PII->free(c);
+
+    const char *bad[] = {"{\"allow_list\": \"help@acme.com\"}", "{\"allow_list\": [1]}", "{\"allow_list\": [\"\"]}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_null(tc_compile(PII, bad[i], err));
+        assert_non_null(strstr(err, "allow_list"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
         cmocka_unit_test(test_context_fast_portable),
         cmocka_unit_test(test_context_many_first_letters), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
+        cmocka_unit_test(test_allow_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /* entity_check.c — detect / redact / mask over an entity detector's spans (see entity_check.h). */
 #include "guard/checks/entity_check.h"
 
+#include "guard/checks/entity_allow.h"
+
 #include "core/bits.h"
 #include "core/buf.h"
 #include "core/json_dump.h"
@@ -33,6 +35,7 @@ typedef struct {
     char *empty; /* the whole data of a run that found nothing (most runs on prose), as JSON text: results lend
                   * it (data_json_shared), so such a run allocates nothing and touches no shared reference count */
     size_t empty_len;
+    rg_allow_t *allow;                         /* allow_list, or NULL */
     size_t n_types;                            /* ops->types[] before its NULL */
     uint8_t type_len[RG_DETECTOR_TYPES_MAX];  /* strlen of each (at most RG_EC_TYPE_NAME_MAX) */
 } ec_t;
@@ -51,7 +54,7 @@ static int ec_json_make(ec_t *ec)
     return ec->empty == NULL ? -1 : 0;
 }
 
-static const char *const common_keys[] = {"entities", "action", "redact", "scope", NULL};
+static const char *const common_keys[] = {"entities", "action", "redact", "scope", "allow_list", NULL};
 
 static int key_known(const char *const *keys, const char *k)
 {
@@ -146,11 +149,16 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
         }
         action = ACT_REDACT;
     }
+    rg_allow_t *allow;
+    if (rg_allow_compile(json_object_get(params, "allow_list"), &allow, err, errsz) != 0)
+        return NULL;
     ec_t *ec = calloc(1, sizeof(*ec));
     if (ec == NULL) {
+        rg_allow_free(allow);
         snprintf(err, errsz, "out of memory");
         return NULL;
     }
+    ec->allow = allow;
     ec->ops = ops;
     ec->types = types;
     ec->action = action;
@@ -160,11 +168,13 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
     }
     if (ec_json_make(ec) != 0) {
         snprintf(err, errsz, "out of memory");
+        rg_allow_free(ec->allow);
         free(ec);
         return NULL;
     }
     ec->det = ops->compile(types, params, err, errsz);
     if (ec->det == NULL) {
+        rg_allow_free(ec->allow);
         free(ec->empty);
         free(ec);
         return NULL;
@@ -178,6 +188,7 @@ void rg_ec_free(void *p)
     if (ec == NULL)
         return;
     ec->ops->free(ec->det);
+    rg_allow_free(ec->allow);
     free(ec->empty);
     free(ec);
 }
@@ -582,6 +593,17 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
     return 0;
 }
 
+/* Removes the resolved spans whose value is on the allow_list (what they overlapped lost to them and stays
+ * unreported too: the user declared that value safe). */
+static void drop_allowed(const rg_allow_t *allow, const char *s, rg_entities_t *e)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (!rg_allow_has(allow, s + e->v[i].start, e->v[i].end - e->v[i].start))
+            e->v[k++] = e->v[i];
+    e->n = k;
+}
+
 void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res)
 {
     const ec_t *ec = compiled;
@@ -617,6 +639,8 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
         }
         rep.truncated |= e.truncated;
         rg_entities_resolve(&e);
+        if (ec->allow != NULL)
+            drop_allowed(ec->allow, p->s, &e);
         if (e.n == 0)
             continue;
         rg_buf_t out;

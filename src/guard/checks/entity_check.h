@@ -10,6 +10,8 @@
  *             "mask" (letters and digits become '*' but the last four, see rg_ec_mask).
  *   redact    true: Portkey's PII plugins' spelling of action "redact".
  *   scope     "all": every message (read by the hook compiler).
+ *   allow_list  array of exact, case-sensitive values that are neither
+ *             reported nor redacted (entity_allow.h).
  *
  * Placeholders are numbered per type by distinct value in the order first
  * seen across the parts of one run: the same address twice is [EMAIL_1]

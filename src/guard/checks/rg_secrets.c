@@ -3,7 +3,8 @@
  * vendors, private keys, JWTs, credentials in URLs, password / secret /
  * token assignments, generic high-entropy strings), each as its own entity
  * type. Detector: detect/secrets.h; parameters, actions and data:
- * entity_check.h, plus entropy_threshold, min_length and refuse_sequences.
+ * entity_check.h, plus entropy_threshold, min_length, refuse_sequences and
+ * allow_published_examples.
  */
 #include "detect/secrets.h"
 #include "guard/checks/entity_check.h"
