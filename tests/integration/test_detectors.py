@@ -40,6 +40,38 @@ def test_pii_redacted_before_the_upstream_from_a_portkey_config():
     check(EMAIL not in dump and CARD not in dump, f"the record keeps the redacted request only: {dump[:400]}")
 
 
+def test_allow_list_from_a_yaml_guardrail():
+    """Values the operator lists in allow_list reach the model as they are; other values of the same type are
+    still redacted, and a published example key is not a secret."""
+    mock = Mock()
+    g = """guardrails:
+  - guardrail_name: pii-redact
+    litellm_params:
+      guardrail: railgate
+      mode: pre_call
+      default_on: true
+      checks:
+        - id: railgate.pii
+          parameters: {action: redact, allow_list: ["support@acme.example"]}
+  - guardrail_name: no-secrets
+    litellm_params:
+      guardrail: railgate
+      mode: pre_call
+      default_on: true
+      checks:
+        - id: railgate.secrets
+"""
+    rg = Railgate(config(models=upstream_model("up", mock.base())) + g)
+    s, _, b = rg.chat("up", f"Write to support@acme.example, not {EMAIL}; Firebase's test key is "
+                            "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs")
+    eq(s, 200, f"nothing is refused: {b[:300]!r}")
+    sent = json.loads(mock.last()["body"])["messages"][0]["content"]
+    eq(sent, "Write to support@acme.example, not [EMAIL_1]; Firebase's test key is "
+             "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", "what the model got")
+    s, _, _ = rg.chat("up", "my key is AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIt")
+    eq(s, 403, "a key of the same shape is refused")
+
+
 def test_secrets_block_from_a_yaml_guardrail():
     mock = Mock()
     g = """guardrails:
