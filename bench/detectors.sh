@@ -36,12 +36,20 @@ if [ ! -s "$PROSE" ] || [ "$ROOT/bench/gen_prose.py" -nt "$PROSE" ]; then
         { echo "detectors: gen_prose.py failed" >&2; exit 1; }
 fi
 
+# the same bytes, ten lines to a message (about 13 KB each): what a detector pays per message shows as the gap
+PROSE_LONG=$ROOT/build/bench/prose-${MB}mb-x10.txt
+if [ ! -s "$PROSE_LONG" ] || [ "$PROSE" -nt "$PROSE_LONG" ]; then
+    paste -d ' ' - - - - - - - - - - < "$PROSE" > "$PROSE_LONG.tmp" && mv "$PROSE_LONG.tmp" "$PROSE_LONG" ||
+        { echo "detectors: could not join $PROSE" >&2; exit 1; }
+fi
+
 has() { grep -Fqx "$1" <<< "$CHECKS"; }
 ROWS=()
 
 # measure LABEL NEEDED_CHECKS -- ARGS...: median MB/s of ROUNDS runs of `railgate eval --speed ARGS... PROSE`
+# (MEASURE_TEXT=file measures on that file instead)
 measure() {
-    local label=$1 needs=$2 c v runs=() med
+    local label=$1 needs=$2 c v runs=() med text=${MEASURE_TEXT:-$PROSE}
     shift 3
     for c in $needs; do
         if ! has "$c"; then
@@ -51,7 +59,7 @@ measure() {
         fi
     done
     for _ in $(seq 1 "$ROUNDS"); do
-        if ! v=$("$RAILGATE" eval --speed "$@" "$PROSE" --min-time "$SECS" 2>&1 | tail -1); then
+        if ! v=$("$RAILGATE" eval --speed "$@" "$text" --min-time "$SECS" 2>&1 | tail -1); then
             echo "detectors: $label failed: $v" >&2
             ROWS+=("| $label | failed | |")
             return 0
@@ -74,6 +82,8 @@ measure "railgate.promptInjection" "railgate.promptInjection" -- railgate.prompt
 measure "railgate.pii, run() alone" "railgate.pii" -- --direct railgate.pii --params '{}'
 measure "railgate.secrets, run() alone" "railgate.secrets" -- --direct railgate.secrets --params '{}'
 measure "pack: pii + secrets, run() alone" "railgate.pii railgate.secrets" -- --direct --hooks "$PACK"
+MEASURE_TEXT=$PROSE_LONG measure "pack: pii + secrets, run() alone, the same bytes ten lines to a message" \
+    "railgate.pii railgate.secrets" -- --direct --hooks "$PACK"
 measure "railgate.promptInjection, run() alone" "railgate.promptInjection" -- --direct railgate.promptInjection --params '{}'
 # the other detectors of the gateway's "every detector" hook (bench/lib.sh detect_config), run() alone
 measure "railgate.gibberish, run() alone" "railgate.gibberish" -- --direct railgate.gibberish --params '{}'
