@@ -18,6 +18,19 @@ def portkey(hooks):
     return {"x-portkey-config": json.dumps(hooks)}
 
 
+def pre_call(name, check_id, params=None):
+    """One LiteLLM-style guardrail entry (default_on, pre_call) running one railgate.* check."""
+    p = f"\n          parameters: {params}" if params else ""
+    return f"""  - guardrail_name: {name}
+    litellm_params:
+      guardrail: railgate
+      mode: pre_call
+      default_on: true
+      checks:
+        - id: {check_id}{p}
+"""
+
+
 def test_pii_redacted_before_the_upstream_from_a_portkey_config():
     mock = Mock()
     rg = Railgate(config(models=upstream_model("up", mock.base())))
@@ -44,23 +57,8 @@ def test_allow_list_from_a_yaml_guardrail():
     """Values the operator lists in allow_list reach the model as they are; other values of the same type are
     still redacted, and a published example key is not a secret."""
     mock = Mock()
-    g = """guardrails:
-  - guardrail_name: pii-redact
-    litellm_params:
-      guardrail: railgate
-      mode: pre_call
-      default_on: true
-      checks:
-        - id: railgate.pii
-          parameters: {action: redact, allow_list: ["support@acme.example"]}
-  - guardrail_name: no-secrets
-    litellm_params:
-      guardrail: railgate
-      mode: pre_call
-      default_on: true
-      checks:
-        - id: railgate.secrets
-"""
+    g = ("guardrails:\n" + pre_call("pii-redact", "railgate.pii", '{action: redact, allow_list: ["support@acme.example"]}')
+         + pre_call("no-secrets", "railgate.secrets"))
     rg = Railgate(config(models=upstream_model("up", mock.base())) + g)
     s, _, b = rg.chat("up", f"Write to support@acme.example, not {EMAIL}; Firebase's test key is "
                             "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs")
@@ -74,15 +72,7 @@ def test_allow_list_from_a_yaml_guardrail():
 
 def test_secrets_block_from_a_yaml_guardrail():
     mock = Mock()
-    g = """guardrails:
-  - guardrail_name: no-secrets
-    litellm_params:
-      guardrail: railgate
-      mode: pre_call
-      default_on: true
-      checks:
-        - id: railgate.secrets
-"""
+    g = "guardrails:\n" + pre_call("no-secrets", "railgate.secrets")
     rg = Railgate(config(models=upstream_model("up", mock.base())) + g)
     s, h, b = rg.chat("up", f"deploy with aws_access_key_id={AWS_ID}")
     eq(s, 403, "blocked")
