@@ -194,3 +194,11 @@ def test_request_hooks_cannot_name_model_files_or_huge_lists():
     check("at most 1000" in res["error"]["message"], res["error"])
     hooks = {"input_guardrails": [{"railgate.bannedTopics": {"words": words[:1000]}, "deny": True}]}
     eq(rg.chat("mock", "w7 is here", headers=portkey(hooks))[0], 446, "1000 words are fine")
+    allow = [f"u{i}@acme.example" for i in range(1001)]
+    hooks = {"input_guardrails": [{"railgate.pii": {"allow_list": allow}, "deny": True}]}
+    res = json.loads(rg.chat("mock", "mail u7@acme.example", headers=portkey(hooks))[2])
+    res = res["hook_results"]["before_request_hooks"][0]["checks"][0]
+    check("at most 1000" in res["error"]["message"], res["error"])
+    hooks = {"input_guardrails": [{"railgate.pii": {"allow_list": allow[:1000]}, "deny": True}]}
+    eq(rg.chat("mock", "mail u7@acme.example", headers=portkey(hooks))[0], 200, "1000 allowed values are fine")
+    eq(rg.chat("mock", "mail x7@acme.example", headers=portkey(hooks))[0], 446, "and others are still found")

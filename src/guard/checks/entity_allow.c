@@ -1,6 +1,8 @@
 /* entity_allow.c — the entity checks' allow_list: sorted once, searched by halving (see entity_allow.h). */
 #include "guard/checks/entity_allow.h"
 
+#include "guard/check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +31,9 @@ int rg_allow_compile(const json_t *v, rg_allow_t **out, char *err, size_t errsz)
     *out = NULL;
     if (v == NULL || json_is_null(v))
         return 0;
-    if (!json_is_array(v) || json_array_size(v) > RG_ALLOW_MAX) {
-        snprintf(err, errsz, "allow_list must be an array of at most %d strings", RG_ALLOW_MAX);
+    size_t max = rg_check_untrusted() ? RG_CHECK_UNTRUSTED_TERMS_MAX : RG_ALLOW_MAX; /* a request's own hooks */
+    if (!json_is_array(v) || json_array_size(v) > max) {
+        snprintf(err, errsz, "allow_list must be an array of at most %zu strings", max);
         return -1;
     }
     size_t i, total = 0, count = json_array_size(v);

@@ -3,7 +3,8 @@
  * user declares safe, which are neither reported nor redacted (Presidio's analyzer calls it allow_list).
  *
  * Exact, case-sensitive values: a found span is dropped when its bytes equal one entry. At most
- * RG_ALLOW_MAX entries of 1..RG_ALLOW_VALUE_MAX bytes each. Read-only after compile: any thread may look up.
+ * RG_ALLOW_MAX entries (RG_CHECK_UNTRUSTED_TERMS_MAX in hooks a request supplies) of 1..RG_ALLOW_VALUE_MAX
+ * bytes each. Read-only after compile: any thread may look up.
  */
 #ifndef RG_GUARD_CHECKS_ENTITY_ALLOW_H
 #define RG_GUARD_CHECKS_ENTITY_ALLOW_H
