@@ -2,6 +2,7 @@
 #include "detect/secrets.h"
 
 #include "detect/secrets_int.h"
+#include "guard/checks/common.h" /* rg_ck_bool_param */
 
 #include <hs/hs.h>
 #include <math.h>
@@ -142,21 +143,6 @@ static void sec_free(void *p)
     free(d);
 }
 
-/* A boolean parameter: absent or null gives dflt. 0, or -1 with err. */
-static int bool_param(json_t *params, const char *key, int dflt, int *out, char *err, size_t errsz)
-{
-    json_t *v = json_object_get(params, key);
-    *out = dflt;
-    if (v == NULL || json_is_null(v))
-        return 0;
-    if (!json_is_boolean(v)) {
-        snprintf(err, errsz, "%s must be true or false", key);
-        return -1;
-    }
-    *out = json_is_true(v);
-    return 0;
-}
-
 static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errsz)
 {
     double entropy = SEC_ENTROPY_DEFAULT;
@@ -180,8 +166,8 @@ static void *sec_compile(uint64_t chosen, json_t *params, char *err, size_t errs
         min_length = (unsigned)json_integer_value(v);
     }
     int refuse_sequences, allow_examples;
-    if (bool_param(params, "refuse_sequences", 0, &refuse_sequences, err, errsz) != 0 ||
-        bool_param(params, "allow_published_examples", 1, &allow_examples, err, errsz) != 0)
+    if (rg_ck_bool_param(params, "refuse_sequences", 0, &refuse_sequences, err, errsz) != 0 ||
+        rg_ck_bool_param(params, "allow_published_examples", 1, &allow_examples, err, errsz) != 0)
         return NULL;
     pthread_once(&pats_once, pats_build);
     sec_det_t *d = calloc(1, sizeof(*d));
