@@ -372,6 +372,20 @@ static void test_allow_list(void **st)
         assert_null(tc_compile(PII, bad[i], err));
         assert_non_null(strstr(err, "allow_list"));
     }
+    char *long_value = malloc(1025 + 32); /* one byte over RG_ALLOW_VALUE_MAX */
+    assert_non_null(long_value);
+    memset(long_value, 'a', 1025 + 32);
+    const char *head = "{\"allow_list\": [\"";
+    size_t hl = strlen(head);
+    memcpy(long_value, head, hl);
+    memcpy(long_value + hl + 1025, "\"]}", 4);
+    assert_null(tc_compile(PII, long_value, err));
+    assert_non_null(strstr(err, "1 to 1024 bytes"));
+    memcpy(long_value + hl + 1024, "\"]}", 4); /* exactly the cap: accepted */
+    void *ok = tc_compile(PII, long_value, err);
+    assert_non_null(ok);
+    PII->free(ok);
+    free(long_value);
 }
 
 int main(void)
