@@ -109,11 +109,14 @@ int rg_entities_add(rg_entities_t *e, size_t start, size_t end, unsigned type, u
     }
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 16;
-        rg_entity_t *v = realloc(e->v, cap * sizeof(*v));
+        rg_entity_t *v = e->lent ? malloc(cap * sizeof(*v)) : realloc(e->v, cap * sizeof(*v));
         if (v == NULL)
             return -1;
+        if (e->lent && e->n > 0)
+            memcpy(v, e->v, e->n * sizeof(*v));
         e->v = v;
         e->cap = cap;
+        e->lent = 0;
     }
     e->v[e->n++] = (rg_entity_t){(uint32_t)start, (uint32_t)end, (uint16_t)type, (uint16_t)prio};
     return 0;
@@ -125,9 +128,18 @@ void rg_entities_clear(rg_entities_t *e)
     e->truncated = 0;
 }
 
+void rg_entities_init_lent(rg_entities_t *e, rg_entity_t *buf, size_t cap)
+{
+    memset(e, 0, sizeof(*e));
+    e->v = buf;
+    e->cap = cap;
+    e->lent = 1;
+}
+
 void rg_entities_free(rg_entities_t *e)
 {
-    free(e->v);
+    if (!e->lent)
+        free(e->v);
     memset(e, 0, sizeof(*e));
 }
 

@@ -32,7 +32,12 @@ typedef struct rg_entities {
     rg_entity_t *v;
     size_t n, cap;
     int truncated;
+    int lent; /* v is the caller's storage (rg_entities_init_lent): copied out when it fills, never freed */
 } rg_entities_t;
+
+/* Empty, with the caller's storage for the first cap spans (most texts have a few: no allocation for them).
+ * A list set up with {0} starts with none. */
+void rg_entities_init_lent(rg_entities_t *e, rg_entity_t *buf, size_t cap);
 
 /* 0, or -1 out of memory. Past the cap (see above): 0 with truncated set. */
 int rg_entities_add(rg_entities_t *e, size_t start, size_t end, unsigned type, unsigned prio);

@@ -7,12 +7,14 @@
  */
 #include "text_check.h"
 
+#include <ctype.h>
 #include <time.h>
 
 #include "core/buf.h"
 #include "core/json_dump.h"
 #include "detect/context.h"
 #include "detect/digits.h"
+#include "detect/pii.h"
 #include "guard/checks/entity_check.h"
 
 extern const rg_check_ops_t rg_check_rg_pii;
@@ -66,6 +68,89 @@ static void test_shared_data(void **st)
 }
 
 /* Offsets in code points through more than 255 16-byte steps of two-byte characters (the counter's fold). */
+/* Offsets are code points. The driver counts none while every span so far ended before the first byte >= 0x80
+ * (entity_check.c ascii_through); texts with such bytes before, between, inside and after the spans, at every
+ * distance from a 16-byte step, must give the offsets a byte-at-a-time count of the detector's own spans gives. */
+static void test_offsets_mixed(void **st)
+{
+    (void)st;
+    static const char *const wide[] = {"\xC3\xA9", "\xE6\x97\xA5", "\xF0\x9F\x98\x80", "\xFF"};
+    static const char *const found[] = {"ann@x.com", "j\xC3\xB6rg@ex.com", "415-555-0132", "4111 1111 1111 1111"};
+    char err[RG_CHECK_ERROR_MAX], text[600];
+    void *c = tc_compile(PII, "{}", err);
+    assert_non_null(c);
+    void *det = rg_detector_pii.compile(rg_detector_pii.default_types, NULL, err, sizeof(err));
+    assert_non_null(det);
+    srand(11);
+    for (int round = 0; round < 3000; round++) {
+        size_t o = 0;
+        int pieces = 1 + rand() % 8;
+        for (int k = 0; k < pieces; k++) {
+            size_t pad = (size_t)(rand() % 40);
+            for (size_t i = 0; i < pad; i++)
+                text[o++] = (char)(rand() % 12 ? 'a' + rand() % 26 : ' ');
+            text[o++] = ' ';
+            const char *w = rand() % 3 ? NULL : wide[rand() % 4];
+            if (w != NULL) {
+                memcpy(text + o, w, strlen(w));
+                o += strlen(w);
+                text[o++] = ' ';
+            }
+            const char *f = found[rand() % 4];
+            memcpy(text + o, f, strlen(f));
+            o += strlen(f);
+            text[o++] = ' ';
+        }
+        text[o] = '\0';
+        rg_entities_t e = {0};
+        assert_int_equal(rg_detector_pii.find(det, text, o, &e), 0);
+        rg_entities_resolve(&e);
+        rg_check_result_t res;
+        run_one(c, text, &res);
+        json_t *data = json_loadb(res.data_json, res.data_json_len, 0, NULL);
+        json_t *list = json_object_get(data, "entities");
+        assert_int_equal(json_array_size(list), e.n);
+        for (size_t i = 0; i < e.n; i++) {
+            json_t *x = json_array_get(list, i);
+            assert_int_equal(tc_int(x, "start"), (json_int_t)rg_ec_cp_count_portable(text, 0, e.v[i].start));
+            assert_int_equal(tc_int(x, "end"), (json_int_t)rg_ec_cp_count_portable(text, 0, e.v[i].end));
+        }
+        json_decref(data);
+        rg_check_result_clear(&res, 1);
+        rg_entities_free(&e);
+    }
+    rg_detector_pii.free(det);
+    PII->free(c);
+}
+
+/* The ASCII masking path, 16 bytes a step and a last step that overlaps the one before, against the rule written
+ * plainly: every letter and digit masked but the last four of nine or more, the last one of six or more. */
+static void test_mask_ascii_steps(void **st)
+{
+    (void)st;
+    char in[80], want[80];
+    srand(13);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)(rand() % 70), alnum = 0;
+        int dense = rand() % 9; /* letters and digits in eighths: few of them in a long value, too */
+        for (size_t i = 0; i < len; i++) {
+            int r = rand() % 8;
+            in[i] = (char)(r < dense ? (r % 2 ? 'a' + rand() % 26 : '0' + rand() % 10) : "-. _/\"\\\t:"[rand() % 9]);
+            alnum += isalnum((unsigned char)in[i]) != 0;
+        }
+        size_t keep = alnum >= 9 ? 4 : alnum >= 6 ? 1 : 0, seen = 0;
+        for (size_t i = 0; i < len; i++)
+            want[i] = isalnum((unsigned char)in[i]) && seen++ < alnum - keep ? '*' : in[i];
+        want[len] = '\0';
+        rg_buf_t b;
+        rg_buf_init(&b, 1 << 16);
+        assert_int_equal(rg_ec_mask(&b, in, len), 0);
+        assert_int_equal(b.len, len);
+        assert_memory_equal(b.data, want, len);
+        rg_buf_free(&b);
+    }
+}
+
 static void test_offsets_long(void **st)
 {
     (void)st;
@@ -129,6 +214,10 @@ static void test_data_text_canonical(void **st)
     (void)st;
     canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8\\1fX\\\"b0Lm!\"", 0);
     canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8\u00e91f\\\\Xb0\u4e2dm!\"", 0);
+    /* ASCII values of 16 bytes or more: the escapes in the first step, in the last one (which overlaps it) */
+    canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq\\\"8x1fXab0LmQ7rT2wKp\"", 0);
+    canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8x1fXab0LmQ7rT2w\\\\Kp\"", 0);
+    canonical(&rg_check_rg_secrets, "{}", "db_password = \"Zq8x1fXab0LmQ7rT\\\"Kp\"", 0);
     canonical(PII, "{\"action\":\"redact\"}", "write to J\u00f6rg.M\u00fcller@example.com today", 0);
     size_t n = 300;
     char *text = malloc(n * 40 + 1), *p = text;
@@ -395,7 +484,7 @@ int main(void)
         cmocka_unit_test(test_mask_many),   cmocka_unit_test(test_digit_next),   cmocka_unit_test(test_context),
         cmocka_unit_test(test_context_fast_portable),
         cmocka_unit_test(test_context_many_first_letters), cmocka_unit_test(test_cp_count), cmocka_unit_test(test_mask_long),
-        cmocka_unit_test(test_allow_list),
+        cmocka_unit_test(test_allow_list), cmocka_unit_test(test_offsets_mixed), cmocka_unit_test(test_mask_ascii_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,29 +231,49 @@ static size_t utf8_char(const char *s, size_t len, size_t i)
 /* The masked form of s[0, len) written to m (room for len bytes: it is never longer), its length returned.
  * Values of nine letters/digits or more keep their last four, of six or more their last one, shorter ones
  * nothing. A non-ASCII character counts as a letter; a byte that is not UTF-8 counts as one and never comes out
- * as itself, so the result is valid UTF-8 whatever s is (excerpts are made with json_stringn_nocheck). */
-static size_t mask_into(char *m, const char *s, size_t len)
+ * as itself, so the result is valid UTF-8 whatever s is (excerpts are made with json_stringn_nocheck).
+ * *plain (when plain is not NULL): 1 when the result is printable ASCII without '"' or '\\' (a JSON string's
+ * bytes as they are), 0 when it is not, -1 when s was not ASCII (the caller checks the result itself). */
+static size_t mask_into(char *m, const char *s, size_t len, int *plain)
 {
     size_t alnum = 0, i = 0;
+    int special = 0; /* a byte JSON escapes: '"', '\\', a control character (masking keeps every such byte) */
     /* ASCII, the common case: one pass counts and writes every letter and digit masked; the kept tail is put back
      * after (cards, SSNs, phones, IBANs keep their last four) */
 #ifdef __SSE2__
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    const __m128i dg_off = _mm_set1_epi8((char)(0x80 - '0')), dg_lim = _mm_set1_epi8(-128 + 10),
+                  lt_off = _mm_set1_epi8((char)(0x80 - 'a')), lt_lim = _mm_set1_epi8(-128 + 26),
+                  case_bit = _mm_set1_epi8(0x20), star = _mm_set1_epi8('*'), quote = _mm_set1_epi8('"'),
+                  bslash = _mm_set1_epi8('\\');
+    __m128i sp = _mm_setzero_si128();
+    int tail = 0; /* the last step: the 16 bytes ending at len, of which those before i are done already */
+    for (; i < len && len >= 16; i += 16) {
+        size_t at = i;
+        if (i + 16 > len) {
+            at = len - 16;
+            tail = 1;
+        }
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
         if (_mm_movemask_epi8(v) != 0)
-            break;
-        __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8(-128 + 10));
-        __m128i lt = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a'))),
-                                    _mm_set1_epi8(-128 + 26));
+            break; /* a byte >= 0x80 in s[i, at + 16) (those before i are ASCII): the loops below from i */
+        __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, dg_off), dg_lim);
+        __m128i lt = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), lt_off), lt_lim);
         __m128i w = _mm_or_si128(dg, lt);
-        alnum += rg_popcount64((unsigned)_mm_movemask_epi8(w));
-        _mm_storeu_si128((__m128i *)(void *)(m + i),
-                         _mm_or_si128(_mm_and_si128(w, _mm_set1_epi8('*')), _mm_andnot_si128(w, v)));
+        alnum += rg_popcount64((unsigned)_mm_movemask_epi8(w) >> (i - at));
+        sp = _mm_or_si128(sp, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                           _mm_cmplt_epi8(v, case_bit)));
+        _mm_storeu_si128((__m128i *)(void *)(m + at), _mm_or_si128(_mm_and_si128(w, star), _mm_andnot_si128(w, v)));
+        if (tail) {
+            i = len;
+            break;
+        }
     }
+    special = _mm_movemask_epi8(sp) != 0;
 #endif
     for (; i < len && (unsigned char)s[i] < 0x80; i++) {
-        unsigned char w = ascii_alnum[(unsigned char)s[i]];
+        unsigned char c = (unsigned char)s[i], w = ascii_alnum[c];
         alnum += w;
+        special |= c < 0x20 || c == '"' || c == '\\';
         m[i] = w ? '*' : s[i];
     }
     if (i == len) {
@@ -265,8 +285,12 @@ static size_t mask_into(char *m, const char *s, size_t len)
                 back--;
             }
         }
+        if (plain != NULL)
+            *plain = !special;
         return len;
     }
+    if (plain != NULL)
+        *plain = -1;
     for (; i < len;) {
         size_t w = utf8_char(s, len, i);
         alnum += w != 1 || is_alnum_ascii((unsigned char)s[i]);
@@ -296,7 +320,7 @@ int rg_ec_mask(rg_buf_t *out, const char *s, size_t len)
     char small[256], *m = len <= sizeof(small) ? small : malloc(len);
     if (m == NULL)
         return -1;
-    size_t o = mask_into(m, s, len);
+    size_t o = mask_into(m, s, len, NULL);
     int rc = o == 0 || rg_buf_append(out, m, o) == RG_BUF_OK ? 0 : -1;
     if (m != small)
         free(m);
@@ -416,6 +440,38 @@ static size_t cp_count(const char *s, size_t from, size_t to)
 
 size_t rg_ec_cp_count(const char *s, size_t from, size_t to) { return cp_count(s, from, to); }
 
+/* s[0, *known) has no byte >= 0x80. Extends that to s[0, to) and returns 1, or returns 0 when s[*known, to) has
+ * one. 64 bytes a step, then 16, the last 16 ending at to (the bytes before *known it reads again are ASCII). */
+static int ascii_through(const char *s, size_t *known, size_t to)
+{
+    size_t i = *known;
+    if (to <= i)
+        return 1;
+#ifdef __SSE2__
+    if (to >= 16) {
+        for (; i + 64 <= to; i += 64) {
+            const __m128i *p = (const __m128i *)(const void *)(s + i);
+            __m128i a = _mm_loadu_si128(p), b = _mm_loadu_si128(p + 1), c = _mm_loadu_si128(p + 2),
+                    d = _mm_loadu_si128(p + 3);
+            if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d))) != 0)
+                return 0;
+        }
+        for (; i + 16 < to; i += 16)
+            if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) != 0)
+                return 0;
+        if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + to - 16))) != 0)
+            return 0;
+        *known = to;
+        return 1;
+    }
+#endif
+    for (; i < to; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    *known = to;
+    return 1;
+}
+
 size_t rg_ec_cp_count_portable(const char *s, size_t from, size_t to)
 {
     size_t n = 0;
@@ -453,7 +509,13 @@ static char *utoa_end(char *end, size_t v)
     return end;
 }
 
-/* n bytes from src into b at o (finding() and data_text() size b for everything they write) */
+/* The entities are written after DATA_HEAD bytes left free at the start of the list: data_text() puts the head
+ * ({"action":…,"found":n,"entities":[, at most 11 + 6 + 10 + 20 + 13 bytes) at their end and moves the whole down
+ * once, so the data is the list's own buffer, handed over (no second allocation and copy per run). */
+#define DATA_HEAD 64
+static const char zeros_head[DATA_HEAD];
+
+/* n bytes from src into b at o (finding() sizes b for everything it writes) */
 #define PUT(src, n) (memcpy(b + o, (src), (n)), o += (n))
 
 /* One entry of data.entities, appended to the list: {"type","part","start","end","excerpt"}, the bytes the
@@ -462,13 +524,15 @@ static char *utoa_end(char *end, size_t v)
  * a short printable ASCII one without '"' or '\\' (almost every one: masking leaves '*' and punctuation) is copied,
  * any other goes through rg_jw_str as every string of hook_results does. Out of memory is left in list->oom. */
 static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, size_t start, size_t end,
-                    const char *ex, size_t exlen)
+                    const char *ex, size_t exlen, int plain)
 {
     char b[256 + 160], num[20], *d;
     const char *tn = ec->ops->types[type];
     size_t o = 0, tl = ec->type_len[type];
-    if (list->len > 0)
+    if (list->len > DATA_HEAD)
         b[o++] = ',';
+    else if (list->len == 0) /* the first: room for the head (data_text) */
+        rg_jw_raw(list, zeros_head, DATA_HEAD);
     PUT("{\"type\":\"", 9);
     PUT(tn, tl); /* at most RG_EC_TYPE_NAME_MAX */
     PUT("\",\"part\":", 9);
@@ -481,7 +545,8 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
     d = utoa_end(num + sizeof(num), end);
     PUT(d, (size_t)(num + sizeof(num) - d));
     PUT(",\"excerpt\":", 11);
-    if (exlen <= 256 && rg_json_plain_run(ex, ex + exlen) == exlen) { /* printable ASCII, no '"' or '\\' */
+    /* printable ASCII, no '"' or '\\' (mask_into knows for an ASCII value, plain < 0 when it does not) */
+    if (exlen <= 256 && (plain > 0 || (plain < 0 && rg_json_plain_run(ex, ex + exlen) == exlen))) {
         b[o++] = '"';
         PUT(ex, exlen);
         PUT("\"}", 2);
@@ -493,47 +558,55 @@ static void finding(const ec_t *ec, rg_jw_t *list, unsigned type, size_t part, s
     }
 }
 
-/* The data of a run that found something, as JSON text (malloc'd once at its size, *len bytes), or NULL on out of
- * memory: {"action","found","entities":[...],"counts":{"TYPE":n},"truncated"?:true}, keys in this order. */
-static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
-{
-    size_t nt = ec->n_types;
-    /* prefix <= 64, per count <= RG_EC_TYPE_NAME_MAX + 24, suffix <= 32 */
-    size_t cap = 64 + rep->list.len + nt * (RG_EC_TYPE_NAME_MAX + 24) + 32;
-    char *b = malloc(cap), num[20], *d;
-    if (b == NULL || rep->list.oom) {
-        free(b);
-        return NULL;
-    }
-    size_t o = 0;
-    const char *an = action_names[ec->action];
-    PUT("{\"action\":\"", 11);
-    PUT(an, strlen(an));
-    PUT("\",\"found\":", 10);
-    d = utoa_end(num + sizeof(num), rep->found);
-    PUT(d, (size_t)(num + sizeof(num) - d));
-    PUT(",\"entities\":[", 13);
-    if (rep->list.len)
-        PUT(rep->list.p, rep->list.len);
-    PUT("],\"counts\":{", 12);
-    for (size_t t = 0, first = 1; t < nt; t++) {
-        if (!(rep->seen & ((uint64_t)1 << t)))
-            continue;
-        if (!first)
-            b[o++] = ',';
-        first = 0;
-        b[o++] = '"';
-        PUT(ec->ops->types[t], ec->type_len[t]);
-        PUT("\":", 2);
-        d = utoa_end(num + sizeof(num), rep->counts[t]);
-        PUT(d, (size_t)(num + sizeof(num) - d));
-    }
-    b[o++] = '}';
-    if (rep->truncated)
-        PUT(",\"truncated\":true", 17);
-    b[o++] = '}';
+
 #undef PUT
-    *len = o;
+
+/* The data of a run that found something, as JSON text (malloc'd, *len bytes), or NULL on out of memory:
+ * {"action","found","entities":[...],"counts":{"TYPE":n},"truncated"?:true}, keys in this order. Takes the list's
+ * buffer (rep->list is left empty). */
+static char *data_text(const ec_t *ec, report_t *rep, size_t *len)
+{
+    rg_jw_t *w = &rep->list;
+    char head[DATA_HEAD], num[20], *d;
+    size_t h = 0;
+    if (w->len == 0) /* nothing listed (a truncated run) */
+        rg_jw_raw(w, zeros_head, DATA_HEAD);
+    const char *an = action_names[ec->action];
+    size_t al = strlen(an);
+    memcpy(head + h, "{\"action\":\"", 11), h += 11;
+    memcpy(head + h, an, al), h += al;
+    memcpy(head + h, "\",\"found\":", 10), h += 10;
+    d = utoa_end(num + sizeof(num), rep->found);
+    memcpy(head + h, d, (size_t)(num + sizeof(num) - d)), h += (size_t)(num + sizeof(num) - d);
+    memcpy(head + h, ",\"entities\":[", 13), h += 13;
+    rg_jw_raw(w, "],\"counts\":{", 12);
+    for (uint64_t seen = rep->seen, first = 1; seen != 0; seen &= seen - 1) { /* the types with a count, in order */
+        unsigned t = (unsigned)__builtin_ctzll(seen);
+        char c[RG_EC_TYPE_NAME_MAX + 24];
+        size_t o = 0;
+        if (!first)
+            c[o++] = ',';
+        first = 0;
+        c[o++] = '"';
+        memcpy(c + o, ec->ops->types[t], ec->type_len[t]), o += ec->type_len[t];
+        c[o++] = '"';
+        c[o++] = ':';
+        d = utoa_end(num + sizeof(num), rep->counts[t]);
+        memcpy(c + o, d, (size_t)(num + sizeof(num) - d)), o += (size_t)(num + sizeof(num) - d);
+        rg_jw_raw(w, c, o);
+    }
+    rg_jw_raw(w, "}", 1);
+    if (rep->truncated)
+        rg_jw_raw(w, ",\"truncated\":true", 17);
+    rg_jw_raw(w, "}", 1);
+    size_t n;
+    char *b = rg_jw_take(w, &n); /* NULL after out of memory */
+    if (b == NULL)
+        return NULL;
+    size_t skip = DATA_HEAD - h;
+    memcpy(b + skip, head, h);
+    memmove(b, b + skip, n - skip);
+    *len = n - skip;
     return b;
 }
 
@@ -541,7 +614,10 @@ static char *data_text(const ec_t *ec, const report_t *rep, size_t *len)
 static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, const char *s, size_t len,
                     const rg_entities_t *e, rg_buf_t *out)
 {
-    size_t cp = 0, at = 0, last = 0;
+    /* offsets are in code points: cp of them in s[0, at). Up to the first byte >= 0x80 a byte is one, so while
+     * every span so far ended in s[0, ascii) (checked as they come, 16 bytes a step) no count is needed */
+    size_t cp = 0, at = 0, last = 0, ascii = 0;
+    int wide = 0; /* a byte >= 0x80 came before a span's end: counting from then on */
     char small[256];
     for (size_t i = 0; i < e->n; i++) {
         const rg_entity_t *sp = &e->v[i];
@@ -549,19 +625,27 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
         int listed = rep->found < RG_EC_REPORT_MAX; /* past it: counted, acted on, not listed */
         char *m = NULL; /* the masked value: the excerpt, and what the mask action writes */
         size_t ml = 0;
+        int plain = -1;
         if (listed || ec->action == ACT_MASK) {
             m = sl <= sizeof(small) ? small : malloc(sl);
             if (m == NULL)
                 return -1;
-            ml = mask_into(m, s + sp->start, sl);
+            ml = mask_into(m, s + sp->start, sl, &plain);
         }
         int rc = 0;
         if (listed) {
-            cp += cp_count(s, at, sp->start);
-            size_t cp_start = cp;
-            cp += cp_count(s, sp->start, sp->end);
+            size_t cp_start;
+            if (!wide && ascii_through(s, &ascii, sp->end)) {
+                cp_start = sp->start; /* cp == at so far */
+                cp = sp->end;
+            } else {
+                wide = 1;
+                cp += cp_count(s, at, sp->start);
+                cp_start = cp;
+                cp += cp_count(s, sp->start, sp->end);
+            }
             at = sp->end;
-            finding(ec, &rep->list, sp->type, part, cp_start, cp, m, ml);
+            finding(ec, &rep->list, sp->type, part, cp_start, cp, m, ml, plain);
             rc = rep->list.oom ? -1 : 0;
         } else {
             rep->truncated = 1;
@@ -617,7 +701,9 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     rep.seen = 0;
     nm.v = NULL; /* the table and its counters are set up at the first placeholder */
     nm.cap = nm.used = 0;
-    rg_entities_t e = {0};
+    rg_entity_t e_first[32]; /* most texts have fewer spans: no allocation for them */
+    rg_entities_t e;
+    rg_entities_init_lent(&e, e_first, sizeof(e_first) / sizeof(e_first[0]));
     char **parts = NULL;
     size_t *lens = NULL;
     int failed = 0;
