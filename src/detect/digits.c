@@ -1,4 +1,4 @@
-/* digits.c — the next ASCII digit, 16 bytes at a time where SSE2 is there (see digits.h). */
+/* digits.c — the next ASCII digit (or '@'), 32 or 16 bytes at a time where AVX2 or SSE2 is there (see digits.h). */
 #include "detect/digits.h"
 
 #include <stdint.h>
@@ -21,36 +21,38 @@ static inline __m128i digit_lanes(__m128i v)
 #endif
 
 #ifdef HAVE_AVX2_PATH
-/* Bit k: p[k] (k < 64) is a digit. */
-__attribute__((target("avx2"))) static inline uint64_t digits64(const char *p, __m256i off, __m256i lim)
+/* 0xFF in each lane of a 32-byte block that holds a digit, or an '@' too when at (a constant once inlined). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i lanes32(const char *p, int at)
 {
-    __m256i a = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), off);
-    __m256i b = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), off);
-    return (uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, a)) |
-           (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(lim, b)) << 32;
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i d = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 10), _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - '0'))));
+    return at ? _mm256_or_si256(d, _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))) : d;
+}
+
+/* Bit k: p[k] (k < 64) is a digit (or an '@'). */
+__attribute__((target("avx2"), always_inline)) static inline uint64_t lanes64(const char *p, int at)
+{
+    return (uint32_t)_mm256_movemask_epi8(lanes32(p, at)) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(lanes32(p + 32, at)) << 32;
 }
 
 /* 128 bytes a step (four 32-byte compares, one test: prose has a digit every few hundred bytes), then the 64
- * bytes ending at len (len >= 64), those before i masked off: the first digit in s[i, len), or len. */
-__attribute__((target("avx2"))) static size_t digit_next_avx2(const char *s, size_t len, size_t i)
+ * bytes ending at len (len >= 64), those before i masked off: the first digit (or '@') in s[i, len), or len. */
+__attribute__((target("avx2"), always_inline)) static inline size_t next_avx2(const char *s, size_t len, size_t i,
+                                                                              int at)
 {
-    const __m256i off = _mm256_set1_epi8((char)(0x80 - '0')), lim = _mm256_set1_epi8(-128 + 10);
     while (i + 128 <= len) {
         const char *p = s + i;
-        __m256i a = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), off);
-        __m256i b = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), off);
-        __m256i c = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 64)), off);
-        __m256i d = _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 96)), off);
-        __m256i any = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(lim, a), _mm256_cmpgt_epi8(lim, b)),
-                                      _mm256_or_si256(_mm256_cmpgt_epi8(lim, c), _mm256_cmpgt_epi8(lim, d)));
+        __m256i any = _mm256_or_si256(_mm256_or_si256(lanes32(p, at), lanes32(p + 32, at)),
+                                      _mm256_or_si256(lanes32(p + 64, at), lanes32(p + 96, at)));
         if (!_mm256_testz_si256(any, any)) {
-            uint64_t m = digits64(p, off, lim);
-            return i + (m != 0 ? (size_t)__builtin_ctzll(m) : 64 + (size_t)__builtin_ctzll(digits64(p + 64, off, lim)));
+            uint64_t m = lanes64(p, at);
+            return i + (m != 0 ? (size_t)__builtin_ctzll(m) : 64 + (size_t)__builtin_ctzll(lanes64(p + 64, at)));
         }
         i += 128;
     }
     if (i + 64 <= len) {
-        uint64_t m = digits64(s + i, off, lim);
+        uint64_t m = lanes64(s + i, at);
         if (m != 0)
             return i + (size_t)__builtin_ctzll(m);
         i += 64;
@@ -58,8 +60,18 @@ __attribute__((target("avx2"))) static size_t digit_next_avx2(const char *s, siz
     if (i >= len)
         return len;
     size_t j = len - 64; /* j < i: the last block overlaps what was seen */
-    uint64_t m = digits64(s + j, off, lim) >> (i - j);
+    uint64_t m = lanes64(s + j, at) >> (i - j);
     return m != 0 ? i + (size_t)__builtin_ctzll(m) : len;
+}
+
+__attribute__((target("avx2"))) static size_t digit_next_avx2(const char *s, size_t len, size_t i)
+{
+    return next_avx2(s, len, i, 0);
+}
+
+__attribute__((target("avx2"))) static size_t digit_at_next_avx2(const char *s, size_t len, size_t i)
+{
+    return next_avx2(s, len, i, 1);
 }
 #endif
 
@@ -103,6 +115,45 @@ size_t rg_digit_next_portable(const char *s, size_t len, size_t i)
 {
     for (; i < len; i++)
         if (s[i] >= '0' && s[i] <= '9')
+            return i;
+    return len;
+}
+
+size_t rg_digit_at_next(const char *s, size_t len, size_t i)
+{
+#ifdef HAVE_AVX2_PATH
+    if (len >= 64 && __builtin_cpu_supports("avx2"))
+        return i < len ? digit_at_next_avx2(s, len, i) : len;
+#endif
+    return rg_digit_at_next_sse2(s, len, i);
+}
+
+size_t rg_digit_at_next_sse2(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i at = _mm_set1_epi8('@');
+    while (i + 16 <= len) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        int bits = _mm_movemask_epi8(_mm_or_si128(digit_lanes(v), _mm_cmpeq_epi8(v, at)));
+        if (bits != 0)
+            return i + (size_t)__builtin_ctz((unsigned)bits);
+        i += 16;
+    }
+    if (len >= 16 && i < len) { /* the 16 bytes ending at len, those before i masked off */
+        size_t j = len - 16;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit_lanes(v), _mm_cmpeq_epi8(v, at)));
+        bits >>= i - j;
+        return bits != 0 ? i + (size_t)__builtin_ctz(bits) : len;
+    }
+#endif
+    return rg_digit_at_next_portable(s, len, i);
+}
+
+size_t rg_digit_at_next_portable(const char *s, size_t len, size_t i)
+{
+    for (; i < len; i++)
+        if ((s[i] >= '0' && s[i] <= '9') || s[i] == '@')
             return i;
     return len;
 }

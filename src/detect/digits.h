@@ -19,4 +19,10 @@ size_t rg_digit_next(const char *s, size_t len, size_t i);
 size_t rg_digit_next_sse2(const char *s, size_t len, size_t i);
 size_t rg_digit_next_portable(const char *s, size_t len, size_t i);
 
+/* The first ASCII digit or '@' in s[i, len), or len: the PII scan looks for e-mail addresses ('@') in the same
+ * pass as for numbers, instead of a pass of its own. Same paths as above. */
+size_t rg_digit_at_next(const char *s, size_t len, size_t i);
+size_t rg_digit_at_next_sse2(const char *s, size_t len, size_t i);
+size_t rg_digit_at_next_portable(const char *s, size_t len, size_t i);
+
 #endif

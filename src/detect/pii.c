@@ -152,7 +152,7 @@ static size_t host_end(const char *s, size_t len, size_t from)
     return end;
 }
 
-/* The last label of host [a, b) is alphabetic, 2-24 letters. */
+/* The last label of host [a, b) is alphabetic, 2-24 letters, after a dot (a host of one label is refused). */
 static int tld_ok(const char *s, size_t a, size_t b)
 {
     size_t i = b;
@@ -177,10 +177,17 @@ static void on_email(scan_t *c, size_t at)
     while (a < at && s[a] == '.')
         a++;
     size_t b = host_end(s, c->len, at + 1);
-    if (a == at || !tld_ok(s, at + 1, b) || memchr(s + at + 1, '.', b - at - 1) == NULL)
+    if (a == at || !tld_ok(s, at + 1, b)) /* tld_ok: the host has a dot */
         return;
     c->email_end = b;
     add(c, a, b, RG_PII_EMAIL);
+}
+
+static int at_sign(void *ctx, size_t at)
+{
+    scan_t *c = ctx;
+    on_email(c, at);
+    return c->oom;
 }
 
 static int scheme_ok(const char *s, size_t n)
@@ -241,7 +248,7 @@ static void on_host(scan_t *c, size_t hit_end, int www)
     if (a < c->host_end || (a > 0 && (s[a - 1] == '@' || s[a - 1] == '/')))
         return; /* part of an email or a URL (those spans win anyway) */
     size_t b = host_end(s, c->len, a);
-    if (b <= a || !tld_ok(s, a, b) || memchr(s + a, '.', b - a) == NULL)
+    if (b <= a || !tld_ok(s, a, b)) /* tld_ok: the host has a dot */
         return;
     c->host_end = b;
     add(c, a, b, RG_PII_DOMAIN);
@@ -308,10 +315,7 @@ static int pii_find(const void *det, const char *s, size_t len, rg_entities_t *o
     scan_t c = {.d = d, .s = s, .len = len, .out = out};
     if (len == 0)
         return 0;
-    /* '@' and "://" are found with memchr / memmem: one literal does not need a pattern engine */
-    if (d->types & BIT(RG_PII_EMAIL))
-        for (const char *p = memchr(s, '@', len); p != NULL; p = memchr(p + 1, '@', len - (size_t)(p + 1 - s)))
-            on_email(&c, (size_t)(p - s));
+    /* "://" is found with memmem (one literal does not need a pattern engine); '@' in the numbers' pass, below */
     if (d->types & BIT(RG_PII_URL))
         for (const char *p = memmem(s, len, "://", 3); p != NULL; p = memmem(p + 3, len - (size_t)(p + 3 - s), "://", 3))
             on_url(&c, (size_t)(p - s));
@@ -319,7 +323,9 @@ static int pii_find(const void *det, const char *s, size_t len, rg_entities_t *o
         find_hosts(&c);
     if (c.oom || (d->db != NULL && (rg_hs_scan(d->db, s, len, on_match, &c) < 0 || c.oom)))
         return -1;
-    if ((d->types & NUMERIC_TYPES) && rg_pii_numbers(s, len, d->types & NUMERIC_TYPES, prio, out) != 0)
+    int email = (d->types & BIT(RG_PII_EMAIL)) != 0;
+    if (((d->types & NUMERIC_TYPES) || email) &&
+        rg_pii_numbers(s, len, d->types & NUMERIC_TYPES, prio, out, email ? at_sign : NULL, &c) != 0)
         return -1;
     if (d->names != NULL && rg_pii_names_finish(d->names, s, len, out) != 0)
         return -1;

@@ -500,13 +500,29 @@ static int colon_near(const char *s, size_t len, size_t i)
     return memchr(s + lo, ':', hi - lo) != NULL;
 }
 
-int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out)
+int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out,
+                   rg_pii_at_fn on_at, void *at_ctx)
 {
     (void)pthread_once(&cw_once, cw_init);
+    if (types == 0) { /* e-mail addresses only */
+        for (const char *p = on_at ? memchr(s, '@', len) : NULL; p != NULL; p = memchr(p + 1, '@', len - (size_t)(p + 1 - s)))
+            if (on_at(at_ctx, (size_t)(p - s)) != 0)
+                return -1;
+        return 0;
+    }
+    size_t (*next)(const char *, size_t, size_t) = on_at ? rg_digit_at_next : rg_digit_next;
     num_t n = {s, len, types, prio, out, 0};
     group_t g[MAX_GROUPS];
-    size_t i = rg_digit_next(s, len, 0);
+    /* what the scan skips (a cluster's digits and separators, an IPv6 address's hex digits, ':' and '.') holds no
+     * '@': every one is seen */
+    size_t i = next(s, len, 0);
     while (i < len && !n.oom) {
+        if (s[i] == '@') {
+            if (on_at(at_ctx, i) != 0)
+                return -1;
+            i = next(s, len, i + 1);
+            continue;
+        }
         if (WANT(&n, RG_PII_IBAN))
             iban(&n, i);
         size_t nd, ng = read_cluster(s, len, i, g, &nd), l = g[0].b - i; /* l: the digits from i */
@@ -519,7 +535,7 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
             colon_near(s, len, i)) {
             size_t e = ipv6(&n, i);
             if (e > i) {
-                i = rg_digit_next(s, len, e);
+                i = next(s, len, e);
                 continue;
             }
         }
@@ -528,7 +544,7 @@ int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned cha
         if (WANT(&n, RG_PII_US_DRIVER_LICENSE))
             (void)license(&n, i, l);
         candidates(&n, g, ng, nd);
-        i = rg_digit_next(s, len, g[ng - 1].b);
+        i = next(s, len, g[ng - 1].b);
     }
     return n.oom ? -1 : 0;
 }

@@ -17,7 +17,13 @@
 
 #include <stdint.h>
 
-/* Adds the numeric entities of the types in `types` (bits of RG_PII_*) found in s. 0, or -1 out of memory. */
-int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out);
+/* Called for an '@' at s[at]; nonzero stops the scan (out of memory). */
+typedef int (*rg_pii_at_fn)(void *ctx, size_t at);
+
+/* Adds the numeric entities of the types in `types` (bits of RG_PII_*) found in s. With on_at, also calls it for
+ * every '@' in s, in order (the e-mail addresses are looked for in the same pass: digits and '@' are found by one
+ * vector compare, rg_digit_at_next). 0, or -1 out of memory or when on_at stopped the scan. */
+int rg_pii_numbers(const char *s, size_t len, uint64_t types, const unsigned char *prio, rg_entities_t *out,
+                   rg_pii_at_fn on_at, void *at_ctx);
 
 #endif

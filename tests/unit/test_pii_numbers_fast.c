@@ -37,6 +37,31 @@ static void test_digit_paths(void **st)
     }
 }
 
+/* The same for digits or '@' (the pass that also finds the e-mail addresses' '@'). */
+static void test_digit_at_paths(void **st)
+{
+    (void)st;
+    static char buf[700];
+    srand(19);
+    for (int round = 0; round < 4000; round++) {
+        size_t len = (size_t)(rand() % 700);
+        int sparse = 1 + rand() % 300; /* about one digit or '@' in `sparse` bytes */
+        for (size_t i = 0; i < len; i++) {
+            int c = rand() % 256;
+            if (((c >= '0' && c <= '9') || c == '@') && rand() % sparse != 0)
+                c = 'a' + rand() % 26;
+            buf[i] = (char)c;
+        }
+        for (int k = 0; k < 8; k++) {
+            size_t from = (size_t)(rand() % (int)(len + 1));
+            size_t want = rg_digit_at_next_portable(buf, len, from);
+            assert_int_equal(rg_digit_at_next(buf, len, from), want);
+            assert_int_equal(rg_digit_at_next_sse2(buf, len, from), want);
+        }
+        assert_int_equal(rg_digit_at_next(buf, len, len), len);
+    }
+}
+
 static const struct {
     const char *text, *want;
 } cases[] = {
@@ -91,7 +116,7 @@ static void test_edges(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_digit_paths),
+        cmocka_unit_test(test_digit_paths), cmocka_unit_test(test_digit_at_paths),
         cmocka_unit_test(test_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
