@@ -84,40 +84,53 @@ size_t rg_digit_next(const char *s, size_t len, size_t i)
     return rg_digit_next_sse2(s, len, i);
 }
 
-size_t rg_digit_next_sse2(const char *s, size_t len, size_t i)
+#ifdef __SSE2__
+/* 0xFF in each lane of the 16 bytes at p that holds a digit, or an '@' too when at (a constant once inlined). */
+static inline __m128i lanes16(const char *p, int at)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p), d = digit_lanes(v);
+    return at ? _mm_or_si128(d, _mm_cmpeq_epi8(v, _mm_set1_epi8('@'))) : d;
+}
+#endif
+
+static inline size_t next_portable(const char *s, size_t len, size_t i, int at)
+{
+    for (; i < len; i++)
+        if ((s[i] >= '0' && s[i] <= '9') || (at && s[i] == '@'))
+            return i;
+    return len;
+}
+
+/* 64 bytes a step (prose has few digits), then the 16 that hold the first; the last step is the 16 bytes ending
+ * at len, those before i masked off. */
+static inline size_t next_sse2(const char *s, size_t len, size_t i, int at)
 {
 #ifdef __SSE2__
-    while (i + 64 <= len) { /* prose has few digits: 64 bytes a step, then the 16 that hold the first */
-        const __m128i *p = (const __m128i *)(const void *)(s + i);
-        __m128i d0 = digit_lanes(_mm_loadu_si128(p)), d1 = digit_lanes(_mm_loadu_si128(p + 1));
-        __m128i d2 = digit_lanes(_mm_loadu_si128(p + 2)), d3 = digit_lanes(_mm_loadu_si128(p + 3));
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(d0, d1), _mm_or_si128(d2, d3))) != 0)
+    while (i + 64 <= len) {
+        const char *p = s + i;
+        __m128i any = _mm_or_si128(_mm_or_si128(lanes16(p, at), lanes16(p + 16, at)),
+                                   _mm_or_si128(lanes16(p + 32, at), lanes16(p + 48, at)));
+        if (_mm_movemask_epi8(any) != 0)
             break;
         i += 64;
     }
     while (i + 16 <= len) {
-        int bits = _mm_movemask_epi8(digit_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
+        int bits = _mm_movemask_epi8(lanes16(s + i, at));
         if (bits != 0)
             return i + (size_t)__builtin_ctz((unsigned)bits);
         i += 16;
     }
-    if (len >= 16 && i < len) { /* the 16 bytes ending at len, those before i masked off */
+    if (len >= 16 && i < len) {
         size_t j = len - 16;
-        unsigned bits = (unsigned)_mm_movemask_epi8(digit_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + j))));
-        bits >>= i - j;
+        unsigned bits = (unsigned)_mm_movemask_epi8(lanes16(s + j, at)) >> (i - j);
         return bits != 0 ? i + (size_t)__builtin_ctz(bits) : len;
     }
 #endif
-    return rg_digit_next_portable(s, len, i);
+    return next_portable(s, len, i, at);
 }
 
-size_t rg_digit_next_portable(const char *s, size_t len, size_t i)
-{
-    for (; i < len; i++)
-        if (s[i] >= '0' && s[i] <= '9')
-            return i;
-    return len;
-}
+size_t rg_digit_next_sse2(const char *s, size_t len, size_t i) { return next_sse2(s, len, i, 0); }
+size_t rg_digit_next_portable(const char *s, size_t len, size_t i) { return next_portable(s, len, i, 0); }
 
 size_t rg_digit_at_next(const char *s, size_t len, size_t i)
 {
@@ -128,32 +141,5 @@ size_t rg_digit_at_next(const char *s, size_t len, size_t i)
     return rg_digit_at_next_sse2(s, len, i);
 }
 
-size_t rg_digit_at_next_sse2(const char *s, size_t len, size_t i)
-{
-#ifdef __SSE2__
-    const __m128i at = _mm_set1_epi8('@');
-    while (i + 16 <= len) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        int bits = _mm_movemask_epi8(_mm_or_si128(digit_lanes(v), _mm_cmpeq_epi8(v, at)));
-        if (bits != 0)
-            return i + (size_t)__builtin_ctz((unsigned)bits);
-        i += 16;
-    }
-    if (len >= 16 && i < len) { /* the 16 bytes ending at len, those before i masked off */
-        size_t j = len - 16;
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + j));
-        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit_lanes(v), _mm_cmpeq_epi8(v, at)));
-        bits >>= i - j;
-        return bits != 0 ? i + (size_t)__builtin_ctz(bits) : len;
-    }
-#endif
-    return rg_digit_at_next_portable(s, len, i);
-}
-
-size_t rg_digit_at_next_portable(const char *s, size_t len, size_t i)
-{
-    for (; i < len; i++)
-        if ((s[i] >= '0' && s[i] <= '9') || s[i] == '@')
-            return i;
-    return len;
-}
+size_t rg_digit_at_next_sse2(const char *s, size_t len, size_t i) { return next_sse2(s, len, i, 1); }
+size_t rg_digit_at_next_portable(const char *s, size_t len, size_t i) { return next_portable(s, len, i, 1); }
