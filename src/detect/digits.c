@@ -75,15 +75,6 @@ __attribute__((target("avx2"))) static size_t digit_at_next_avx2(const char *s, 
 }
 #endif
 
-size_t rg_digit_next(const char *s, size_t len, size_t i)
-{
-#ifdef HAVE_AVX2_PATH
-    if (len >= 64 && __builtin_cpu_supports("avx2"))
-        return i < len ? digit_next_avx2(s, len, i) : len;
-#endif
-    return rg_digit_next_sse2(s, len, i);
-}
-
 #ifdef __SSE2__
 /* 0xFF in each lane of the 16 bytes at p that holds a digit, or an '@' too when at (a constant once inlined). */
 static inline __m128i lanes16(const char *p, int at)
@@ -129,17 +120,20 @@ static inline size_t next_sse2(const char *s, size_t len, size_t i, int at)
     return next_portable(s, len, i, at);
 }
 
-size_t rg_digit_next_sse2(const char *s, size_t len, size_t i) { return next_sse2(s, len, i, 0); }
-size_t rg_digit_next_portable(const char *s, size_t len, size_t i) { return next_portable(s, len, i, 0); }
-
-size_t rg_digit_at_next(const char *s, size_t len, size_t i)
+/* AVX2 when the CPU has it (and the text holds a 64-byte block), else SSE2. */
+static inline size_t next_best(const char *s, size_t len, size_t i, int at)
 {
 #ifdef HAVE_AVX2_PATH
     if (len >= 64 && __builtin_cpu_supports("avx2"))
-        return i < len ? digit_at_next_avx2(s, len, i) : len;
+        return i >= len ? len : at ? digit_at_next_avx2(s, len, i) : digit_next_avx2(s, len, i);
 #endif
-    return rg_digit_at_next_sse2(s, len, i);
+    return next_sse2(s, len, i, at);
 }
+
+size_t rg_digit_next(const char *s, size_t len, size_t i) { return next_best(s, len, i, 0); }
+size_t rg_digit_at_next(const char *s, size_t len, size_t i) { return next_best(s, len, i, 1); }
+size_t rg_digit_next_sse2(const char *s, size_t len, size_t i) { return next_sse2(s, len, i, 0); }
+size_t rg_digit_next_portable(const char *s, size_t len, size_t i) { return next_portable(s, len, i, 0); }
 
 size_t rg_digit_at_next_sse2(const char *s, size_t len, size_t i) { return next_sse2(s, len, i, 1); }
 size_t rg_digit_at_next_portable(const char *s, size_t len, size_t i) { return next_portable(s, len, i, 1); }
