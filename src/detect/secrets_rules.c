@@ -399,29 +399,28 @@ size_t sec_escape(char *out, size_t cap, const char *lit)
 /* F_RUN rules. A Vectorscan literal of five bytes or fewer costs every scan: in one measurement, adding 22 such
  * prefixes (xai-, EZAK, 4b1d, rnd_, ...) to the 120 patterns took the scan of prose from ~3.3 to ~2.7 GB/s, while 40
  * longer ones cost nothing that could be measured (docs/internals/detect-secrets.md). Their tokens are long (25
- * characters and more), so the token pass, which visits every run of [A-Za-z0-9+/_-] of that length anyway, tries
- * them at the start of each run (after any leading + / _ -). run_rules holds their indexes and run_first their
- * first bytes (a run that starts with none of them costs one test), filled by sec_rules_patterns, which the
- * detector calls once before any scan. */
-static uint16_t run_rules[N_RULES];
-static size_t n_run_rules;
+ * characters and more) and made of token characters, so the token pass, which visits every run of [A-Za-z0-9+/_-]
+ * of that length anyway, tries them where a Vectorscan pattern would have matched: at each letter or digit of the
+ * run that follows no letter or digit (the run's first, and those after + / _ -: key_xai-..., /p8e-...).
+ * run_first holds their first bytes (most places cost one test) and run_rules their indexes, by first byte; both
+ * are filled by sec_rules_patterns, which the detector calls once before any scan. */
+static uint16_t run_rules[N_RULES]; /* run_rules[run_from[b] .. run_from[b + 1]) start with byte b */
+static uint16_t run_from[257];
 static uint64_t run_first[4];
 
 void sec_rules_run(sec_ctx_t *c, size_t a, size_t e)
 {
     const char *s = c->s;
-    while (a < e && !SEC_ALNUM(s[a]))
-        a++;
-    unsigned char b0 = a < e ? (unsigned char)s[a] : 0;
-    if (a >= e || !(run_first[b0 >> 6] >> (b0 & 63) & 1))
-        return;
-    for (size_t k = 0; k < n_run_rules; k++) {
-        const prefix_rule_t *r = &rules[run_rules[k]];
-        if (r->lit[0] != s[a] || !sec_want(c, r->type))
+    for (size_t p = a; p < e && !c->oom; p++) {
+        unsigned char b0 = (unsigned char)s[p];
+        if (!(run_first[b0 >> 6] >> (b0 & 63) & 1) || (p > a && SEC_ALNUM(s[p - 1])))
             continue;
-        size_t plen = strlen(r->lit);
-        if (e - a > plen && memcmp(s + a, r->lit, plen) == 0)
-            on_prefix(c, a, a + plen, run_rules[k]);
+        for (size_t k = run_from[b0]; k < run_from[b0 + 1u]; k++) {
+            const prefix_rule_t *r = &rules[run_rules[k]];
+            size_t plen = strlen(r->lit);
+            if (e - p > plen && memcmp(s + p, r->lit, plen) == 0 && sec_want(c, r->type))
+                on_prefix(c, p, p + plen, run_rules[k]);
+        }
     }
 }
 
@@ -440,12 +439,20 @@ unsigned sec_rules_run_min(const sec_ctx_t *c)
 size_t sec_rules_patterns(sec_pat_t *out, size_t max)
 {
     size_t n = 0;
-    n_run_rules = 0;
+    memset(run_from, 0, sizeof(run_from));
+    memset(run_first, 0, sizeof(run_first));
+    for (size_t i = 0; i < N_RULES; i++) /* F_RUN rules counted by first byte, then indexed */
+        if (rules[i].flags & F_RUN)
+            run_from[(unsigned char)rules[i].lit[0] + 1u]++;
+    for (size_t b = 0; b < 256; b++)
+        run_from[b + 1] = (uint16_t)(run_from[b + 1] + run_from[b]);
+    uint16_t fill[256];
+    memcpy(fill, run_from, sizeof(fill));
     for (size_t i = 0; i < N_RULES && n < max; i++) {
         const prefix_rule_t *r = &rules[i];
         if (r->flags & F_RUN) {
             unsigned char b0 = (unsigned char)r->lit[0];
-            run_rules[n_run_rules++] = (uint16_t)i;
+            run_rules[fill[b0]++] = (uint16_t)i;
             run_first[b0 >> 6] |= (uint64_t)1 << (b0 & 63);
             continue;
         }

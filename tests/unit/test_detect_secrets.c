@@ -412,16 +412,21 @@ static void test_vendor_placeholders(void **state)
 }
 
 /* Prefixes found by the token pass (F_RUN in secrets_rules.c): at the start of a run of token characters, after
- * leading + / _ -, with the same boundaries as a Vectorscan prefix; never inside a word. */
+ * leading + / _ -, or after + / _ - inside the run, with the same boundaries as a Vectorscan prefix; never inside a
+ * word. */
 static void test_run_prefixes(void **state)
 {
     (void)state;
     one_tok("Authorization: Bearer ", "xai-{A80}", "", "AI_API_KEY");
     one_tok("{\"key\":\"", "rdme_{A70}", "\"}", "SAAS_TOKEN");
-    /* after leading run characters (the generic rule, on by default, takes the longer run then: one type only) */
+    /* after leading run characters (the generic rule, on by default, takes the longer run then: one type only),
+     * and inside a run after + / _ - that follow other characters, where a Vectorscan prefix is found too
+     * (key_ghp_... in test_prefixes_in_runs) */
     void *d = compile_types("SAAS_TOKEN", NULL);
-    const char *lead[][2] = {{"env=-", "EZAK{A54}"}, {"__", "4b1d{A38}"}, {"x +/", "pnu_{A36}"}};
-    for (size_t i = 0; i < 3; i++) {
+    const char *lead[][2] = {{"env=-", "EZAK{A54}"},   {"__", "4b1d{A38}"},          {"x +/", "pnu_{A36}"},
+                             {"see key_", "EZAK{A54}"}, {"see api/v1/", "4b1d{A38}"}, {"see ci-", "pnu_{A36}"},
+                             {"see a+", "rdme_{A70}"}};
+    for (size_t i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
         char *tok = mk(lead[i][1]), text[256], want[256];
         snprintf(text, sizeof(text), "%s%s end", lead[i][0], tok);
         snprintf(want, sizeof(want), "SAAS_TOKEN=%s", tok);
