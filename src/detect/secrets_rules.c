@@ -402,10 +402,10 @@ size_t sec_escape(char *out, size_t cap, const char *lit)
  * characters and more) and made of token characters, so the token pass, which visits every run of [A-Za-z0-9+/_-]
  * of that length anyway, tries them where a Vectorscan pattern would have matched: at each letter or digit of the
  * run that follows no letter or digit (the run's first, and those after + / _ -: key_xai-..., /p8e-...).
- * run_first holds their first bytes (most places cost one test) and run_rules their indexes, by first byte; both
- * are filled by sec_rules_patterns, which the detector calls once before any scan. */
-static uint16_t run_rules[N_RULES]; /* run_rules[run_from[b] .. run_from[b + 1]) start with byte b */
-static uint16_t run_from[257];
+ * run_first holds their first bytes (most places cost one test) and run_rules their indexes; both are filled by
+ * sec_rules_patterns, which the detector calls once before any scan. */
+static uint16_t run_rules[N_RULES];
+static size_t n_run_rules;
 static uint64_t run_first[4];
 
 void sec_rules_run(sec_ctx_t *c, size_t a, size_t e)
@@ -415,10 +415,10 @@ void sec_rules_run(sec_ctx_t *c, size_t a, size_t e)
         unsigned char b0 = (unsigned char)s[p];
         if (!(run_first[b0 >> 6] >> (b0 & 63) & 1) || (p > a && SEC_ALNUM(s[p - 1])))
             continue;
-        for (size_t k = run_from[b0]; k < run_from[b0 + 1u]; k++) {
+        for (size_t k = 0; k < n_run_rules; k++) {
             const prefix_rule_t *r = &rules[run_rules[k]];
             size_t plen = strlen(r->lit);
-            if (e - p > plen && memcmp(s + p, r->lit, plen) == 0 && sec_want(c, r->type))
+            if (r->lit[0] == s[p] && e - p > plen && memcmp(s + p, r->lit, plen) == 0 && sec_want(c, r->type))
                 on_prefix(c, p, p + plen, run_rules[k]);
         }
     }
@@ -439,20 +439,12 @@ unsigned sec_rules_run_min(const sec_ctx_t *c)
 size_t sec_rules_patterns(sec_pat_t *out, size_t max)
 {
     size_t n = 0;
-    memset(run_from, 0, sizeof(run_from));
-    memset(run_first, 0, sizeof(run_first));
-    for (size_t i = 0; i < N_RULES; i++) /* F_RUN rules counted by first byte, then indexed */
-        if (rules[i].flags & F_RUN)
-            run_from[(unsigned char)rules[i].lit[0] + 1u]++;
-    for (size_t b = 0; b < 256; b++)
-        run_from[b + 1] = (uint16_t)(run_from[b + 1] + run_from[b]);
-    uint16_t fill[256];
-    memcpy(fill, run_from, sizeof(fill));
+    n_run_rules = 0;
     for (size_t i = 0; i < N_RULES && n < max; i++) {
         const prefix_rule_t *r = &rules[i];
         if (r->flags & F_RUN) {
             unsigned char b0 = (unsigned char)r->lit[0];
-            run_rules[fill[b0]++] = (uint16_t)i;
+            run_rules[n_run_rules++] = (uint16_t)i;
             run_first[b0 >> 6] |= (uint64_t)1 << (b0 & 63);
             continue;
         }
