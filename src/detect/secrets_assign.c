@@ -1,7 +1,7 @@
 /* secrets_assign.c — secrets found by their context: a value assigned to (or compared with) a key named
  * like a password, secret, token or API key (PASSWORD, and AWS_SECRET_KEY for AWS's secret key names),
- * Authorization headers, curl -u credentials, and credentials in URLs (BASIC_AUTH_URL). The span is
- * always the value, never the key. */
+ * a password given in a sentence ("my password is ..."), Authorization headers, curl -u credentials, and
+ * credentials in URLs (BASIC_AUTH_URL). The span is always the value, never the key. */
 #include "detect/secrets_int.h"
 
 #include <hs/hs.h>
@@ -407,6 +407,114 @@ static int value_before(const char *s, size_t kb, value_t *v)
     return 1;
 }
 
+/* ---- disclosures in prose: "the wifi password is Kx8#pq2v" --------------------------------- */
+
+/* A chat is not a config file: people write "my password is Kx8#pq2v", "the password for the admin account
+ * was P@ss-2024" or "change the password to hunter2024". The key's last word names a password (password,
+ * passwd, passphrase, passcode, pwd); then, on the same line, at most five words of "for ..." / "of ..." /
+ * "on ...", and "is" or "was" (then "now" or "still", then "set to" or "changed to"), or "set to",
+ * "changed to" or "to" alone; an optional ':'; the value. Prose writes about passwords far more often than it
+ * gives one, so the value must look like one (prose_value). Secret, token and key stay out: "the secret is
+ * patience", "the key is 42" are how prose uses them. */
+
+static int prose_key(const key_t_ *ks)
+{
+    static const char *const names[] = {"password", "passwd", "passphrase", "passcode", "pwd", NULL};
+    for (size_t i = 0; ks->n > 0 && names[i]; i++)
+        if (strcmp(ks->seg[ks->n - 1], names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The word w (lower case) at *i, any case, ending there (no letter or digit after it): *i moves past it and
+ * the blanks after it. */
+static int take(const char *s, size_t len, size_t *i, const char *w)
+{
+    size_t n = strlen(w);
+    if (*i + n > len || sec_find_ci(s, *i, *i + n, w) != *i || (*i + n < len && SEC_ALNUM(s[*i + n])))
+        return 0;
+    *i = skip_space(s, len, *i + n);
+    return 1;
+}
+
+/* The verb between a password's name and its value; the value's offset after it, 0 when there is none. */
+static size_t prose_verb(const char *s, size_t len, size_t i)
+{
+    if (take(s, len, &i, "is") || take(s, len, &i, "was")) {
+        (void)(take(s, len, &i, "now") || take(s, len, &i, "still"));
+        if (!take(s, len, &i, "set") && !take(s, len, &i, "changed"))
+            return i;
+    } else {
+        (void)(take(s, len, &i, "set") || take(s, len, &i, "changed"));
+    }
+    return take(s, len, &i, "to") ? i : 0;
+}
+
+/* A value that reads as a password rather than a word: 6 to 64 bytes, letters with digits or symbols, or six
+ * digits or more; a quoted value may be a passphrase. Not a compound adjective (SHA256-hashed). */
+static int prose_value(const char *v, size_t n, int quoted)
+{
+    if (quoted && sec_passphrase(v, n))
+        return 1;
+    if (n < 6 || n > 64)
+        return 0;
+    size_t digits = 0, tail = 0;
+    int letters = 0, symbols = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        digits += c >= '0' && c <= '9';
+        letters |= alpha(c);
+        symbols |= c > ' ' && c < 0x7f && strchr("!@#$%^&*+=?~|<>", c) != NULL;
+        tail = c == '-' ? 0 : (c >= 'a' && c <= 'z') ? tail + 1 : n; /* lower-case letters after the last '-' */
+    }
+    if (digits == n)
+        return !sec_placeholder(v, n);
+    if (!letters || (!digits && !symbols) || (tail >= 4 && tail < n && memchr(v, '-', n) != NULL))
+        return 0;
+    return sec_value_ok(v, n, KEY_STRONG);
+}
+
+static void prose_disclosure(sec_ctx_t *c, size_t kb, size_t ke)
+{
+    const char *s = c->s;
+    size_t len = c->len;
+    if (ke - kb < 3 || (sec_lower(s[ke - 1]) != 'd' && sec_lower(s[ke - 1]) != 'e'))
+        return; /* a first look, before splitting: every name in prose_key ends in 'd' or 'e' (not author, token) */
+    key_t_ ks;
+    key_split(s + kb, ke - kb, &ks);
+    if (!prose_key(&ks))
+        return;
+    size_t i = skip_space(s, len, ke), j;
+    if (take(s, len, &i, "for") || take(s, len, &i, "of") || take(s, len, &i, "on")) {
+        for (size_t words = 0; (j = prose_verb(s, len, i)) == 0; words++) {
+            size_t e = i;
+            while (e < len && e - i < 64 && (unsigned char)s[e] > ' ')
+                e++;
+            if (words == 5 || e == i || strchr(",;.:!?\"", s[e - 1]))
+                return; /* the sentence went on to something else */
+            i = skip_space(s, len, e);
+        }
+    } else if ((j = prose_verb(s, len, i)) == 0) {
+        return;
+    }
+    if (j < len && s[j] == ':')
+        j = skip_space(s, len, j + 1);
+    value_t v;
+    if (j < len && quote(s[j])) {
+        if (!read_quoted(s, len, j, 128, &v))
+            return;
+    } else {
+        size_t e = j;
+        while (e < len && e - j <= 64 && (unsigned char)s[e] > ' ')
+            e++;
+        while (e > j && strchr(".,;:!?)\"'`", s[e - 1]))
+            e--; /* the sentence's punctuation */
+        v = (value_t){j, e, 0};
+    }
+    if (prose_value(s + v.a, v.b - v.a, v.quoted))
+        sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
+}
+
 /* ---- the assignment rule --------------------------------------------------------------- */
 
 static void on_auth_header(sec_ctx_t *c, size_t kb, size_t ke);
@@ -456,8 +564,10 @@ static void on_keyword(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         return;
     c->last_key_start = kb;
     c->last_key_end = ke;
-    if (!assignment_shape(s, len, kb, ke))
-        return; /* prose: "the password is", "tokens per second" */
+    if (!assignment_shape(s, len, kb, ke)) {
+        prose_disclosure(c, kb, ke); /* "my password is Kx8#pq2v"; not "the password is wrong", "tokens per second" */
+        return;
+    }
     size_t dashes = 0;
     while (kb < ke && s[kb] == '-' && dashes < 2)
         kb++, dashes++;
@@ -514,7 +624,7 @@ static int credential_ok(const char *v, size_t n, int basic)
         return 0;
     if (basic) {
         unsigned char buf[512];
-        long m = sec_b64_decode(v, n, buf, sizeof(buf));
+        long m = rg_b64_decode(v, n, buf, sizeof(buf));
         if (m < 2 || memchr(buf, ':', (size_t)m) == NULL)
             return 0;
         for (long i = 0; i < m; i++)

@@ -256,7 +256,7 @@ static void on_jwt(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (p - (h + 1) < 4 || !sec_spend(c, p - start))
         return;
     unsigned char buf[1024];
-    long n = sec_b64_decode(s + start, h - start, buf, sizeof(buf));
+    long n = rg_b64_decode(s + start, h - start, buf, sizeof(buf));
     int closed = 0;
     if (n <= 0 || n == (long)sizeof(buf) || !json_object_text(buf, n, &closed) || !closed)
         return;
@@ -271,7 +271,7 @@ static void on_jwt(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         }
     if (!alg)
         return;
-    n = sec_b64_decode(s + h + 1, p - (h + 1), buf, sizeof(buf));
+    n = rg_b64_decode(s + h + 1, p - (h + 1), buf, sizeof(buf));
     if (n <= 0 || !json_object_text(buf, n, &closed))
         return;
     size_t e = p;

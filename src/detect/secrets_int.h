@@ -13,6 +13,7 @@
 #ifndef RG_DETECT_SECRETS_INT_H
 #define RG_DETECT_SECRETS_INT_H
 
+#include "detect/b64.h"
 #include "detect/entity.h"
 #include "detect/hs.h"
 
@@ -165,8 +166,6 @@ int sec_hash_context(const char *s, size_t at, size_t n);
 /* Case-insensitive search of a NUL-terminated needle in s[from, to). Returns the offset or (size_t)-1. */
 size_t sec_find_ci(const char *s, size_t from, size_t to, const char *needle);
 int sec_lower(int c);
-/* base64 / base64url decoding of s[0..n) into out (at most cap bytes); returns the decoded length or -1. */
-long sec_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap);
 
 /* The token pass: every run of [A-Za-z0-9+/_-] long enough for the generic rule or for the formats that
  * have no literal to start from (Discord, Mailchimp, Telegram, Facebook app tokens: secrets_formats.c). */

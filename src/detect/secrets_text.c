@@ -323,40 +323,6 @@ int sec_hash_context(const char *s, size_t at, size_t n)
     return words_in(s, from, at);
 }
 
-
-long sec_b64_decode(const char *s, size_t n, unsigned char *out, size_t cap)
-{
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i], v;
-        if (is_upper(c))
-            v = c - 'A';
-        else if (is_lower(c))
-            v = c - 'a' + 26;
-        else if (is_digit(c))
-            v = c - '0' + 52;
-        else if (c == '+' || c == '-')
-            v = 62;
-        else if (c == '/' || c == '_')
-            v = 63;
-        else if (c == '=')
-            break;
-        else
-            return -1;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o == cap)
-                return (long)o;
-            out[o++] = (unsigned char)(acc >> bits);
-        }
-    }
-    return (long)o;
-}
-
 /* ---- values named by their context -------------------------------------------------- */
 
 static const char *const dull_values[] = {
@@ -528,7 +494,7 @@ static int ends_with_ci(const char *s, size_t at, const char *w)
 static int b64_text1(const char *s, size_t n)
 {
     unsigned char buf[400];
-    long m = sec_b64_decode(s, n, buf, sizeof(buf));
+    long m = rg_b64_decode(s, n, buf, sizeof(buf));
     if (m < 12)
         return 0;
     long printable = 0, letters = 0;

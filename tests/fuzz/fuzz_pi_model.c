@@ -6,7 +6,8 @@
  *                so mutations reach the header checks behind the checksum. A model that loads must score a few
  *                fixed texts (with and without patterns) to a number in [0, 1].
  *   bit 0 set:   the input is text, scored by the shipped model with and without patterns; the score is in [0, 1],
- *                only known family bits are set, and the portable loop gives the same result.
+ *                only known family bits are set, and the portable loop gives the same result; with base64
+ *                payloads decoded (rg_pi_score_text) the score is never lower.
  * Failures abort().
  */
 #include "detect/injection.h"
@@ -46,6 +47,15 @@ static void score_checked(const rg_pi_model_t *m, const rg_hs_db_t *d, const cha
     if (rg_pi_score_portable(m, d, s, len, &b) != 0 || a.score != b.score || a.families != b.families)
         abort();
     if (d == NULL && a.families != 0)
+        abort();
+    /* with the base64 payloads decoded: never below the text's own score, the encoding family set when a payload
+     * scored higher */
+    if (rg_pi_score_text(m, d, s, len, &b) != 0)
+        abort();
+    check_result(&b);
+    if (b.score < a.score || (b.families & a.families) != a.families ||
+        (b.decoded && !(b.families & 1u << RG_PI_ENCODING)) ||
+        (!b.decoded && (b.score != a.score || b.families != a.families)))
         abort();
 }
 

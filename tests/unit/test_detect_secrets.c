@@ -805,6 +805,28 @@ static void test_passphrases(void **state)
     none("cacheKey = \"recent search results\"");        /* not a strong name */
 }
 
+/* A password given in a sentence ("my password is X") is found when the value looks like one; prose about
+ * passwords is not. */
+static void test_prose_disclosures(void **state)
+{
+    (void)state;
+    one("my password is Tr0ub4dor&3x", "PASSWORD", "Tr0ub4dor&3x");
+    one("The password for the admin account is Xk9#mPq2vL!", "PASSWORD", "Xk9#mPq2vL");
+    one("Hi, the WiFi password is now: sunshine2024. Enjoy!", "PASSWORD", "sunshine2024");
+    one("please change the root pwd to Qz7-lm2Kp", "PASSWORD", "Qz7-lm2Kp");
+    one("Her passphrase was 'correct horse battery staple'", "PASSWORD", "correct horse battery staple");
+    one("the demo account password was set to 49613027", "PASSWORD", "49613027");
+    /* about passwords, not one */
+    none("The password is case-sensitive. The password is hashed with bcrypt before it is stored.");
+    none("Your password is SHA256-hashed and salted; the password is 8-64 characters long.");
+    none("Change your password to something memorable. Set the password to expire in 90 days.");
+    none("The password for the wifi is on the fridge. My password was compromised in 2019.");
+    none("the password is UTF-8 encoded, the password is 'password', the password is N/A");
+    none("the password is MixedCase; the password is camelCaseName"); /* letters alone: a name */
+    none("the boarding pass is Gate-12B; the secret is 42xyz!; the token is abc123def");
+    none("The password for the shared account that the whole team uses is Kx8#pq2vLm"); /* too far from its name */
+}
+
 /* Code around a name: a declaration with direct initialisation is a value, an expression ending a statement
  * is not. */
 static void test_code_forms(void **state)
@@ -1268,7 +1290,8 @@ int main(void)
         cmocka_unit_test(test_type_subsets),       cmocka_unit_test(test_check_redact_mask),
         cmocka_unit_test(test_check_parameters),  cmocka_unit_test(test_named_uuids),
         cmocka_unit_test(test_sequences),          cmocka_unit_test(test_published_examples), cmocka_unit_test(test_vendor_names),
-        cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_code_forms),
+        cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_prose_disclosures),
+        cmocka_unit_test(test_code_forms),
         cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
         cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs), cmocka_unit_test(test_token_pass_levels),
     };

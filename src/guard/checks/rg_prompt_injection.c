@@ -113,13 +113,13 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     size_t len;
     const char *text = rg_ck_text(env, &len);
     rg_pi_result_t r;
-    if (rg_pi_score(c->model, c->db, text, len, &r) != 0) {
+    if (rg_pi_score_text(c->model, c->db, text, len, &r) != 0) {
         rg_check_fail(res, "prompt injection scan failed (out of memory)");
         return;
     }
     int flagged = r.score >= c->threshold;
     res->verdict = !flagged;
-    /* data written as text (check.h): {"score", "threshold", "families", "explanation"} */
+    /* data written as text (check.h): {"score", "threshold", "families", "decoded"?, "explanation"} */
     rg_jw_t w = {0};
     RG_JW_LIT(&w, "{\"score\":");
     rg_jw_real(&w, round(r.score * 10000) / 10000);
@@ -131,7 +131,10 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
                 RG_JW_LIT(&w, ",");
             rg_jw_str(&w, rg_pi_family_names[f], strlen(rg_pi_family_names[f]));
         }
-    RG_JW_LIT(&w, "],\"explanation\":");
+    RG_JW_LIT(&w, "]");
+    if (r.decoded) /* the score is that of a base64 payload in the text, decoded */
+        RG_JW_LIT(&w, ",\"decoded\":true");
+    RG_JW_LIT(&w, ",\"explanation\":");
     /* "Prompt injection score 0.97" + the tail formatted at compile (a printf per run cost as much as a
      * tenth of the scan of a 1 KB prompt) */
     static const char head[] = "Prompt injection score ";
