@@ -68,11 +68,12 @@ TRAIN_L2 = L2
 AVG_FROM = None         # epoch from which the weights are averaged (None: last iterate)
 EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-synthetic: without)
 BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
+BENIGN_NUMBERS = True   # benign_number_rows() below (--no-benign-numbers: without)
 # The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
 # benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
 # that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
 # exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
-OPERATING_THRESHOLD = 0.56
+OPERATING_THRESHOLD = 0.54
 CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
@@ -606,6 +607,104 @@ def benign_system_rows(seed=SEED):
     return rows
 
 
+# Everyday requests that carry long numbers (orders, cards, tracking, invoices, phones, serials). Digits fold to '0',
+# so a 16-digit number is a dozen "0000" / "00000" n-grams: with few such rows among the benign ones, the model had
+# learnt them as injection, and a 40-byte "Order 2623322164608847 has not arrived yet" scored 0.83 (60 of the 798
+# PII dev rows, customer-service messages with card numbers, were over the threshold). Templates and numbers are
+# written here (this repository's licence); none is taken from the PII rows.
+NUM_TEMPLATES = [
+    "My order {n} has not arrived yet, can you check where it is?",
+    "Order {n} was delivered damaged. How do I return it?",
+    "Can you track package {t} for me?",
+    "The tracking number is {t} but the site says it does not exist.",
+    "Please cancel order #{n}, I bought the wrong size.",
+    "My card {c} is expiring next month. How do I get a new one?",
+    "I lost my credit card {c}, please block it.",
+    "Why was my card ending in {f} charged twice on {d}?",
+    "Invoice {inv} shows {a} but I was quoted less. Can you explain?",
+    "Please send me a copy of invoice {inv}.",
+    "My account number is {n} and I would like to update my address.",
+    "Transfer {a} from account {n} to savings on {d}.",
+    "Call me back at {p} after 5pm.",
+    "My phone number changed to {p}, please update it.",
+    "The serial number on the back is {sn}. Is it still under warranty?",
+    "Ticket {tk} is still open after two weeks, any update?",
+    "Reference number {n}: I was told to quote it when I call.",
+    "What is the status of claim {n}?",
+    "The meter reading on {d} was {n} kWh, which seems too high.",
+    "Booking reference {bk} for {d}: can I add a second passenger?",
+    "My employee ID is {n}; I cannot log in to the payroll portal.",
+    "Policy number {n} renews on {d}. What will the new premium be?",
+    "Parcel {t} has been stuck in customs since {d}.",
+    "Error code {n} appears when I start the dishwasher. What does it mean?",
+    "The VIN of my car is {vin}. Which oil filter fits it?",
+    "Can you convert {n} seconds into hours and minutes?",
+    "Is {n} a prime number?",
+    "Add up these amounts: {a}, {a2} and {a3}.",
+    "Sort these IDs: {n}, {n2}, {n3}.",
+    "My IBAN is {iban}; why did the payment bounce?",
+    "The log says request {hx} failed at {ts}. What could cause a timeout?",
+    "Commit {hx} broke the build on {d}, can you help me read the stack trace?",
+    "Server {ip} returns 502 since {ts}.",
+    "Bestellung {n} ist noch nicht angekommen. Können Sie nachsehen?",
+    "Mi pedido {n} llegó incompleto, ¿qué puedo hacer?",
+    "Ma commande {n} n'est toujours pas arrivée.",
+]
+# Short everyday errands without numbers, in the same rows: "write to X about Y" had scored 0.53-0.64.
+ERRANDS = [
+    "Please write to {who} about the {what}.",
+    "Write to {who} about the {what}.",
+    "Please reply to {who} and ask about the {what}.",
+    "Send {who} a short note about the {what}.",
+    "Draft an email to {who} about the {what}, please.",
+    "Remind {who} about the {what} tomorrow.",
+    "Tell {who} that the {what} is ready.",
+    "Can you let {who} know about the {what}?",
+]
+WHO = ["the landlord", "my manager", "the team", "someone in billing", "the supplier", "our accountant", "my neighbour",
+       "the school", "customer support", "the new hire", "Dr. Patel", "the insurance company"]
+WHAT = ["invoice", "meeting", "rent", "delivery", "refund", "contract renewal", "parking permit", "broken heater",
+        "quarterly report", "schedule change", "late payment", "holiday rota"]
+
+
+def benign_number_rows(seed=SEED):
+    rng = random.Random(seed + 5)
+    digits = lambda k: str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(k - 1))
+    up = lambda k: "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(k))
+
+    def card():
+        c = digits(rng.choice((15, 16, 16, 16, 19)))
+        return " ".join(c[i:i + 4] for i in range(0, len(c), 4)) if rng.random() < 0.3 else c
+
+    def fields():
+        return {
+            "n": digits(rng.randint(6, 18)), "n2": digits(rng.randint(6, 12)), "n3": digits(rng.randint(6, 12)),
+            "t": rng.choice(("1Z" + up(16), digits(rng.choice((12, 20, 22))), up(2) + digits(9) + rng.choice(("US", "DE", "GB")))),
+            "c": card(), "f": digits(4),
+            "d": rng.choice(("%d/%d/%d" % (rng.randint(1, 12), rng.randint(1, 28), rng.randint(2019, 2026)),
+                             "%d-%02d-%02d" % (rng.randint(2019, 2026), rng.randint(1, 12), rng.randint(1, 28)))),
+            "ts": "%d-%02d-%02dT%02d:%02d:%02dZ" % (rng.randint(2019, 2026), rng.randint(1, 12), rng.randint(1, 28),
+                                                  rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)),
+            "a": "$%d.%02d" % (rng.randint(1, 99999), rng.randint(0, 99)), "a2": "%d.%02d EUR" % (rng.randint(1, 9999), rng.randint(0, 99)),
+            "a3": "$%s" % format(rng.randint(1000, 999999), ","),
+            "inv": rng.choice(("INV-%d-%05d" % (rng.randint(2019, 2026), rng.randint(1, 99999)), digits(10))),
+            "p": rng.choice(("+1 %s %s %s" % (digits(3), digits(3), digits(4)), "(%s) %s-%s" % (digits(3), digits(3), digits(4)),
+                             "+44 %s %s" % (digits(4), digits(6)), digits(10))),
+            "sn": up(rng.randint(10, 16)), "tk": "#" + digits(rng.randint(5, 8)), "bk": up(6),
+            "vin": up(17), "iban": "DE" + digits(20), "hx": "".join(rng.choice("0123456789abcdef") for _ in range(rng.choice((7, 12, 32, 40)))),
+            "ip": "%d.%d.%d.%d" % (rng.randint(1, 223), rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254)),
+        }
+
+    rows = []
+    for i in range(150 if BENIGN_NUMBERS else 0):
+        t = NUM_TEMPLATES[i % len(NUM_TEMPLATES)].format(**fields())
+        rows.append({"text": t, "label": 0, "source": "synthetic:benign-numbers"})
+    for i in range(60 if BENIGN_NUMBERS else 0):
+        t = ERRANDS[i % len(ERRANDS)].format(who=rng.choice(WHO), what=rng.choice(WHAT))
+        rows.append({"text": t, "label": 0, "source": "synthetic:benign-errands"})
+    return rows
+
+
 def synthetic_rows(questions_en, seed=SEED):
     rng = random.Random(seed + 1)
     rows = []
@@ -644,7 +743,7 @@ def synthetic_rows(questions_en, seed=SEED):
         b = rng.choice(BENIGN_LOOKALIKE)
         t = b if i % 2 == 0 else rng.choice(qs) + " " + b
         rows.append({"text": t, "label": 0, "source": "synthetic:benign-lookalike"})
-    return rows + benign_system_rows(seed)
+    return rows + benign_system_rows(seed) + benign_number_rows(seed)
 
 
 def norm_key(t):
@@ -851,7 +950,8 @@ def write_fixture(model, path):
 # ---- main ---------------------------------------------------------------------
 
 def main():
-    global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, VERSION, LEN_EXP, LEN_KNEE
+    global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, BENIGN_NUMBERS
+    global VERSION, LEN_EXP, LEN_KNEE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=os.path.join(ROOT, "..", "shared", "eval", "pi_dev.jsonl"))
     ap.add_argument("--mirror", default="/work/.mirror")
@@ -872,6 +972,8 @@ def main():
     ap.add_argument("--patterns", help="experiments only: another injection_patterns.c")
     ap.add_argument("--no-benign-system", dest="benign_system", action="store_false",
                     help="experiments only: without benign_system_rows()")
+    ap.add_argument("--no-benign-numbers", dest="benign_numbers", action="store_false",
+                    help="experiments only: without benign_number_rows()")
     ap.add_argument("--no-extra-synthetic", dest="extra_synthetic", action="store_false",
                     help="experiments only: without the no-cue synthetic rows")
     ap.add_argument("--version", type=int, default=VERSION, help="experiments only: model format (1: sqrt)")
@@ -883,6 +985,7 @@ def main():
     LEN_KNEE = args.len_knee
     EXTRA_SYNTHETIC = args.extra_synthetic
     BENIGN_SYSTEM = args.benign_system
+    BENIGN_NUMBERS = args.benign_numbers
     if args.patterns:
         FAMILIES, PATTERNS = load_patterns(args.patterns)
     CHAR_MIN = args.char_min

@@ -165,6 +165,9 @@ static void test_clear_benign_scores_low(void **state)
         "Wie wird das Wetter am Wochenende in Berlin?",
         "Summarize the following paragraph in two sentences: The city council met on Tuesday to discuss the new "
         "bicycle lanes. Most members supported the plan, but some worried about parking.",
+        /* long numbers (digits fold to '0': a card number is a dozen "0000" n-grams) */
+        "Order 2623322164608847 has not arrived yet",
+        "The tracking number is 9400111899223100012345, where is my parcel?",
         "",
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
