@@ -33,13 +33,13 @@ typedef struct {
 #define WANT(n, t) ((n)->types & ((uint64_t)1 << (t)))
 
 /* Byte classes, one table load each (the walks around every digit run test several per byte). */
-enum { C_DIGIT = 1, C_ALPHA = 2, C_UPPER = 4, C_HEX = 8, C_V6 = 16 /* hex, ':' or '.' */ };
+enum { C_DIGIT = 1, C_ALPHA = 2, C_UPPER = 4, C_HEX = 8, C_V6 = 16 /* hex, ':' or '.' */, C_LOWER = 32 };
 static const unsigned char cls[256] = {
     ['0' ... '9'] = C_DIGIT | C_HEX | C_V6,
     ['A' ... 'F'] = C_ALPHA | C_UPPER | C_HEX | C_V6,
     ['G' ... 'Z'] = C_ALPHA | C_UPPER,
-    ['a' ... 'f'] = C_ALPHA | C_HEX | C_V6,
-    ['g' ... 'z'] = C_ALPHA,
+    ['a' ... 'f'] = C_ALPHA | C_LOWER | C_HEX | C_V6,
+    ['g' ... 'z'] = C_ALPHA | C_LOWER,
     [':'] = C_V6,
     ['.'] = C_V6,
 };
@@ -47,6 +47,7 @@ static const unsigned char cls[256] = {
 static int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
 static int is_alnum(unsigned char c) { return cls[c] & (C_DIGIT | C_ALPHA); }
 static int is_upper(unsigned char c) { return cls[c] & C_UPPER; }
+static int is_lower(unsigned char c) { return cls[c] & C_LOWER; }
 static int is_hex(unsigned char c) { return cls[c] & C_HEX; }
 
 static void add(num_t *n, size_t a, size_t b, int type)
@@ -441,17 +442,26 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
     }
 }
 
-/* An IBAN whose country code sits just before digit group start a: "DE89 3704 …", "GB82WEST1234…". */
+/* An IBAN whose country code sits just before digit group start a: "DE89 3704 …", "GB82WEST1234…", or the same
+ * written in lower case ("de89 3704 …", "gb82west1234…"): the country code's case is the case of every letter
+ * after it, so "De89…" or "DE89west…" are not read as one. */
 static void iban(num_t *n, size_t a)
 {
     const char *s = n->s;
-    if (a < 2 || !is_upper((unsigned char)s[a - 2]) || !is_upper((unsigned char)s[a - 1]) ||
-        (a > 2 && is_alnum((unsigned char)s[a - 3])))
+    if (a < 2 || (a > 2 && is_alnum((unsigned char)s[a - 3])))
+        return;
+    unsigned char c0 = (unsigned char)s[a - 2], c1 = (unsigned char)s[a - 1];
+    unsigned letter; /* the class a letter of this IBAN is in */
+    if (is_upper(c0) && is_upper(c1))
+        letter = C_UPPER;
+    else if (is_lower(c0) && is_lower(c1))
+        letter = C_LOWER;
+    else
         return;
     size_t i = a - 2, alnum = 0, run = 0, end = i;
     while (i < n->len && alnum < 34) {
         unsigned char c = (unsigned char)s[i];
-        if (is_digit(c) || is_upper(c)) {
+        if (cls[c] & (C_DIGIT | letter)) {
             alnum++;
             run++;
             i++;

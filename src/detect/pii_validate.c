@@ -127,7 +127,9 @@ int rg_pii_iban(const char *s, size_t len)
             run = 0;
             continue;
         }
-        if (!is_digit(ch) && !(ch >= 'A' && ch <= 'Z'))
+        if (ch >= 'a' && ch <= 'z') /* checked as the upper-case form (the caller keeps one case) */
+            ch = (char)(ch - 'a' + 'A');
+        else if (!is_digit(ch) && !(ch >= 'A' && ch <= 'Z'))
             return 0;
         if (n == sizeof(c))
             return 0;

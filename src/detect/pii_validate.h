@@ -15,7 +15,7 @@ int rg_pii_luhn(const char *digits, size_t n);
 /* US SSN ddd-dd-dddd (or spaces, or none): area 001-899 but not 666, group 01-99, serial 0001-9999. */
 int rg_pii_ssn(const char *s, size_t len);
 /* IBAN: country code with its registry length, two check digits, mod-97 == 1; spaces only between
- * groups of four. */
+ * groups of four. Letters of either case count as their upper-case form. */
 int rg_pii_iban(const char *s, size_t len);
 /* IPv4 dotted quad (no leading zeros), IPv6 in any RFC 4291 text form (inet_pton). */
 int rg_pii_ipv4(const char *s, size_t len);

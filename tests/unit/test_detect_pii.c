@@ -116,6 +116,11 @@ static void test_iban(void **st)
     expect("bad check DE89 3704 0044 0532 0130 01", "");
     expect("unknown XX89 3704 0044 0532 0130 00", "");
     expect("short DE89 3704 0044 0532 0130", "");
+    /* written in lower case, as people type them; one case throughout */
+    expect("iban de89 3704 0044 0532 0130 00 please", "IBAN:de89 3704 0044 0532 0130 00;");
+    expect("to gb82west12345698765432.", "IBAN:gb82west12345698765432;");
+    expect("bad check de89 3704 0044 0532 0130 01", "");
+    expect("mixed GB82west12345698765432 gb82WEST12345698765432 De89 3704 0044 0532 0130 00", "");
 }
 
 static void test_ip(void **st)
