@@ -7,7 +7,8 @@
  *                fixed texts (with and without patterns) to a number in [0, 1].
  *   bit 0 set:   the input is text, scored by the shipped model with and without patterns; the score is in [0, 1],
  *                only known family bits are set, and the portable loop gives the same result; with base64
- *                payloads decoded (rg_pi_score_text) the score is never lower.
+ *                payloads decoded (rg_pi_score_text) the score is never lower; a repetition flood rg_pi_flood
+ *                reports lies inside the text, is long enough and repeats its unit throughout.
  * Failures abort().
  */
 #include "detect/injection.h"
@@ -59,6 +60,19 @@ static void score_checked(const rg_pi_model_t *m, const rg_hs_db_t *d, const cha
         abort();
 }
 
+static void flood_checked(const char *s, size_t len)
+{
+    size_t a, b, p;
+    if (!rg_pi_flood(s, len, &a, &b, &p))
+        return;
+    if (!(a < b && b <= len && p >= 1 && p <= RG_PI_FLOOD_UNIT_MAX && b - a >= RG_PI_FLOOD_BYTES &&
+          (b - a) / p >= RG_PI_FLOOD_REPEATS))
+        abort();
+    for (size_t i = a + p; i < b; i++)
+        if (s[i] != s[i - p])
+            abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[256];
@@ -75,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         score_checked(m, db, (const char *)in, n);
         score_checked(m, NULL, (const char *)in, n);
+        flood_checked((const char *)in, n);
         return 0;
     }
     unsigned char *buf = malloc(n ? n : 1);

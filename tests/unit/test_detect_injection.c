@@ -277,7 +277,79 @@ static json_t *J(const char *s)
     return j;
 }
 
-static void run_check(const char *params, const char *text, rg_check_result_t *res)
+/* ---- repetition floods ----------------------------------------------------------------- */
+
+/* `reps` copies of unit u at offset `at` of a text of digits (no digit belongs to a flood's unit, so the flood
+ * ends where it was put). 1 when rg_pi_flood finds it; its extent must then be exactly the copies. */
+static int flood_at(const char *u, size_t reps, size_t at, size_t total)
+{
+    size_t ul = strlen(u);
+    char *t = malloc(total + 1);
+    assert_non_null(t);
+    for (size_t i = 0; i < total; i++)
+        t[i] = (char)('0' + i % 10);
+    assert_true(at + ul * reps <= total);
+    for (size_t r = 0; r < reps; r++)
+        memcpy(t + at + r * ul, u, ul);
+    size_t a = 0, b = 0, p = 0;
+    int found = rg_pi_flood(t, total, &a, &b, &p);
+    if (found && (a != at || b != at + ul * reps))
+        fail_msg("unit '%s' x %zu at %zu: extent [%zu, %zu)", u, reps, at, a, b);
+    free(t);
+    return found;
+}
+
+static void test_floods(void **state)
+{
+    /* what counts: a unit of two characters or more, letters (and spaces), 16 repeats, 128 bytes */
+    assert_true(flood_at("\xc3\xb6 ", 100, 7, 600));                 /* "ö " */
+    assert_true(flood_at("artisanlib", 16, 0, 300));
+    assert_true(flood_at("useRalativeImagePath", 16, 33, 400));      /* 20 bytes */
+    assert_true(flood_at("ab", 64, 100, 300));                       /* exactly 128 bytes */
+    assert_true(flood_at("poem ", 30, 299, 449));                    /* ends the text */
+    assert_true(flood_at("k\n", 70, 0, 140));                        /* the whole text */
+    assert_true(flood_at("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef", 16, 5, 600)); /* the longest unit, 32 bytes */
+    /* what does not */
+    assert_false(flood_at("ab", 63, 100, 300));                      /* 126 bytes */
+    assert_false(flood_at("abcdefghij", 15, 10, 300));               /* 150 bytes, 15 repeats */
+    assert_false(flood_at("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg", 16, 5, 700)); /* a 33-byte unit */
+    assert_false(flood_at("x", 300, 10, 400));                       /* placeholders and padding */
+    assert_false(flood_at("\xc3\xb6", 100, 10, 400));                /* "ööö": one character */
+    assert_false(flood_at("0xff, ", 60, 3, 400));                    /* data */
+    assert_false(flood_at("|---", 60, 3, 400));
+    assert_false(flood_at("= ", 100, 3, 400));
+    assert_false(flood_at("\xf0\x9f\x98\x82", 60, 3, 400));         /* a row of laughing faces */
+    assert_false(flood_at("\xc2\xa0" "a", 60, 3, 400));                 /* no-break spaces */
+
+    /* every offset and length around the block size: found exactly when it qualifies */
+    const char *const units[] = {"ab", "\xc3\xb6 ", "poem ", "artisanlib", "useRalativeImagePath"};
+    srand(11);
+    for (int round = 0; round < 3000; round++) {
+        const char *u = units[rand() % 5];
+        size_t ul = strlen(u), reps = 1 + (size_t)(rand() % 90), total = 600 + (size_t)(rand() % 400);
+        if (ul * reps > total)
+            continue;
+        size_t at = (size_t)rand() % (total - ul * reps + 1);
+        int want = ul * reps >= RG_PI_FLOOD_BYTES && reps >= RG_PI_FLOOD_REPEATS;
+        if (flood_at(u, reps, at, total) != want)
+            fail_msg("unit '%s' x %zu at %zu of %zu: %s", u, reps, at, total, want ? "missed" : "found");
+    }
+
+    /* prose has none */
+    static const char prose[] = "The quarterly report is due on Friday. Please send the figures for the northern "
+                                "region, and ask Maria whether the shipment to Lyon has left the warehouse. ";
+    char big[4096];
+    size_t n = 0;
+    while (n + sizeof(prose) - 1 < sizeof(big)) {
+        memcpy(big + n, prose, sizeof(prose) - 1);
+        n += sizeof(prose) - 1;
+    }
+    size_t a, b, p;
+    assert_int_equal(rg_pi_flood(big, n, &a, &b, &p), 0); /* one long unit repeated: over 32 bytes */
+    assert_int_equal(rg_pi_flood("", 0, &a, &b, &p), 0);
+}
+
+static void run_check_phase(const char *params, const char *text, rg_phase_t phase, rg_check_result_t *res)
 {
     const rg_check_ops_t *ops = rg_check_find("railgate.promptInjection");
     assert_non_null(ops);
@@ -289,11 +361,47 @@ static void run_check(const char *params, const char *text, rg_check_result_t *r
         fail_msg("compile: %s", err);
     rg_text_part_t part = {.s = text, .len = strlen(text)};
     rg_guard_text_t t = {.parts = &part, .n = 1, .joined = (char *)text, .joined_len = strlen(text)};
-    rg_check_env_t env = {.phase = RG_PHASE_REQUEST, .type = RG_REQ_CHAT, .text = &t};
+    rg_check_env_t env = {.phase = phase, .type = RG_REQ_CHAT, .text = &t};
     memset(res, 0, sizeof(*res));
     ops->run(c, &env, res);
     tc_data_tree(res); /* the check writes its data as text: read here as a tree */
     ops->free(c);
+}
+
+static void run_check(const char *params, const char *text, rg_check_result_t *res)
+{
+    run_check_phase(params, text, RG_PHASE_REQUEST, res);
+}
+
+/* The check: a flood scores at least 0.9 in the request phase, says so in data, and `floods: false` or the response
+ * phase leave the score to the model. */
+static void test_check_floods(void **state)
+{
+    char text[700];
+    int n = snprintf(text, sizeof(text), "Hi! ");
+    for (int i = 0; i < 150; i++)
+        n += snprintf(text + n, sizeof(text) - (size_t)n, "\xc3\xb6 ");
+    rg_check_result_t res;
+    run_check("{}", text, &res);
+    assert_int_equal(res.verdict, 0);
+    assert_true(json_real_value(json_object_get(res.data, "score")) >= 0.9);
+    assert_true(json_is_true(json_object_get(res.data, "flood")));
+    assert_non_null(strstr(json_string_value(json_object_get(res.data, "explanation")), "repetition flood"));
+    rg_check_result_clear(&res, 1);
+
+    run_check("{\"floods\": false}", text, &res);
+    assert_int_equal(res.verdict, 1);
+    assert_null(json_object_get(res.data, "flood"));
+    rg_check_result_clear(&res, 1);
+
+    run_check_phase("{}", text, RG_PHASE_RESPONSE, &res);
+    assert_int_equal(res.verdict, 1);
+    assert_null(json_object_get(res.data, "flood"));
+    rg_check_result_clear(&res, 1);
+
+    run_check("{}", "What is the capital of France?", &res);
+    assert_null(json_object_get(res.data, "flood"));
+    rg_check_result_clear(&res, 1);
 }
 
 static void test_check_verdict_and_data(void **state)
@@ -352,6 +460,7 @@ static void test_check_rejects_bad_parameters(void **state)
     expect_reject("{\"threshold\": -0.1}", "threshold must be a number from 0 to 1");
     expect_reject("{\"threshold\": \"0.5\"}", "threshold must be a number from 0 to 1");
     expect_reject("{\"patterns\": 1}", "patterns must be a boolean");
+    expect_reject("{\"floods\": \"no\"}", "floods must be a boolean");
     expect_reject("{\"model\": 3}", "model must be the path of a model file");
     expect_reject("{\"model\": \"\"}", "model must be the path of a model file");
     expect_reject("{\"model\": \"/nonexistent/pi.bin\"}", "cannot open");
@@ -743,6 +852,8 @@ int main(void)
         cmocka_unit_test(test_injection_after_long_benign_prefix),
         cmocka_unit_test(test_base64_payloads),
         cmocka_unit_test(test_b64_runs_match_a_byte_scan),
+        cmocka_unit_test(test_floods),
+        cmocka_unit_test(test_check_floods),
         cmocka_unit_test(test_check_verdict_and_data),
         cmocka_unit_test(test_check_rejects_bad_parameters),
         cmocka_unit_test(test_model_file_validation),

@@ -9,8 +9,13 @@
  *   model      path of a model file (scripts/train/train_prompt_injection.py
  *              writes them), default the one built into the binary;
  *   patterns   boolean, default true; false scores with the n-gram model
- *              alone (the default threshold was chosen with patterns on).
+ *              alone (the default threshold was chosen with patterns on);
+ *   floods     boolean, default true: in the request phase, a repetition
+ *              flood (rg_pi_flood: one short unit of words repeated over
+ *              128 bytes or more, "ö ö ö …") scores at least FLOOD_SCORE;
+ *              false leaves floods to the model.
  * data = {score, threshold, families (pattern families that fired),
+ * decoded? (the score is a base64 payload's), flood? (a flood was found),
  * explanation}, written as JSON text (check.h: data_json); it never quotes
  * the text.
  */
@@ -24,14 +29,19 @@
 
 /* Chosen by cross-validation for at most 2% false positives on benign prompts (see the design note). */
 #define RG_PI_DEFAULT_THRESHOLD 0.55
+/* What a prompt with a repetition flood scores at least: above any threshold but a deliberately lenient one. Of the
+ * benign texts measured (docs/internals/detect-injection.md) one has a flood, AWS's EXAMPLEEXAMPLE… placeholder;
+ * Tensor Trust's attacks have 208 in 1,346. */
+#define FLOOD_SCORE 0.9
 
 typedef struct pi_check {
     double threshold;
     const rg_pi_model_t *model;
     rg_pi_model_t *owned; /* a model loaded from `model`, else NULL */
     const rg_hs_db_t *db; /* the shared pattern database (never freed), NULL with patterns: false */
-    /* the explanation after the score, formatted once: [flagged][families matched] */
-    char tail[2][2][96];
+    int floods;           /* the `floods` parameter */
+    /* the explanation after the score, formatted once: [flagged][families matched][flood] */
+    char tail[2][2][2][112];
     char threshold_json[48]; /* ,"threshold":0.55 */
     size_t threshold_json_len;
 } pi_check_t;
@@ -61,8 +71,9 @@ static void *pi_compile(json_t *params, char *err, size_t errsz)
         }
         threshold = json_number_value(t);
     }
-    int patterns = 1;
-    if (rg_ck_bool_param(p, "patterns", 1, &patterns, err, errsz))
+    int patterns = 1, floods = 1;
+    if (rg_ck_bool_param(p, "patterns", 1, &patterns, err, errsz) ||
+        rg_ck_bool_param(p, "floods", 1, &floods, err, errsz))
         return NULL;
     json_t *mp = p ? json_object_get(p, "model") : NULL;
     if (mp != NULL && !json_is_null(mp) && (!json_is_string(mp) || json_string_length(mp) == 0)) {
@@ -79,6 +90,7 @@ static void *pi_compile(json_t *params, char *err, size_t errsz)
         return NULL;
     }
     c->threshold = threshold;
+    c->floods = floods;
     if (json_is_string(mp)) {
         c->owned = rg_pi_model_load_file(json_string_value(mp), err, errsz);
         c->model = c->owned;
@@ -101,9 +113,10 @@ static void *pi_compile(json_t *params, char *err, size_t errsz)
     }
     for (int f = 0; f < 2; f++)
         for (int m = 0; m < 2; m++)
-            snprintf(c->tail[f][m], sizeof(c->tail[f][m]), " is %s the threshold %g%s%s.",
-                     f ? "at or above" : "below", threshold, m ? "; pattern families matched" : "",
-                     c->db ? "" : " (patterns off)");
+            for (int fl = 0; fl < 2; fl++)
+                snprintf(c->tail[f][m][fl], sizeof(c->tail[f][m][fl]), " is %s the threshold %g%s%s%s.",
+                         f ? "at or above" : "below", threshold, m ? "; pattern families matched" : "",
+                         fl ? "; a repetition flood" : "", c->db ? "" : " (patterns off)");
     return c;
 }
 
@@ -117,9 +130,13 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         rg_check_fail(res, "prompt injection scan failed (out of memory)");
         return;
     }
+    size_t fa, fb, fu;
+    int flood = c->floods && env->phase == RG_PHASE_REQUEST && rg_pi_flood(text, len, &fa, &fb, &fu);
+    if (flood && r.score < FLOOD_SCORE)
+        r.score = FLOOD_SCORE;
     int flagged = r.score >= c->threshold;
     res->verdict = !flagged;
-    /* data written as text (check.h): {"score", "threshold", "families", "decoded"?, "explanation"} */
+    /* data written as text (check.h): {"score", "threshold", "families", "decoded"?, "flood"?, "explanation"} */
     rg_jw_t w = {0};
     RG_JW_LIT(&w, "{\"score\":");
     rg_jw_real(&w, round(r.score * 10000) / 10000);
@@ -134,11 +151,13 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     RG_JW_LIT(&w, "]");
     if (r.decoded) /* the score is that of a base64 payload in the text, decoded */
         RG_JW_LIT(&w, ",\"decoded\":true");
+    if (flood)
+        RG_JW_LIT(&w, ",\"flood\":true");
     RG_JW_LIT(&w, ",\"explanation\":");
     /* "Prompt injection score 0.97" + the tail formatted at compile (a printf per run cost as much as a
      * tenth of the scan of a 1 KB prompt) */
     static const char head[] = "Prompt injection score ";
-    char buf[sizeof(head) + 8 + sizeof(c->tail[0][0])];
+    char buf[sizeof(head) + 8 + sizeof(c->tail[0][0][0])];
     memcpy(buf, head, sizeof(head) - 1);
     size_t n = sizeof(head) - 1;
     long cents = lround(r.score * 100); /* score in [0, 1] */
@@ -146,7 +165,7 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     buf[n++] = '.';
     buf[n++] = (char)('0' + cents / 10 % 10);
     buf[n++] = (char)('0' + cents % 10);
-    const char *t = c->tail[flagged][r.families != 0];
+    const char *t = c->tail[flagged][r.families != 0][flood];
     size_t tl = strlen(t);
     memcpy(buf + n, t, tl);
     n += tl;
