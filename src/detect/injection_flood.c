@@ -4,16 +4,18 @@
  * pushes a model off its instructions with a run of tokens it handles badly. The n-gram model reads one as a few
  * features seen many times, which says little. What counts:
  *   - a unit of RG_PI_FLOOD_UNIT_MAX bytes or fewer and of two characters or more ("xxxx", "AAAA" and "----" are
- *     placeholders and padding), made of ASCII letters, whitespace and two-byte UTF-8 characters (Latin with
- *     accents, Greek, Cyrillic, …; no digits, punctuation or emoji: "0xff, 0xff, …", "|---|---|" and a row of
- *     laughing faces are data or chat), at least one of them a letter;
- *   - repeated at least RG_PI_FLOOD_REPEATS times over RG_PI_FLOOD_BYTES bytes or more.
+ *     placeholders and padding), made of letters and whitespace, at least one letter. Letters are ASCII's and the
+ *     two-byte UTF-8 ones of Latin-1 and Latin Extended (U+00C0..U+024F but × and ÷), Greek and Cyrillic
+ *     (U+0370..U+04FF); no digits, punctuation, symbols, emoji or invalid UTF-8 ("0xff, 0xff, …", "|---|---|",
+ *     "×÷×÷", a row of laughing faces are data or chat);
+ *   - repeated at least RG_PI_FLOOD_REPEATS times over RG_PI_FLOOD_BYTES bytes or more (256: "haha…" would need
+ *     128 of them; 191 of Tensor Trust's 208 floods are that long).
  *
- * Any stretch of RG_PI_FLOOD_BYTES bytes holds a whole 64-byte block at an offset that is a multiple of 64, so
- * only those blocks are tested: a block is periodic with period p when it equals itself shifted by p, and the only
+ * Any stretch of 128 bytes or more holds a whole 64-byte block at an offset that is a multiple of 64, so only those
+ * blocks are tested: a block is periodic with period p when it equals itself shifted by p, and the only
  * candidates are the shifts where its first two bytes come back (four 16-byte compares per block; a memcmp per
- * candidate, about one block in ten of prose). A periodic block is then grown both ways for as long as the period
- * holds. */
+ * candidate, about one block in ten of prose, at most 32 for a block made to look periodic). A periodic block is
+ * then grown both ways for as long as the period holds. */
 #include "detect/injection.h"
 
 #include <stdint.h>
@@ -24,26 +26,42 @@
 
 #define BLOCK 64
 
-/* ASCII letter, whitespace, or a byte of a two-byte UTF-8 character (lead 0xC3..0xDF: 0xC2 is Latin-1's
- * symbols and the no-break space). 1 letter, 2 space, 0 other. */
-static int unit_byte(unsigned char c)
+/* 1: a letter, 2: whitespace, 0: anything else. c is a code point. */
+static int unit_char(unsigned c)
 {
-    if ((unsigned)((c | 0x20) - 'a') < 26u || (c >= 0xC3 && c <= 0xDF) || (c >= 0x80 && c <= 0xBF))
+    if (c - 'a' < 26u || c - 'A' < 26u)
         return 1;
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' ? 2 : 0;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        return 2;
+    if ((c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) || (c >= 0x370 && c <= 0x4FF))
+        return 1;
+    return 0;
 }
 
+/* The unit is u[0..p), a rotation of the repeated text: read from its first byte that starts a character, through
+ * p bytes (u is periodic, and k + p stays inside the block: k < p <= 32). */
 static int unit_ok(const unsigned char *u, size_t p)
 {
-    size_t chars = 0, letters = 0;
-    for (size_t i = 0; i < p; i++) {
-        int k = unit_byte(u[i]);
-        if (k == 0)
+    size_t k = 0, chars = 0, letters = 0;
+    while (k < p && (u[k] & 0xC0) == 0x80)
+        k++;
+    if (k == p)
+        return 0;
+    for (size_t i = k; i < k + p;) {
+        unsigned c = u[i];
+        if (c >= 0x80) { /* two-byte characters only (lead 0xC2..0xDF and one continuation byte) */
+            if (c < 0xC2 || c > 0xDF || i + 1 >= k + p || (u[i + 1] & 0xC0) != 0x80)
+                return 0;
+            c = (c & 0x1F) << 6 | (u[i + 1] & 0x3F);
+            i += 2;
+        } else {
+            i++;
+        }
+        int kind = unit_char(c);
+        if (kind == 0)
             return 0;
-        if (u[i] >= 0x80 && u[i] <= 0xBF)
-            continue; /* a continuation byte: its character is counted at its lead */
         chars++;
-        letters += k == 1;
+        letters += kind == 1;
     }
     return chars >= 2 && letters >= 1;
 }

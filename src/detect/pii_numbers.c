@@ -444,7 +444,10 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
 
 /* An IBAN whose country code sits just before digit group start a: "DE89 3704 …", "GB82WEST1234…", or the same
  * written in lower case ("de89 3704 …", "gb82west1234…"): the country code's case is the case of every letter
- * after it, so "De89…" or "DE89west…" are not read as one. */
+ * after it, so "De89…" or "DE89west…" are not read as one. A hex id of a country's IBAN length ("be61e9d41a77adc8",
+ * a trace or span id) passes mod-97 once in 97: after the check digits, letters that are all hex digits and switch
+ * with digits four times or more are read as one (a real IBAN's letters are a bank code or one check letter:
+ * "GB82WEST…", "IT60X054…", one or two switches). */
 static void iban(num_t *n, size_t a)
 {
     const char *s = n->s;
@@ -459,9 +462,18 @@ static void iban(num_t *n, size_t a)
     else
         return;
     size_t i = a - 2, alnum = 0, run = 0, end = i;
+    /* after the check digits: every letter a hex digit so far, switches between letters and digits, the last kind */
+    int hexish = 1, switches = 0, last = 0;
     while (i < n->len && alnum < 34) {
         unsigned char c = (unsigned char)s[i];
         if (cls[c] & (C_DIGIT | letter)) {
+            if (alnum >= 4) {
+                int kind = cls[c] & C_DIGIT ? 1 : 2;
+                switches += last != 0 && kind != last;
+                last = kind;
+                if (kind == 2)
+                    hexish &= !!(cls[c] & C_HEX);
+            }
             alnum++;
             run++;
             i++;
@@ -472,7 +484,8 @@ static void iban(num_t *n, size_t a)
         } else {
             break;
         }
-        if (alnum >= 15 && (end == n->len || !is_alnum((unsigned char)s[end])) && rg_pii_iban(s + a - 2, end - a + 2))
+        if (alnum >= 15 && !(hexish && switches >= 4) && (end == n->len || !is_alnum((unsigned char)s[end])) &&
+            rg_pii_iban(s + a - 2, end - a + 2))
             add(n, a - 2, end, RG_PII_IBAN); /* the longest valid one wins at resolution */
     }
 }

@@ -301,32 +301,43 @@ static int flood_at(const char *u, size_t reps, size_t at, size_t total)
 
 static void test_floods(void **state)
 {
-    /* what counts: a unit of two characters or more, letters (and spaces), 16 repeats, 128 bytes */
+    /* what counts: a unit of two characters or more, letters (and spaces), 16 repeats, 256 bytes */
     assert_true(flood_at("\xc3\xb6 ", 100, 7, 600));                 /* "ö " */
-    assert_true(flood_at("artisanlib", 16, 0, 300));
+    assert_true(flood_at("artisanlib", 26, 0, 300));
     assert_true(flood_at("useRalativeImagePath", 16, 33, 400));      /* 20 bytes */
-    assert_true(flood_at("ab", 64, 100, 300));                       /* exactly 128 bytes */
-    assert_true(flood_at("poem ", 30, 299, 449));                    /* ends the text */
-    assert_true(flood_at("k\n", 70, 0, 140));                        /* the whole text */
+    assert_true(flood_at("ab", 128, 100, 400));                      /* exactly 256 bytes */
+    assert_true(flood_at("poem ", 52, 299, 559));                    /* ends the text */
+    assert_true(flood_at("k\n", 130, 0, 260));                       /* the whole text */
     assert_true(flood_at("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef", 16, 5, 600)); /* the longest unit, 32 bytes */
+    assert_true(flood_at("\xd0\xb4\xd0\xb0 ", 60, 3, 400));         /* Cyrillic "да " */
+    /* 16 Cyrillic letters, 32 bytes, at an odd offset: every block the finder tests starts inside a character */
+    assert_true(flood_at("\xd0\xb0\xd0\xb1\xd0\xb2\xd0\xb3\xd0\xb4\xd0\xb5\xd0\xb6\xd0\xb7"
+                         "\xd0\xb8\xd0\xb9\xd0\xba\xd0\xbb\xd0\xbc\xd0\xbd\xd0\xbe\xd0\xbf", 16, 1, 600));
     /* what does not */
-    assert_false(flood_at("ab", 63, 100, 300));                      /* 126 bytes */
-    assert_false(flood_at("abcdefghij", 15, 10, 300));               /* 150 bytes, 15 repeats */
+    assert_false(flood_at("ab", 127, 100, 400));                     /* 254 bytes */
+    assert_false(flood_at("ha", 64, 10, 300));                       /* 128 bytes of laughter */
+    assert_false(flood_at("abcdefghijklmnopq", 15, 10, 300));        /* 255 bytes, 15 repeats */
     assert_false(flood_at("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefg", 16, 5, 700)); /* a 33-byte unit */
     assert_false(flood_at("x", 300, 10, 400));                       /* placeholders and padding */
-    assert_false(flood_at("\xc3\xb6", 100, 10, 400));                /* "ööö": one character */
+    assert_false(flood_at("\xc3\xb6", 200, 10, 500));               /* "ööö": one character */
     assert_false(flood_at("0xff, ", 60, 3, 400));                    /* data */
-    assert_false(flood_at("|---", 60, 3, 400));
-    assert_false(flood_at("= ", 100, 3, 400));
-    assert_false(flood_at("\xf0\x9f\x98\x82", 60, 3, 400));         /* a row of laughing faces */
-    assert_false(flood_at("\xc2\xa0" "a", 60, 3, 400));                 /* no-break spaces */
+    assert_false(flood_at("|---", 80, 3, 400));
+    assert_false(flood_at("= ", 150, 3, 400));
+    assert_false(flood_at("\xf0\x9f\x98\x82", 80, 3, 400));         /* a row of laughing faces */
+    assert_false(flood_at("\xc2\xa0" "a", 100, 3, 400));              /* no-break spaces */
+    assert_false(flood_at("\xc3\x97\xc3\xb7", 80, 3, 400));         /* "×÷" */
+    assert_false(flood_at("\xd9\xa1\xd9\xa2 ", 60, 3, 400));        /* Arabic-Indic digits */
+    assert_false(flood_at("ab\x80", 100, 3, 400));                   /* a stray continuation byte */
+    assert_false(flood_at("a\xc3", 150, 3, 400));                    /* a lead byte with no continuation */
+    assert_false(flood_at("\xc3" "a ", 100, 3, 400));                 /* a lead byte before an ASCII letter */
 
     /* every offset and length around the block size: found exactly when it qualifies */
-    const char *const units[] = {"ab", "\xc3\xb6 ", "poem ", "artisanlib", "useRalativeImagePath"};
+    const char *const units[] = {"ab", "\xc3\xb6 ", "poem ", "artisanlib", "useRalativeImagePath",
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"};
     srand(11);
     for (int round = 0; round < 3000; round++) {
-        const char *u = units[rand() % 5];
-        size_t ul = strlen(u), reps = 1 + (size_t)(rand() % 90), total = 600 + (size_t)(rand() % 400);
+        const char *u = units[rand() % 6];
+        size_t ul = strlen(u), reps = 1 + (size_t)(rand() % 150), total = 600 + (size_t)(rand() % 600);
         if (ul * reps > total)
             continue;
         size_t at = (size_t)rand() % (total - ul * reps + 1);

@@ -11,9 +11,10 @@
  *   patterns   boolean, default true; false scores with the n-gram model
  *              alone (the default threshold was chosen with patterns on);
  *   floods     boolean, default true: in the request phase, a repetition
- *              flood (rg_pi_flood: one short unit of words repeated over
- *              128 bytes or more, "ö ö ö …") scores at least FLOOD_SCORE;
- *              false leaves floods to the model.
+ *              flood (rg_pi_flood: a unit of letters and spaces of 32 bytes
+ *              or fewer repeated 16 times or more over 256 bytes or more,
+ *              "ö ö ö …") scores at least FLOOD_SCORE; false leaves floods
+ *              to the model.
  * data = {score, threshold, families (pattern families that fired),
  * decoded? (the score is a base64 payload's), flood? (a flood was found),
  * explanation}, written as JSON text (check.h: data_json); it never quotes
@@ -31,7 +32,7 @@
 #define RG_PI_DEFAULT_THRESHOLD 0.55
 /* What a prompt with a repetition flood scores at least: above any threshold but a deliberately lenient one. Of the
  * benign texts measured (docs/internals/detect-injection.md) one has a flood, AWS's EXAMPLEEXAMPLE… placeholder;
- * Tensor Trust's attacks have 208 in 1,346. */
+ * Tensor Trust's attacks have 191 in 1,346. */
 #define FLOOD_SCORE 0.9
 
 typedef struct pi_check {
@@ -130,7 +131,7 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         rg_check_fail(res, "prompt injection scan failed (out of memory)");
         return;
     }
-    size_t fa, fb, fu;
+    size_t fa, fb, fu; /* its extent and unit: not reported (data never quotes or locates the text) */
     int flood = c->floods && env->phase == RG_PHASE_REQUEST && rg_pi_flood(text, len, &fa, &fb, &fu);
     if (flood && r.score < FLOOD_SCORE)
         r.score = FLOOD_SCORE;
