@@ -9,7 +9,7 @@
  *     (U+0370..U+04FF); no digits, punctuation, symbols, emoji or invalid UTF-8 ("0xff, 0xff, …", "|---|---|",
  *     "×÷×÷", a row of laughing faces are data or chat);
  *   - repeated at least RG_PI_FLOOD_REPEATS times over RG_PI_FLOOD_BYTES bytes or more (256: "haha…" would need
- *     128 of them; 191 of Tensor Trust's 208 floods are that long).
+ *     128 of them; of Tensor Trust's 208 attacks with a flood of 128 bytes or more, 191 reach 256).
  *
  * Any stretch of 128 bytes or more holds a whole 64-byte block at an offset that is a multiple of 64, so only those
  * blocks are tested: a block is periodic with period p when it equals itself shifted by p, and the only
