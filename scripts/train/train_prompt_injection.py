@@ -69,11 +69,12 @@ AVG_FROM = None         # epoch from which the weights are averaged (None: last 
 EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-synthetic: without)
 BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
 BENIGN_NUMBERS = True   # benign_number_rows() below (--no-benign-numbers: without)
+BENIGN_CREATIVE = True  # benign_creative_rows() below (--no-benign-creative: without)
 # The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
 # benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
 # that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
 # exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
-OPERATING_THRESHOLD = 0.54
+OPERATING_THRESHOLD = 0.51
 CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
@@ -705,6 +706,41 @@ def benign_number_rows(seed=SEED):
     return rows
 
 
+# Short creative and everyday requests ("tell me a joke about X", "write a poem about Y"): injection payloads in
+# training (pallms' fills, PAYLOAD) begin the same way far more often than benign rows do, and such requests had
+# scored 0.55-0.69. The request forms, kinds and subjects are combined at random; the subjects leave out on purpose
+# the ones of the probe list that found the weak spot (programmers, lawyers, doctors, chemists, grandmother, cats),
+# so that the probe still measures whether the model generalises.
+CREATIVE_ASK = ["Tell me {k} about {t}.", "Write {k} about {t}.", "Write me {k} about {t}.", "Can you write {k} about {t}?",
+                "Could you tell me {k} about {t}?", "Please write {k} about {t}.", "Give me {k} about {t}.",
+                "Make up {k} about {t}.", "Compose {k} about {t}.", "I need {k} about {t} for {o}.",
+                "Can I get {k} about {t}?", "Write {k} about {t} for {o}.", "Tell me {k} about {t}, please.",
+                "Do you know {k} about {t}?", "Come up with {k} about {t}.", "Share {k} about {t}."]
+CREATIVE_KIND = ["a joke", "a short joke", "a funny joke", "a poem", "a short poem", "a haiku", "a limerick", "a story",
+                 "a short story", "a bedtime story", "a song", "a riddle", "a pun", "a fun fact", "a toast", "a rhyme",
+                 "a one-liner", "a sonnet", "a tongue twister", "an anecdote", "a few lines", "a fairy tale"]
+CREATIVE_SUBJECT = ["engineers", "nurses", "teachers", "accountants", "chefs", "pilots", "plumbers", "physicists",
+                    "librarians", "dentists", "musicians", "farmers", "firefighters", "data scientists", "sysadmins",
+                    "managers", "students", "my grandfather", "my grandma", "my mom", "my dad", "my sister", "my brother",
+                    "my aunt", "my best friend", "my husband", "my wife", "our dog", "penguins", "owls", "a lazy goat",
+                    "a brave knight", "a tiny robot", "a lighthouse keeper", "the moon", "rainy Sundays",
+                    "spring", "winter mornings", "coffee", "tacos", "a road trip", "the office printer", "Wi-Fi",
+                    "spreadsheets", "our new puppy", "Paris", "the mountains", "a rainy day in London", "football",
+                    "chess", "gardening", "friendship", "the first day of school", "retirement", "a birthday party"]
+CREATIVE_FOR = ["my kids", "a birthday card", "a retirement party", "our team chat", "a wedding toast", "my class",
+                "a newsletter", "a get-well card"]
+
+
+def benign_creative_rows(seed=SEED):
+    rng = random.Random(seed + 7)
+    rows = []
+    for _ in range(160 if BENIGN_CREATIVE else 0):
+        t = rng.choice(CREATIVE_ASK).format(k=rng.choice(CREATIVE_KIND), t=rng.choice(CREATIVE_SUBJECT),
+                                            o=rng.choice(CREATIVE_FOR))
+        rows.append({"text": t[0].upper() + t[1:], "label": 0, "source": "synthetic:benign-creative"})
+    return rows
+
+
 def synthetic_rows(questions_en, seed=SEED):
     rng = random.Random(seed + 1)
     rows = []
@@ -743,7 +779,7 @@ def synthetic_rows(questions_en, seed=SEED):
         b = rng.choice(BENIGN_LOOKALIKE)
         t = b if i % 2 == 0 else rng.choice(qs) + " " + b
         rows.append({"text": t, "label": 0, "source": "synthetic:benign-lookalike"})
-    return rows + benign_system_rows(seed) + benign_number_rows(seed)
+    return rows + benign_system_rows(seed) + benign_number_rows(seed) + benign_creative_rows(seed)
 
 
 def norm_key(t):
@@ -951,6 +987,7 @@ def write_fixture(model, path):
 
 def main():
     global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, BENIGN_NUMBERS
+    global BENIGN_CREATIVE
     global VERSION, LEN_EXP, LEN_KNEE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=os.path.join(ROOT, "..", "shared", "eval", "pi_dev.jsonl"))
@@ -974,6 +1011,8 @@ def main():
                     help="experiments only: without benign_system_rows()")
     ap.add_argument("--no-benign-numbers", dest="benign_numbers", action="store_false",
                     help="experiments only: without benign_number_rows()")
+    ap.add_argument("--no-benign-creative", dest="benign_creative", action="store_false",
+                    help="experiments only: without benign_creative_rows()")
     ap.add_argument("--no-extra-synthetic", dest="extra_synthetic", action="store_false",
                     help="experiments only: without the no-cue synthetic rows")
     ap.add_argument("--version", type=int, default=VERSION, help="experiments only: model format (1: sqrt)")
@@ -986,6 +1025,7 @@ def main():
     EXTRA_SYNTHETIC = args.extra_synthetic
     BENIGN_SYSTEM = args.benign_system
     BENIGN_NUMBERS = args.benign_numbers
+    BENIGN_CREATIVE = args.benign_creative
     if args.patterns:
         FAMILIES, PATTERNS = load_patterns(args.patterns)
     CHAR_MIN = args.char_min
