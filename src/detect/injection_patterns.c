@@ -82,8 +82,10 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\byou'?re\\s+(?:now|no\\s+longer|free)\\b"),
     P("roleplay_jailbreak", "\\bpretend\\s+(?:that\\s+)?(?:you\\s+)?(?:are|have|to\\s+be|you'?re|there\\s+are)\\W+(?:\\w+\\W+){0,6}(?:no|without|free|unrestricted|unfiltered|uncensored|any)\\b"),
     P("roleplay_jailbreak", "\\b(?:stay|remain|keep|staying)\\s+in\\s+character\\b"),
-    /* the "grandma exploit": play a dead relative who used to read out keys or recipes at bedtime */
-    P("roleplay_jailbreak", "\\b(?:act|acting|pretend|pretending|roleplay|role-play|play|be|become|impersonate)\\s(?:as\\s|to\\sbe\\s|the\\srole\\sof\\s|like\\s)?(?:my|our)\\s(?:dear\\s|sweet\\s|beloved\\s|dear\\sold\\s)?(?:late|deceased|dead|departed)\\sgrand(?:mother|ma|father|pa)\\b"),
+    /* the "grandma exploit": play a dead grandparent who used to read out keys or recipes at bedtime. Single
+     * whitespace gaps keep Vectorscan anchored on "grand"; a word character or an apostrophe after the noun
+     * ("my late grandmother's watch") is not the role */
+    P("roleplay_jailbreak", "\\b(?:act|acting|pretend|pretending|roleplay|role-play|play|be|become|impersonate|you\\sare|you'?re)\\s(?:as\\s|to\\sbe\\s|the\\srole\\sof\\s|like\\s)?(?:my|our)\\s(?:dear\\s|sweet\\s|beloved\\s|dear\\sold\\s)?(?:late|deceased|dead|departed)\\s(?:grand(?:mother|ma|mom|father|pa|dad)|granny)[\\s,.!?;:]"),
     P("roleplay_jailbreak", "\\bbreak(?:ing)?\\s+(?:out\\s+of\\s+)?character\\b"),
     /* one expression per opening word (the same matches as one alternation; Vectorscan scans the four in 4% fewer
      * instructions on prose than the one) */
