@@ -62,7 +62,9 @@ static const char *const phone_before[] = {"phone", "tel", "call", "mobile", "ce
 static const char *const phone_after[] = {"office", "fax", "mobile", "cell", "home", "work", "desk", NULL};
 static const char *const ssn_words[] = {"ssn", "social security", "ss#", NULL};
 static const char *const version_words[] = {"version", "ver.", "release", "build", NULL};
-static const char *const birth_words[] = {"born", "birth", "dob", "d.o.b", "b-day", "geboren", "née", "né", NULL};
+static const char *const birth_words[] = {"born", "birth", "dob", "d.o.b", "b-day", "geboren", "geburt", "geb.", "née",
+                                          "né", "naissance", "nacimiento", "nacido", "nacida", "nascita", "nato il",
+                                          "nata il", "nascimento", "geboorte", "født", "född", NULL};
 static const char *const license_words[] = {"driver's license", "drivers license", "driver license",
                                             "driver's licence", "driving licence", "dl", "license no",
                                             "license number", "license #", "licence no", "licence number", NULL};
@@ -321,6 +323,19 @@ static int national(const char *s, const group_t *g, size_t i, size_t j, size_t 
     return j > i && d >= 9 && d <= 11 && s[g[i].a] == '0' && g[i].b - g[i].a > 1 && s[g[i].a + 1] != '0';
 }
 
+/* Groups i..j (two or more) open with the international prefix 00 written for '+' ("0049 30 12345678", "00 44 20
+ * 7946 0958"): a first group of 00 and a country code's 1-3 digits, or 00 alone and then that code; a country code
+ * starts 1-9. */
+static int idd_00(const char *s, const group_t *g, size_t i, size_t j)
+{
+    size_t a = g[i].a, l0 = g[i].b - a;
+    if (j == i || l0 < 2 || l0 > 5 || s[a] != '0' || s[a + 1] != '0')
+        return 0;
+    if (l0 > 2)
+        return s[a + 2] != '0';
+    return g[i + 1].b - g[i + 1].a <= 3 && s[g[i + 1].a] != '0';
+}
+
 /* d: the digits in groups i..j */
 static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, size_t d, size_t start, int plus)
 {
@@ -332,9 +347,24 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
     size_t end = g[j].b;
     if (j + 1 < ng && g[j + 1].ext) /* "345-899-3560x4587" */
         end = g[j + 1].b;
+    size_t last = ng;
+    while (last > 0 && g[last - 1].ext)
+        last--;
+    /* "030/1234567": a trunk-0 area code, one '/', the subscriber's number, the whole run (a national number as
+     * German and Austrian texts write it; a '/' between other groups is a date's or a fraction's) */
+    if (j == i + 1 && i == 0 && j + 1 == last && g[j].seplen == 1 && g[j].sep[0] == '/' && g[i].b - g[i].a <= 5 &&
+        national(s, g, i, j, d)) {
+        add(n, start, end, RG_PII_PHONE);
+        return;
+    }
     for (size_t k = i + 1; k <= j; k++)
         if (!g[k].psep)
             return;
+    /* 00 CC …: as after '+' (8-15 digits after the 00), the whole run of groups */
+    if (!plus && i == 0 && j + 1 == last && d >= 10 && d <= 17 && idd_00(s, g, i, j)) {
+        add(n, start, end, RG_PII_PHONE);
+        return;
+    }
     if (plus) { /* +CC …: 8-15 digits (E.164) */
         if (d >= 8 && d <= 15)
             add(n, start, end, RG_PII_PHONE);
@@ -352,9 +382,6 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
     }
     /* other shapes: 7-15 digits making up the whole run of groups, only as a national number or next to a
      * word that says phone ("0532 0130 01" at the end of an IBAN is neither) */
-    size_t last = ng;
-    while (last > 0 && g[last - 1].ext)
-        last--;
     if (d < 7 || d > 15 || i != 0 || j + 1 != last)
         return;
     for (size_t k = i; k <= j; k++)
@@ -395,7 +422,12 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
         return;
     for (size_t i = 0; i < ng && !g[i].ext; i++) {
         size_t a = g[i].a;
-        int paren = a > 0 && s[a - 1] == '(';
+        /* '(' before the digits: an area code when ')' closes right after a group of at most five digits that
+         * more groups follow ("(555) 123-4567", "(02) 9876 5432"): a phone's, nothing else's. Any other '('
+         * encloses the value ("my card (4111 1111 1111 1111)", "(192.168.1.1)", "(4111111111111111)") and is not
+         * part of it. */
+        int paren = a > 0 && s[a - 1] == '(' && g[i].b < len && s[g[i].b] == ')' && g[i].b - a <= 5 && i + 1 < ng &&
+                    !g[i + 1].ext;
         int plus = a > 0 && s[a - 1] == '+';
         size_t lead = a - (size_t)(paren || plus);
         if (lead > 0 && is_alnum((unsigned char)s[lead - 1]))

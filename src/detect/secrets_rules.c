@@ -350,6 +350,9 @@ static void on_prefix(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         e++;
     if (!sec_spend(c, e - b))
         return;
+    size_t run = e; /* where the body's characters end, an ellipsis's further dots included */
+    while (run < len && run - e < 3 && s[run] == '.' && (r->cs & (CS_AZURE | CS_KEY)))
+        run++;
     while (e > b && s[e - 1] == '.' && (r->cs & (CS_AZURE | CS_KEY))) /* a sentence's full stop */
         e--;
     size_t n = e - b;
@@ -359,7 +362,9 @@ static void on_prefix(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (r->flags & F_PAD)
         while (tail < len && tail - e < 3 && s[tail] == '=')
             tail++;
-    if (tail < len && (SEC_ALNUM(s[tail]) || SEC_IN(r->cs, s[tail])))
+    /* the token ends at tail, or its full stops were taken off and the run ends after them ("… SG.….….") */
+    size_t after = tail == e && run > e ? run : tail;
+    if (after < len && (SEC_ALNUM(s[after]) || SEC_IN(r->cs, s[after])))
         return;
     if ((r->shape && !r->shape(s + b, n)) || !flags_ok(r, s + b, n) || sec_placeholder(s + b, n))
         return;

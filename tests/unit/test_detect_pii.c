@@ -80,6 +80,20 @@ static void test_phone(void **st)
     expect("on 2015-12-22 at noon", "");
     expect("ISBN 978-3-16-148410-0", "");
     expect("code 155-555-0132", "");
+    /* the international prefix 00 written for '+', in groups */
+    expect("ruf an: 0049 30 12345678.", "PHONE:0049 30 12345678;");
+    expect("dial 00 44 20 7946 0958 now", "PHONE:00 44 20 7946 0958;");
+    expect("it is 0033 1 23 45 67 89", "PHONE:0033 1 23 45 67 89;");
+    /* not a country code after the 00, one group, too few digits */
+    expect("ids 0001 2345 6789 and 00 012 3456 7890", "");
+    expect("ref 00493012345678 ok", "");
+    expect("ref 0049 3012 ok", "");
+    /* an area code in parentheses is the phone's; a value in parentheses is not */
+    expect("(02) 9876 5432 and (555) 123-4567", "PHONE:(02) 9876 5432;PHONE:(555) 123-4567;");
+    expect("(415 555 0132)", "PHONE:415 555 0132;");
+    /* a German national number with its '/'; dates and fractions with one are not */
+    expect("Tel. 030/1234567 oder 0171/1234567", "PHONE:030/1234567;PHONE:0171/1234567;");
+    expect("am 01/2023, 0815/4711 und 12/345678", "");
 }
 
 static void test_card(void **st)
@@ -93,6 +107,9 @@ static void test_card(void **st)
     expect("no issuer 1234 5678 9012 3456", "");
     expect("mixed 4111 1111-1111 1111", "");
     expect("glued x4111111111111111", "");
+    /* in parentheses, grouped or not */
+    expect("my card (4111 1111 1111 1111) was declined", "CREDIT_CARD:4111 1111 1111 1111;");
+    expect("(378282246310005)", "CREDIT_CARD:378282246310005;");
 }
 
 static void test_ssn(void **st)
@@ -104,6 +121,7 @@ static void test_ssn(void **st)
     expect("000-12-3456 666-12-3456 900-12-3456 123-00-4567 123-45-0000", "");
     expect("mixed 123-45 6789", "");
     expect("id 123456789 without the words", "");
+    expect("her SSN (078-05-1120) is on file", "US_SSN:078-05-1120;");
 }
 
 static void test_iban(void **st)
@@ -136,6 +154,7 @@ static void test_ip(void **st)
     expect("version 1.2.3.4, v2.0.0.1, 1.2.3.4.5", "");
     expect("256.1.1.1 and 01.02.03.04", "");
     expect("at 12:30:45 and std::vector", "");
+    expect("PING localhost (127.0.0.1) 56(84) bytes", "IP_ADDRESS:127.0.0.1;");
 }
 
 static void test_date_of_birth(void **st)
@@ -147,6 +166,15 @@ static void test_date_of_birth(void **st)
     expect("birthday 03/12/1985", "DATE_OF_BIRTH:03/12/1985;");
     expect("the meeting on 12 March 1985", "");
     expect("born 31/02/1990", "");
+    /* the words in German, French, Spanish, Italian, Portuguese, Dutch, Danish/Norwegian and Swedish */
+    expect("Geburtsdatum: 12.03.1985, geb. 13.03.1985", "DATE_OF_BIRTH:12.03.1985;DATE_OF_BIRTH:13.03.1985;");
+    expect("date de naissance : 12/03/1985", "DATE_OF_BIRTH:12/03/1985;");
+    expect("fecha de nacimiento 12/03/1985; nacida el 13/03/1985", "DATE_OF_BIRTH:12/03/1985;DATE_OF_BIRTH:13/03/1985;");
+    expect("data di nascita 12/03/1985", "DATE_OF_BIRTH:12/03/1985;");
+    expect("data de nascimento 12/03/1985", "DATE_OF_BIRTH:12/03/1985;");
+    expect("geboortedatum 12-03-1985", "DATE_OF_BIRTH:12-03-1985;");
+    expect("f\xc3\xb8" "dt 12.03.1985, f\xc3\xb6" "dd 1985-03-12", "DATE_OF_BIRTH:12.03.1985;DATE_OF_BIRTH:1985-03-12;");
+    expect("the NATO summit 12/03/1985", "");
 }
 
 static void test_license_url_domain(void **st)

@@ -311,8 +311,10 @@ static void test_vendor_formats(void **state)
         void *d = compile_types(v->type, NULL);
         char *tok = mk(v->spec), text[8192], want[8300];
         snprintf(want, sizeof(want), "%s=%s", v->type, tok);
-        const char *wraps[][2] = {{"", ""}, {"key: ", "\n"}, {"export X=\"", "\""}, {"(", ")."}};
-        for (size_t w = 0; w < 4; w++) {
+        /* at a sentence's end, and before an ellipsis: the full stops are not the token's */
+        const char *wraps[][2] = {{"", ""}, {"key: ", "\n"}, {"export X=\"", "\""}, {"(", ")."},
+                                  {"my key is ", "."}, {"it was ", "... then"}};
+        for (size_t w = 0; w < sizeof(wraps) / sizeof(wraps[0]); w++) {
             snprintf(text, sizeof(text), "%s%s%s", wraps[w][0], tok, wraps[w][1]);
             const char *got = found_in(d, text);
             if (strcmp(got, want) != 0)
