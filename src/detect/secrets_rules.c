@@ -350,10 +350,12 @@ static void on_prefix(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         e++;
     if (!sec_spend(c, e - b))
         return;
+    /* a body class with '.': a sentence's full stop (or an ellipsis) after the token is not the token's */
+    int dots = (r->cs & (CS_AZURE | CS_KEY)) != 0;
     size_t run = e; /* where the body's characters end, an ellipsis's further dots included */
-    while (run < len && run - e < 3 && s[run] == '.' && (r->cs & (CS_AZURE | CS_KEY)))
+    while (dots && run < len && run - e < 3 && s[run] == '.')
         run++;
-    while (e > b && s[e - 1] == '.' && (r->cs & (CS_AZURE | CS_KEY))) /* a sentence's full stop */
+    while (dots && e > b && s[e - 1] == '.')
         e--;
     size_t n = e - b;
     if (n < r->min || n > r->max)
