@@ -25,6 +25,7 @@ static const struct {
     {"PERSON", "PERSON NAME"},
     {"IBAN_CODE", "IBAN IBAN_CODE"},
     {"IBAN", "IBAN IBAN_CODE"},
+    {"US_DRIVER_LICENSE", "US_DRIVER_LICENSE"},
     {"SECRET", "*"},
 };
 

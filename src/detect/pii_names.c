@@ -781,11 +781,12 @@ static size_t place_lines(const char *s, size_t len, size_t end, int *strong)
         if (p >= len || p == end)
             break;
         size_t q = p, last = 0;
-        int tokens = 0, st = 0;
+        int tokens = 0, numbers = 0, st = 0;
         while (tokens < 6 && q < len && q - p < 64) {
             size_t e = place_token(s, len, q, &st);
             if (e == 0)
                 break;
+            numbers += is_digit((unsigned char)s[q]);
             last = e;
             tokens++;
             q = e;
@@ -796,12 +797,14 @@ static size_t place_lines(const char *s, size_t len, size_t end, int *strong)
             else
                 break;
         }
-        if (tokens == 0)
-            break;
+        if (tokens == 0 || numbers >= 3)
+            break; /* three digit groups ("\n655 437 108 office") are a phone, not a postal code */
         if (last < len && strchr(",\n\r.;!?) \t", s[last]) == NULL)
             break; /* "Mobile: ..." and the like */
         if (last < len && s[last] == ' ' && last + 1 < len && s[last + 1] == ':')
             break;
+        if (last + 1 < len && s[last] == ' ' && is_digit((unsigned char)s[last + 1]))
+            break; /* a digit group that is no place token follows: "\n416 60 039 office" */
         end = last;
         *strong |= st;
     }

@@ -57,7 +57,7 @@ static void key_split(const char *k, size_t n, key_t_ *out)
 
 /* Words anywhere in a key that make it about something else than a credential. */
 static const char *const key_context_not[] = {
-    "csrf", "xsrf", "public", "pub", "page", "cursor", "placeholder", "hint", "label", "prompt", "message",
+    "csrf", "xsrf", "authenticity", "public", "pub", "page", "cursor", "placeholder", "hint", "label", "prompt", "message",
     "msg", "policy", "reset", "forgot", "tokens", "tokenizer", "tokenize", "tokenized", "tokenization",
     "secretary", "passport", "bypass", "compass", "passenger", "expiry", "expires", "expiration", "strength",
     "validation", "validator", "visible", "visibility", "regex", "pattern", "lifetime", "untokenize",
@@ -290,13 +290,27 @@ static size_t skip_space(const char *s, size_t len, size_t i)
     return i;
 }
 
-/* Operator at i: '=', ':', ":=", "::=", "=>", and comparisons "==", "===", "!=", "!==". Returns its length,
- * 0 when none; *cmp is set for comparisons. */
+/* After a key at i: a C array's brackets, "[]" or "[25]" (char secret[25] = "…"). Returns the index after them,
+ * or i. */
+static size_t array_brackets(const char *s, size_t len, size_t i)
+{
+    if (i >= len || s[i] != '[')
+        return i;
+    size_t e = i + 1;
+    while (e < len && e - i <= 5 && s[e] >= '0' && s[e] <= '9')
+        e++;
+    return e < len && s[e] == ']' ? e + 1 : i;
+}
+
+/* Operator at i: '=', ':', ":=", "::=", "=>", make's "?=", and comparisons "==", "===", "!=", "!==". Returns
+ * its length, 0 when none; *cmp is set for comparisons. */
 static size_t op_at(const char *s, size_t len, size_t i, int *cmp)
 {
     *cmp = 0;
     if (i >= len)
         return 0;
+    if (s[i] == '?' && i + 1 < len && s[i + 1] == '=' && (i + 2 == len || s[i + 2] != '='))
+        return 2; /* TOKEN ?= value: a Makefile's default */
     size_t e = i;
     while (e < len && e - i < 4 && (s[e] == '=' || s[e] == ':' || s[e] == '!' || s[e] == '>'))
         e++;
@@ -349,8 +363,12 @@ static int value_after(const char *s, size_t len, size_t kb, size_t ke, int cli,
             }
         }
     }
+    size_t arr = i;
     if (i < len && s[i] == ']')
         i++;
+    else if (!qk)
+        i = array_brackets(s, len, i);
+    arr = i != arr && s[arr] == '['; /* C: then only "…" is a string ('…' is a character constant) */
     size_t j = skip_space(s, len, i);
     if (qk && j < len && s[j] == ',' && call_argument(s, kb - 1)) { /* f("password", "value"): a setter, a default */
         j = skip_space(s, len, j + 1);
@@ -373,9 +391,9 @@ static int value_after(const char *s, size_t len, size_t kb, size_t ke, int cli,
     if (q + 1 < len && strchr("@rbuRBU", s[q]) && quote(s[q + 1]) && s[q] != '\0')
         q++;
     if (quote(s[q]))
-        return read_quoted(s, len, q, VALUE_MAX, v);
-    if (cmp)
-        return 0; /* comparing with a name, not a literal */
+        return (!arr || s[q] == '"') && read_quoted(s, len, q, VALUE_MAX, v);
+    if (cmp || arr)
+        return 0; /* comparing with a name, not a literal; a C array is given a string literal */
     if (!read_bare(s, len, j, VALUE_MAX, v))
         return 0;
     return !bare_is_code(s + v->a, v->b - v->a) && !bare_statement(s, len, v);
@@ -533,8 +551,8 @@ static int assignment_shape(const char *s, size_t len, size_t kb, size_t ke)
         i++;
     if (i < len && (quote(s[i]) || s[i] == ']'))
         i++;
-    i = skip_space(s, len, i);
-    if (i < len && strchr(":=!>,", s[i]) && s[i] != '\0')
+    i = skip_space(s, len, array_brackets(s, len, i));
+    if (i < len && strchr(":=!>,?", s[i]) && s[i] != '\0')
         return 1;
     if (s[kb] == '-')
         return 1; /* --password value */
@@ -701,13 +719,14 @@ static void on_bearer(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 
 /* ---- curl -u / --user ----------------------------------------------------------------------- */
 
-/* Whether "curl" starts the command that reaches `at` (same line, or lines joined by a trailing '\'). */
-static int curl_command(sec_ctx_t *c, size_t at)
+/* Where the command that reaches `at` starts: its line, or the first of lines joined by a trailing '\'
+ * (looked back at most 2 KB). (size_t)-1 past the work budget. */
+static size_t command_start(sec_ctx_t *c, size_t at)
 {
     const char *s = c->s;
     size_t from = at > 2048 ? at - 2048 : 0, i = at;
     if (!sec_spend(c, at - from))
-        return 0;
+        return (size_t)-1;
     while (i > from) {
         if (s[i - 1] == '\n') {
             size_t k = i - 1;
@@ -718,13 +737,68 @@ static int curl_command(sec_ctx_t *c, size_t at)
         }
         i--;
     }
-    size_t k = sec_find_ci(s, i, at, "curl");
-    while (k != (size_t)-1) {
-        if ((k == i || !SEC_ALNUM(s[k - 1])) && k + 4 <= at && (s[k + 4] == ' ' || s[k + 4] == '\t'))
-            return 1;
-        k = sec_find_ci(s, k + 1, at, "curl");
+    return i;
+}
+
+/* Where the program `prog` is named between the command's start i and `at`: after no letter or digit, and then
+ * a blank (`exact`) or any byte but '-', '.', '_' and '/' ("mysqldump", not "mysql-connector" or "mysql.h").
+ * (size_t)-1 when it is not. */
+static size_t names_program(const char *s, size_t i, size_t at, const char *prog, int exact)
+{
+    size_t n = strlen(prog), k = sec_find_ci(s, i, at, prog);
+    for (; k != (size_t)-1; k = sec_find_ci(s, k + 1, at, prog)) {
+        if ((k > i && SEC_ALNUM(s[k - 1])) || k + n > at)
+            continue;
+        char e = s[k + n];
+        if (exact ? (e == ' ' || e == '\t') : (e != '-' && e != '.' && e != '_' && e != '/'))
+            return k;
     }
-    return 0;
+    return (size_t)-1;
+}
+
+/* Whether "curl" starts the command that reaches `at` (same line, or lines joined by a trailing '\'). */
+static int curl_command(sec_ctx_t *c, size_t at)
+{
+    size_t i = command_start(c, at);
+    return i != (size_t)-1 && names_program(c->s, i, at, "curl", 1) != (size_t)-1;
+}
+
+/* ---- mysql -u user -pPASSWORD ---------------------------------------------------------------- */
+
+/*
+ * MySQL's and MariaDB's clients take a password glued to -p ("mysql -u root -pS3cret db"; a bare -p asks
+ * for it). ` -p` would be a 3-byte Vectorscan literal, and short literals slow every scan, so the option is
+ * looked for from the ` -u ` / `--user` that such a command almost always has, along its line (and lines
+ * joined by '\'), when mysql, mysqldump, mysqladmin, ... or mariadb names the program.
+ */
+static void mysql_password(sec_ctx_t *c, size_t at)
+{
+    const char *s = c->s;
+    size_t len = c->len, i = command_start(c, at), p;
+    if (i == (size_t)-1 || ((p = names_program(s, i, at, "mysql", 0)) == (size_t)-1 &&
+                            (p = names_program(s, i, at, "mariadb", 0)) == (size_t)-1))
+        return;
+    size_t end = p; /* the command ends at a line end not continued, or at ; | & */
+    while (end < len && end - p < 4096 && !strchr(";|&", s[end]) && (s[end] != '\n' || s[end - 1] == '\\'))
+        end++;
+    if (!sec_spend(c, end - p))
+        return;
+    for (size_t k = p; k + 3 < end; k++) {
+        if (!((s[k] == ' ' || s[k] == '\t') && s[k + 1] == '-' && s[k + 2] == 'p' && (unsigned char)s[k + 3] > ' '))
+            continue;
+        size_t a = k + 3, b = a;
+        if (quote(s[a])) {
+            value_t v;
+            if (!read_quoted(s, len, a, VALUE_MAX, &v))
+                continue;
+            a = v.a, b = v.b;
+        } else {
+            while (b < end && b - a <= VALUE_MAX && (unsigned char)s[b] > ' ')
+                b++;
+        }
+        if (b > a && !strchr("$<{[%", s[a]) && sec_value_ok(s + a, b - a, 2))
+            sec_emit(c, a, b, T_PASSWORD, PRIO_CONTEXT);
+    }
 }
 
 static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
@@ -732,8 +806,10 @@ static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     (void)arg;
     const char *s = c->s;
     size_t len = c->len;
-    if (!curl_command(c, start))
+    if (!curl_command(c, start)) {
+        mysql_password(c, start);
         return;
+    }
     size_t i = skip_space(s, len, end), a, b;
     if (i < len && quote(s[i])) {
         value_t v;

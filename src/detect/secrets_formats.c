@@ -662,8 +662,9 @@ static void on_k8s_kind(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     size_t len = c->len, i = end;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
+    char q = i < len && (s[i] == '"' || s[i] == '\'') ? s[i++] : 0; /* kind: 'Secret' is the same YAML */
     if (i + 6 > len || (memcmp(s + i, "Secret", 6) != 0 && memcmp(s + i, "secret", 6) != 0) ||
-        (i + 6 < len && SEC_IN(CS_WORD, s[i + 6])))
+        (q ? (i + 6 >= len || s[i + 6] != q) : (i + 6 < len && SEC_IN(CS_WORD, s[i + 6]))))
         return;
     if (start < c->k8s_done)
         return; /* this document was read already */

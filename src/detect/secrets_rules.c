@@ -345,6 +345,8 @@ static void on_prefix(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     (void)end; /* the match covers the prefix and `lead` body characters; the body is read again here */
     if (start > 0 && SEC_ALNUM(s[start - 1]))
         return;
+    if (start > 1 && s[start - 1] == '.' && SEC_ALNUM(s[start - 2]))
+        return; /* a part of a dotted name: a file's "video_box.ico-7a38….png", a host, a package */
     size_t b = start + plen, e = b;
     while (e < len && e - b <= r->max && SEC_IN(r->cs, s[e]))
         e++;

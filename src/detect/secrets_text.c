@@ -290,11 +290,12 @@ int sec_uuid(const char *s, size_t n, int *v4)
     return 1;
 }
 
-/* Hashes, signatures and anti-forgery tokens: random, but not credentials. */
+/* Hashes, signatures and anti-forgery tokens (Rails calls its own authenticity_token): random, but not
+ * credentials. */
 static const char *const hash_words[] = {"sha",    "md5",      "hash",        "digest",    "checksum", "integrity",
                                          "commit", "srcrev",   "revision",    "fingerprint", "signature", "etag",
-                                         "nonce",  "salt",     "csrf",        "xsrf",      "public",   "pubkey",
-                                         NULL};
+                                         "nonce",  "salt",     "csrf",        "xsrf",      "authenticity", "public",
+                                         "pubkey", NULL};
 
 /* Whether one of hash_words is in s[from, to). */
 static int words_in(const char *s, size_t from, size_t to)
@@ -540,6 +541,26 @@ static int in_url(sec_ctx_t *c, size_t a)
     return 0;
 }
 
+/* Whether a lies inside a SOPS-encrypted value, ENC[AES256_GCM,data:…,iv:…,tag:…,type:str] (the ciphertext,
+ * IV and tag of a file meant to be committed; SOPS's other ciphers keep the shape): "ENC[" and no ']' or line
+ * end between it and a, looked back at most 4 KB, on the work budget. */
+static int in_sops(sec_ctx_t *c, size_t a)
+{
+    const char *s = c->s;
+    size_t from = a > 4096 ? a - 4096 : 0, i = a;
+    int found = 0;
+    for (; i > from + 4; i--) {
+        char ch = s[i - 1];
+        if (ch == ']' || ch == '\n')
+            break;
+        if (ch == '[' && memcmp(s + i - 4, "ENC[", 4) == 0) {
+            found = 1;
+            break;
+        }
+    }
+    return sec_spend(c, a - i) && found;
+}
+
 /* Characters in word-like parts: a capital and two or more lower-case letters, three or more lower-case
  * letters, or three or more capitals (identifiers made of words, as opposed to random strings where such
  * runs are short: at most 80% of a random 20-character base62 string, 99 times in 100). */
@@ -595,7 +616,7 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
     }
     if (hex || (s[a] == '0' && s[a + 1] == 'x') || __builtin_popcount(seen & 7) < 2 || changes * 10 < pairs * 3)
         return;
-    if (in_zone(c, a))
+    if (in_zone(c, a) || in_sops(c, a))
         return;
     /* a part of a dotted or ~-joined name (host, package, file, a structured key) or of an e-mail address */
     if (a >= 1 && (s[a - 1] == '.' || s[a - 1] == '~' || (s[a - 1] == '@' && a >= 2 && SEC_ALNUM(s[a - 2]))))

@@ -144,6 +144,11 @@ static void test_street_negatives(void **state)
     STREET("The facility is located in Area 51.", "");
     STREET("Allan Björk\nUnit 5022 Box 1225\nDPO AE 44085\nMobile: 0688 843 79 56",
            "Unit 5022 Box 1225\nDPO AE 44085");
+    /* a signature's phone lines after the address are no place lines (the address swallowed the phone) */
+    STREET("Ada Roth\nUnit 7781 Box 3310\nDPO AP 50212\n312 45 678 office\n+44 20 7946 0958 fax",
+           "Unit 7781 Box 3310\nDPO AP 50212");
+    STREET("Jo Kerr\n88 Wattle Road Apt. 12 TOWNSVILLE QLD\n612 438 107 office", "88 Wattle Road Apt. 12 TOWNSVILLE QLD");
+    STREET("Jo Kerr\n88 Wattle Road, Springvale\n3171 office hours 9-5", "88 Wattle Road, Springvale\n3171");
 }
 
 static void test_lex(void **state)

@@ -894,6 +894,49 @@ static void test_curl_user(void **state)
     none("git push -u origin main:release-2024; sudo -u postgres:postgres psql");
 }
 
+/* Config and code forms: make's ?=, C arrays, quoted YAML kinds; and random values that are no credentials:
+ * SOPS ciphertext, anti-forgery tokens, a vendor prefix inside a file name. */
+static void test_config_forms(void **state)
+{
+    (void)state;
+    one("API_TOKEN ?= \"a8Kq2LmZ9xWvR4tP\"", "PASSWORD", "a8Kq2LmZ9xWvR4tP");
+    one("DEPLOY_SECRET ?= a8Kq2LmZ9xWvR4tP", "PASSWORD", "a8Kq2LmZ9xWvR4tP");
+    none("password ?= $(shell cat pw.txt)\nif token ?? \"a8Kq2LmZ9xWvR4tP\"");
+    one("char secret[25] = \"Qz7-lm2Kp!w9\";", "PASSWORD", "Qz7-lm2Kp!w9");
+    one("static const char api_key[] = \"Qz7lm2KpW9xv\";", "PASSWORD", "Qz7lm2KpW9xv");
+    none("db_pass[] = 'Qz7lm2KpW9xv'; passwd[3] = Qz7lm2KpW9xv;"); /* a character constant; not a literal */
+    one("apiVersion: v1\nkind: 'Secret'\nmetadata:\n  name: db\ndata:\n  extra: 'cVc3ZXJ0eTEyMyE='\n",
+        "KUBERNETES_SECRET", "cVc3ZXJ0eTEyMyE=");
+    one("apiVersion: \"v1\"\nkind: \"Secret\"\ndata:\n  extra: \"cVc3ZXJ0eTEyMyE=\"\n", "KUBERNETES_SECRET",
+        "cVc3ZXJ0eTEyMyE=");
+    none("kind: \"SecretStore\"\ndata:\n  extra: \"cVc3ZXJ0eTEyMyE=\"\n");
+    none("db-password: ENC[AES256_GCM,data:O+5l4g==,iv:c/dS4BCBMbnKsXYuzBuCuVQt8RV9bOv5HgdpL+iwmns=,"
+         "tag:KkQfh6OymvCt4uC13p318g==,type:str]\n");
+    one("iv: ENC[x] c/dS4BCBMbnKsXYuzBuCuVQt8RV9bOv5HgdpL+iwmns=", "GENERIC_HIGH_ENTROPY",
+        "c/dS4BCBMbnKsXYuzBuCuVQt8RV9bOv5HgdpL+iwmns="); /* the value closed before it */
+    none("<input type=\"hidden\" name=\"authenticity_token\" "
+         "value=\"Jk3nP0aQz8Lr2Vb7Xc4Wm9Ty1Ue6Si5Od0Fg3Hh8Kj2Ll7Zx4Cv9Bn1Mq6Wp0Er5Ty8Ui3Op\" />");
+    one("auth_token: Jk3nP0aQz8Lr2Vb7Xc4Wm9Ty1Ue6Si5Od0Fg3Hh8Kj2Ll7Zx4Cv9Bn1Mq6Wp0Er5Ty8Ui3Op", "PASSWORD",
+        "Jk3nP0aQz8Lr2Vb7Xc4Wm9Ty1Ue6Si5Od0Fg3Hh8Kj2Ll7Zx4Cv9Bn1Mq6Wp0Er5Ty8Ui3Op");
+    none("see http://cdn.example.org/media/video_box.ico-7a388b69018576d24b59331fd60aab0c.png");
+    one("my infracost key is ico-7a388b69018576d24b59331fd60aab0c ok", "SAAS_TOKEN",
+        "ico-7a388b69018576d24b59331fd60aab0c");
+}
+
+/* A MySQL / MariaDB password glued to -p, found from the command's -u / --user. */
+static void test_mysql_password(void **state)
+{
+    (void)state;
+    one("then run mysql -u root -pQz7lm2Kp shop", "PASSWORD", "Qz7lm2Kp");
+    one("mysqldump -h db.internal -u backup -p\"Tr0ub4dor&3\" --all-databases > all.sql", "PASSWORD", "Tr0ub4dor&3");
+    one("mariadb --user=app -pW9x!kq2LmZ", "PASSWORD", "W9x!kq2LmZ");
+    one("sudo mysqladmin -u root -pHunter22x \\\n  -h 10.0.0.1 status", "PASSWORD", "Hunter22x");
+    one("mkdir -pAbc12345x; mysql -u root -pQz7lm2Kp; echo -pAbc12345y", "PASSWORD", "Qz7lm2Kp");
+    none("mysql -u root -p shop");                              /* a bare -p asks for it */
+    none("mysql -u root -p$MYSQL_PWD; mysql -u root -ppassword"); /* a reference, a dull word */
+    none("mysql-connector -u x -pQz7lm2Kp; ssh -u x -pQz7lm2Kp; tar -u -pQz7lm2Kp");
+}
+
 static void test_basic_auth_url(void **state)
 {
     (void)state;
@@ -1286,7 +1329,8 @@ int main(void)
         cmocka_unit_test(test_azure),              cmocka_unit_test(test_small_formats),
         cmocka_unit_test(test_kubernetes),         cmocka_unit_test(test_password_assignments),
         cmocka_unit_test(test_weak_keys),          cmocka_unit_test(test_aws_secret),
-        cmocka_unit_test(test_authorization),      cmocka_unit_test(test_curl_user),
+        cmocka_unit_test(test_authorization),      cmocka_unit_test(test_curl_user), cmocka_unit_test(test_mysql_password),
+        cmocka_unit_test(test_config_forms),
         cmocka_unit_test(test_basic_auth_url),     cmocka_unit_test(test_generic),
         cmocka_unit_test(test_generic_parameters), cmocka_unit_test(test_token_pass_blocks),
         cmocka_unit_test(test_type_subsets),       cmocka_unit_test(test_check_redact_mask),
