@@ -763,6 +763,19 @@ static int curl_command(sec_ctx_t *c, size_t at)
     return i != (size_t)-1 && names_program(c->s, i, at, "curl", 1) != (size_t)-1;
 }
 
+/* A command-line argument at i: a quoted string's inside, or the bytes up to white space or `stop`. 0 when a
+ * quote does not close. */
+static int shell_word(const char *s, size_t len, size_t i, size_t stop, value_t *v)
+{
+    if (i < len && quote(s[i]))
+        return read_quoted(s, len, i, VALUE_MAX, v);
+    size_t b = i;
+    while (b < stop && b - i <= VALUE_MAX && (unsigned char)s[b] > ' ')
+        b++;
+    *v = (value_t){i, b, 0};
+    return 1;
+}
+
 /* ---- mysql -u user -pPASSWORD ---------------------------------------------------------------- */
 
 /*
@@ -786,18 +799,10 @@ static void mysql_password(sec_ctx_t *c, size_t at)
     for (size_t k = p; k + 3 < end; k++) {
         if (!((s[k] == ' ' || s[k] == '\t') && s[k + 1] == '-' && s[k + 2] == 'p' && (unsigned char)s[k + 3] > ' '))
             continue;
-        size_t a = k + 3, b = a;
-        if (quote(s[a])) {
-            value_t v;
-            if (!read_quoted(s, len, a, VALUE_MAX, &v))
-                continue;
-            a = v.a, b = v.b;
-        } else {
-            while (b < end && b - a <= VALUE_MAX && (unsigned char)s[b] > ' ')
-                b++;
-        }
-        if (b > a && !strchr("$<{[%", s[a]) && sec_value_ok(s + a, b - a, 2))
-            sec_emit(c, a, b, T_PASSWORD, PRIO_CONTEXT);
+        value_t v;
+        if (shell_word(s, len, k + 3, end, &v) && v.b > v.a && !strchr("$<{[%", s[v.a]) &&
+            sec_value_ok(s + v.a, v.b - v.a, 2))
+            sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
     }
 }
 
@@ -810,17 +815,10 @@ static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         mysql_password(c, start);
         return;
     }
-    size_t i = skip_space(s, len, end), a, b;
-    if (i < len && quote(s[i])) {
-        value_t v;
-        if (!read_quoted(s, len, i, VALUE_MAX, &v))
-            return;
-        a = v.a, b = v.b;
-    } else {
-        a = i, b = i;
-        while (b < len && b - a <= VALUE_MAX && (unsigned char)s[b] > ' ')
-            b++;
-    }
+    value_t v;
+    if (!shell_word(s, len, skip_space(s, len, end), len, &v))
+        return;
+    size_t a = v.a, b = v.b;
     const char *colon = memchr(s + a, ':', b - a);
     if (colon == NULL || b == a || strchr("$<{[%", s[a]))
         return;
