@@ -1,6 +1,6 @@
 /* secrets_formats.c — formats with more structure than a prefix and a body: Slack tokens and webhooks,
  * Discord bot tokens and webhooks, JWT, PEM private keys, Azure secrets, Mailchimp, Telegram, Facebook
- * app tokens, Terraform Cloud, OpenAI's legacy keys, GCP service-account files, .npmrc tokens. */
+ * app tokens, Terraform Cloud, OpenAI's legacy keys, GCP service-account files, .npmrc tokens, Cloudflare keys. */
 #include "detect/secrets_int.h"
 
 #include <stdio.h>
@@ -512,6 +512,8 @@ static void on_npmrc(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (!(start - a >= 3 && s[a] == '/' && s[a + 1] == '/' && s[a + 2] != '/'))
         return;
     size_t v = end;
+    while (v < len && v - end < 8 && (s[v] == ' ' || s[v] == '\t')) /* an ini file: "key = value" too */
+        v++;
     int q = v < len && (s[v] == '"' || s[v] == '\'');
     v += q;
     size_t e = v;
@@ -523,6 +525,21 @@ static void on_npmrc(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     sec_emit(c, v, e, T_NPM_TOKEN, PRIO_FORMAT);
 }
 
+
+/* Cloudflare keys have no prefix: the name "cloudflare" in the 64 bytes before, on the same line, says whose
+ * they are (cloudflare: "<key>", CLOUDFLARE_GLOBAL=<key>). A token must also look machine-made. */
+static void cloudflare_at(sec_ctx_t *c, size_t a, size_t n)
+{
+    const char *s = c->s;
+    size_t from = a;
+    while (from > 0 && a - from < 64 && s[from - 1] != '\n')
+        from--;
+    if (n == 37 ? run_end(s, a + n, a, CS_HEXL, n) != a + n : !sec_random(SEC_ENTROPY_DEFAULT, s + a, n))
+        return;
+    if (sec_find_ci(s, from, a, "cloudflare") == (size_t)-1)
+        return;
+    sec_emit(c, a, a + n, T_SAAS_TOKEN, PRIO_FORMAT);
+}
 
 /* ---- formats found by the token pass ----------------------------------------------------- */
 
@@ -549,6 +566,9 @@ size_t sec_run_formats(sec_ctx_t *c, size_t a, size_t e)
     if (n == 35 && a >= 2 && s[a - 1] == ':' && digit(s[a - 2]) && s[a] == 'A' && s[a + 1] == 'A' &&
         sec_want(c, T_TELEGRAM_BOT_TOKEN))
         on_telegram(c, a - 2, a + 2, 0);
+    /* Cloudflare's global API key (37 lower-case hex) or an API token (40 base64url), named on its line */
+    if ((n == 37 || n == 40) && a + n == e && sec_want(c, T_SAAS_TOKEN))
+        cloudflare_at(c, a, n);
     /* Facebook app token: <app id>|<secret> */
     if (n >= 27 && n <= 40 && a >= 2 && s[a - 1] == '|' && digit(s[a - 2]) && sec_want(c, T_FACEBOOK_TOKEN))
         on_facebook_app(c, a - 2, a + 1, 0);
@@ -566,6 +586,8 @@ unsigned sec_run_min(const sec_ctx_t *c)
         m = 35;
     if (sec_want(c, T_MAILCHIMP_KEY) && (m == 0 || m > 36))
         m = 36;
+    if (sec_want(c, T_SAAS_TOKEN) && (m == 0 || m > 37))
+        m = 37; /* Cloudflare */
     unsigned r = sec_rules_run_min(c);
     if (r != 0 && (m == 0 || m > r))
         m = r;

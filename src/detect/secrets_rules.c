@@ -212,6 +212,7 @@ static const prefix_rule_t rules[] = {
     R("cmVmdGtu", ARTIFACTORY_TOKEN, CS_ALNUM, 56, 56, 0, 0, NULL),
     R("HRKU-AA", HEROKU_KEY, CS_B64URL, 56, 60, 0, 0, NULL),
     R("pypi-AgEIcHlwaS5vcmc", PYPI_TOKEN, CS_B64URL, 50, 2000, 0, 0, NULL),
+    R("pypi-AgENdGVzdC5weXBpLm9yZw", PYPI_TOKEN, CS_B64URL, 50, 2000, 0, 0, NULL), /* the test index's */
     R("shpat_", SHOPIFY_TOKEN, CS_HEX, 32, 32, 0, 0, NULL),
     R("shpca_", SHOPIFY_TOKEN, CS_HEX, 32, 32, 0, 0, NULL),
     R("shppa_", SHOPIFY_TOKEN, CS_HEX, 32, 32, 0, 0, NULL),
@@ -222,7 +223,7 @@ static const prefix_rule_t rules[] = {
     R("dor_v1_", DIGITALOCEAN_TOKEN, CS_HEXL, 64, 64, 0, 0, NULL),
     R("dapi", DATABRICKS_TOKEN, CS_HEXL, 32, 32, 0, 6, NULL),
     R("ops_eyJ", ONEPASSWORD_TOKEN, CS_B64ANY, 250, 4096, 0, 0, NULL),
-    R("A3-", ONEPASSWORD_TOKEN, CS_B64URL, 36, 36, 0, 4, shape_1password_key),
+    R("A3-", ONEPASSWORD_TOKEN, CS_B64URL, 36, 37, 0, 4, shape_1password_key),
     R("fo1_", FLYIO_TOKEN, CS_B64URL, 43, 43, 0, 0, NULL),
     R("fm1r_", FLYIO_TOKEN, CS_B64ANY, 100, 4096, 0, 0, NULL),
     R("fm1a_", FLYIO_TOKEN, CS_B64ANY, 100, 4096, 0, 0, NULL),

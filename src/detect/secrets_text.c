@@ -616,7 +616,7 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
     }
     if (hex || (s[a] == '0' && s[a + 1] == 'x') || __builtin_popcount(seen & 7) < 2 || changes * 10 < pairs * 3)
         return;
-    if (in_zone(c, a) || in_sops(c, a))
+    if (in_zone(c, a) || in_sops(c, a) || sec_identifier(s, a, b))
         return;
     /* a part of a dotted or ~-joined name (host, package, file, a structured key) or of an e-mail address */
     if (a >= 1 && (s[a - 1] == '.' || s[a - 1] == '~' || (s[a - 1] == '@' && a >= 2 && SEC_ALNUM(s[a - 2]))))

