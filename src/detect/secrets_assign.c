@@ -61,7 +61,7 @@ static const char *const key_context_not[] = {
     "msg", "policy", "reset", "forgot", "tokens", "tokenizer", "tokenize", "tokenized", "tokenization",
     "secretary", "passport", "bypass", "compass", "passenger", "expiry", "expires", "expiration", "strength",
     "validation", "validator", "visible", "visibility", "regex", "pattern", "lifetime", "untokenize",
-    "detokenize", NULL};
+    "detokenize", "continuation", "next", NULL}; /* pagination: next_token, nextPageToken, continuation_token */
 /* Last words naming a property of the credential rather than the credential. */
 static const char *const key_last_not[] = {
     "id", "ids", "name", "names", "url", "uri", "urls", "endpoint", "path", "file", "files", "dir", "field",

@@ -1,8 +1,8 @@
 /* secrets_ids.c — random strings that are identifiers, not secrets: values named as an id ("requestId": "…",
- * tool_call_id=…, Request ID: …) and the object ids of the APIs an LLM gateway's traffic quotes (OpenAI's
- * call_…, Anthropic's toolu_…, Stripe's cus_…). Agents paste tool results full of these; reporting them as
- * generic high-entropy secrets would block ordinary tool use. Only the generic rule asks: a vendor format
- * or a secret named by its context (token = …) is found as before. */
+ * tool_call_id=…, Request ID: …) or as a pagination cursor (nextPageToken, next_cursor), and the object ids of
+ * the APIs an LLM gateway's traffic quotes (OpenAI's call_…, Anthropic's toolu_…, Stripe's cus_…). Agents paste
+ * tool results full of these; reporting them as generic high-entropy secrets would block ordinary tool use.
+ * Only the generic rule asks: a vendor format or a secret named by its context (token = …) is found as before. */
 #include "detect/secrets_int.h"
 
 #include <string.h>
@@ -35,6 +35,25 @@ static int id_name(const char *s, size_t n0, size_t n1)
     return upper(first) && lower(before); /* requestId, credentialID, userUUID */
 }
 
+/* Whether the name [n0, n1) names a pagination cursor: it ends in cursor, page token, next token, next marker
+ * or continuation token, in any case and with any separators (nextPageToken, next_cursor, NextToken,
+ * NextMarker, continuation-token). Opaque positions in a listing, not credentials. */
+static int cursor_name(const char *s, size_t n0, size_t n1)
+{
+    static const char *const ends[] = {"cursor", "pagetoken", "nexttoken", "nextmarker", "continuationtoken", NULL};
+    char w[24];
+    size_t k = sizeof(w);
+    for (size_t i = n1; i > n0 && k > 0; i--)
+        if (SEC_ALNUM(s[i - 1]))
+            w[--k] = (char)sec_lower((unsigned char)s[i - 1]);
+    for (const char *const *e = ends; *e != NULL; e++) {
+        size_t m = strlen(*e);
+        if (sizeof(w) - k >= m && memcmp(w + sizeof(w) - m, *e, m) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* The name a value at a is given to, looked back over at most 64 bytes on its line:
  * [quote] name [quote] spaces (':' | '=' | ':=') spaces [quote] value. Words before a ':' count too
  * (Request ID: …). */
@@ -59,7 +78,7 @@ static int named_id(const char *s, size_t a)
         i--;
     while (i < n1 && s[i] == ' ')
         i++;
-    return n1 > i && id_name(s, i, n1);
+    return n1 > i && (id_name(s, i, n1) || cursor_name(s, i, n1));
 }
 
 /* Object-id prefixes of the APIs an LLM gateway's traffic quotes, from their published id formats: OpenAI's

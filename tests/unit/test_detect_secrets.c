@@ -980,6 +980,11 @@ static void test_identifiers(void **state)
         "\"credentialID\": \"B9mTcFSck2LzJO2S3ols63\"", "Request ID: 7Kq2LmZx8Np3Wr5Tv7Ys1BcQ9",
         "TRACE_ID=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "device_uuid := \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"",
         "Stripe('pk_live_j5krY8XTgIcDaHDb3YrsAfCl')",
+        /* pagination cursors, by either rule: the generic one (secrets_ids.c) and the named one (key words) */
+        "{\"files\": [], \"nextPageToken\": \"AJ-q8Kz7Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u\"}",
+        "{\"pageInfo\": {\"endCursor\": \"Y3Vyc29yOnYyOpHOAbCdEfQz7lm2Kp\"}}",
+        "NextToken: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0", "{\"continuation_token\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0\"}",
+        "NextMarker=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0",
     };
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
         none(ids[i]);
@@ -989,6 +994,9 @@ static void test_identifiers(void **state)
     one("\"valid\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("android: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x", "GENERIC_HIGH_ENTROPY", "call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x");
+    one("{\"access_token\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0\", \"token_type\": \"Bearer\"}", "PASSWORD",
+        "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0");
+    one("NEXTAUTH_SECRET=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0", "PASSWORD", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0");
     one("\"key_id\": \"sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F\"", "STRIPE_KEY", "sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F");
 }
 
