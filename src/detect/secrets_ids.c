@@ -11,28 +11,28 @@ static int lower(int c) { return c >= 'a' && c <= 'z'; }
 static int upper(int c) { return c >= 'A' && c <= 'Z'; }
 static int name_char(int c) { return SEC_IN(CS_KEY, c); }
 
-/* Whether the name [n0, n1) ends in an id word: id, uuid, guid as a whole name or after a separator
- * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID after a lower-case letter (requestId,
- * credentialID). Session ids are bearer credentials: a name with "session" in it is no id here. */
+/* Whether the name [n0, n1) ends in an id word: id, uid, uuid, guid as a whole name or after a separator
+ * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID / Uid after a lower-case letter (requestId,
+ * credentialID, firebaseUid). Session ids are bearer credentials: a name with "session" in it is no id here. */
 static int id_name(const char *s, size_t n0, size_t n1)
 {
-    size_t n = n1 - n0;
+    static const char *const ends[] = {"uuid", "guid", "uid", "id", NULL}; /* the longest first */
+    size_t n = n1 - n0, k = 0;
     if (n < 2 || sec_find_ci(s, n0, n1, "session") != (size_t)-1)
         return 0;
-    const char *w = s + n1 - 2;
-    size_t k = 2;
-    if ((w[0] | 0x20) != 'i' || (w[1] | 0x20) != 'd')
+    for (const char *const *e = ends; *e != NULL && k == 0; e++) {
+        size_t m = strlen(*e);
+        if (n >= m && sec_find_ci(s, n1 - m, n1, *e) == n1 - m)
+            k = m;
+    }
+    if (k == 0)
         return 0;
-    if (n >= 4 && sec_find_ci(s, n1 - 4, n1, "uuid") == n1 - 4)
-        k = 4;
-    else if (n >= 4 && sec_find_ci(s, n1 - 4, n1, "guid") == n1 - 4)
-        k = 4;
     if (n == k)
         return 1;
     int before = (unsigned char)s[n1 - k - 1], first = (unsigned char)s[n1 - k];
     if (before == '_' || before == '-' || before == '.' || before == ' ')
         return 1;
-    return upper(first) && lower(before); /* requestId, credentialID, userUUID */
+    return upper(first) && lower(before); /* requestId, credentialID, userUUID, firebaseUid */
 }
 
 /* Whether the name [n0, n1) names a pagination cursor: it ends in cursor, page token, next token, next marker

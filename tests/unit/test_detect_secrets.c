@@ -978,7 +978,8 @@ static void test_identifiers(void **state)
         "{\"customer\": \"cus_NffrFeUfNV2HibQz7lm2Kp\", \"payment_intent\": \"pi_3MtwBwLkdIwHu7ix28a3tqPa\"}",
         "\"requestId\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "x-request-id: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7",
         "\"credentialID\": \"B9mTcFSck2LzJO2S3ols63\"", "Request ID: 7Kq2LmZx8Np3Wr5Tv7Ys1BcQ9",
-        "TRACE_ID=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "device_uuid := \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"",
+        "TRACE_ID=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "{\"uid\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"}", "firebaseUid: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7",
+        "device_uuid := \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"",
         "Stripe('pk_live_j5krY8XTgIcDaHDb3YrsAfCl')",
         /* pagination cursors, by either rule: the generic one (secrets_ids.c) and the named one (key words) */
         "{\"files\": [], \"nextPageToken\": \"AJ-q8Kz7Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u\"}",
@@ -993,6 +994,7 @@ static void test_identifiers(void **state)
     one("\"sessionId\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("\"valid\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("android: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
+    one("fluid: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x", "GENERIC_HIGH_ENTROPY", "call_8fJ2kqZx7LmN3pQw9RtY5vBc_Zq8Lm2Xv9w-x");
     one("{\"access_token\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0\", \"token_type\": \"Bearer\"}", "PASSWORD",
         "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0");
