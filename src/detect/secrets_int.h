@@ -183,6 +183,9 @@ unsigned sec_run_min(const sec_ctx_t *c); /* shortest run those formats need; 0:
 /* Whether the token [a, b) is an identifier (secrets_ids.c): a value named as an id (requestId: …), an API
  * object id (call_…, cus_…) or a publishable key. Asked by the generic rule only. */
 int sec_identifier(const char *s, size_t a, size_t b);
+/* Whether the token [a, b) is a line of base64 wrapped at one width, three lines or more (secrets_data.c). On
+ * the work budget. */
+int sec_wrapped_block(sec_ctx_t *c, size_t a, size_t b);
 /* Discord bot token whose first part is [a, b) (s[b] == '.'); returns its end or 0. */
 size_t sec_discord_at(const char *s, size_t len, size_t a, size_t b);
 

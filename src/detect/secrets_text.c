@@ -643,7 +643,7 @@ static void generic_one(sec_ctx_t *c, size_t a, size_t b)
     /* elided ("ops_eyJz..."), so not usable; a JWT's header alone is public metadata */
     if ((b + 3 <= c->len && memcmp(s + b, "...", 3) == 0) || (b + 3 <= c->len && memcmp(s + b, "\xe2\x80\xa6", 3) == 0))
         return;
-    if (b64_text(s + a, n))
+    if (b64_text(s + a, n) || sec_wrapped_block(c, a, b))
         return;
     if (sec_placeholder(s + a, n) || sec_counting_filler(s + a, n) || !sec_random(c->d->entropy, s + a, n))
         return;

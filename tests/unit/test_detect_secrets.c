@@ -1002,6 +1002,53 @@ static void test_identifiers(void **state)
     one("\"key_id\": \"sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F\"", "STRIPE_KEY", "sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F");
 }
 
+/* How many spans FOUND(text) reports. */
+static size_t found_count(const char *text)
+{
+    const char *got = FOUND(text);
+    size_t n = got[0] != '\0';
+    for (const char *p = got; (p = strstr(p, " | ")) != NULL; p += 3)
+        n++;
+    return n;
+}
+
+/* Lines of "{b<width>}" joined by sep, the last one last_width wide (0: none). */
+static void b64_lines(char *out, size_t cap, int lines, int width, int last_width, const char *sep)
+{
+    char spec[16];
+    out[0] = '\0';
+    for (int i = 0; i < lines + (last_width > 0); i++) {
+        snprintf(spec, sizeof(spec), "{b%d}", i < lines ? width : last_width);
+        char *l = mk(spec);
+        strncat(out, l, cap - strlen(out) - 1);
+        strncat(out, sep, cap - strlen(out) - 1);
+        free(l);
+    }
+}
+
+/* base64 wrapped at one width is data (secrets_data.c); keys on lines of their own are not. */
+static void test_wrapped_base64(void **state)
+{
+    (void)state;
+    char block[2048], text[2200];
+    b64_lines(block, sizeof(block), 5, 76, 30, "\r\n"); /* MIME */
+    snprintf(text, sizeof(text), "Content-Transfer-Encoding: base64\r\n\r\n%s--b1--", block);
+    none(text);
+    b64_lines(block, sizeof(block), 3, 64, 0, "\n"); /* three full lines, PEM's width */
+    snprintf(text, sizeof(text), "here is the file:\n%sthanks", block);
+    none(text);
+    b64_lines(block, sizeof(block), 2, 76, 0, "\n"); /* two lines: two keys, maybe */
+    assert_int_equal(found_count(block), 2);
+    b64_lines(block, sizeof(block), 4, 40, 0, "\n"); /* narrower than any wrapping */
+    assert_int_equal(found_count(block), 4);
+    char *k1 = mk("{b64}"), *k2 = mk("{b70}"), *k3 = mk("{b66}"); /* three keys of three widths */
+    snprintf(text, sizeof(text), "%s\n%s\n%s\n", k1, k2, k3);
+    assert_int_equal(found_count(text), 3);
+    snprintf(text, sizeof(text), "key: %s\n%s\n%s\n", k1, k1, k1); /* the first line is no base64 line */
+    assert_int_equal(found_count(text), 3);
+    free(k1), free(k2), free(k3);
+}
+
 /* ---- the generic rule -------------------------------------------------------------------- */
 
 static void test_generic(void **state)
@@ -1393,7 +1440,7 @@ int main(void)
         cmocka_unit_test(test_code_forms),
         cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
         cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs), cmocka_unit_test(test_token_pass_levels),
-        cmocka_unit_test(test_cloudflare),         cmocka_unit_test(test_identifiers),
+        cmocka_unit_test(test_cloudflare),         cmocka_unit_test(test_identifiers), cmocka_unit_test(test_wrapped_base64),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
