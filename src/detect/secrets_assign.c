@@ -61,7 +61,7 @@ static const char *const key_context_not[] = {
     "msg", "policy", "reset", "forgot", "tokens", "tokenizer", "tokenize", "tokenized", "tokenization",
     "secretary", "passport", "bypass", "compass", "passenger", "expiry", "expires", "expiration", "strength",
     "validation", "validator", "visible", "visibility", "regex", "pattern", "lifetime", "untokenize",
-    "detokenize", "continuation", "next", NULL}; /* pagination: next_token, nextPageToken, continuation_token */
+    "detokenize", NULL};
 /* Last words naming a property of the credential rather than the credential. */
 static const char *const key_last_not[] = {
     "id", "ids", "name", "names", "url", "uri", "urls", "endpoint", "path", "file", "files", "dir", "field",
@@ -127,6 +127,8 @@ static int key_strength(const char *k, size_t n, key_t_ *ks)
     for (size_t i = 0; i < ks->n; i++)
         if (word_flags(ks->seg[i]) & W_CONTEXT_NOT)
             return KEY_NONE;
+    if (sec_cursor_flat(ks->flat, fl)) /* nextToken, continuation_token: a position in a listing */
+        return KEY_NONE;
     if (word_flags(ks->seg[ks->n - 1]) & W_LAST_NOT)
         return KEY_NONE;
     for (size_t i = 0; i < ks->n; i++) {

@@ -500,7 +500,8 @@ static void on_gcp_sa(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     sec_emit(c, v, e, T_GCP_SERVICE_ACCOUNT, PRIO_FORMAT);
 }
 
-/* .npmrc: //<registry>/:_authToken=<token> */
+/* .npmrc: //<registry>/:_authToken=<token>, spaces allowed around '=' (an ini file); the match ends after
+ * "_authToken". */
 static void on_npmrc(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 {
     (void)arg;
@@ -512,7 +513,12 @@ static void on_npmrc(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (!(start - a >= 3 && s[a] == '/' && s[a + 1] == '/' && s[a + 2] != '/'))
         return;
     size_t v = end;
-    while (v < len && v - end < 8 && (s[v] == ' ' || s[v] == '\t')) /* an ini file: "key = value" too */
+    while (v < len && v - end < 8 && (s[v] == ' ' || s[v] == '\t'))
+        v++;
+    if (v >= len || s[v] != '=')
+        return;
+    size_t eq = ++v;
+    while (v < len && v - eq < 8 && (s[v] == ' ' || s[v] == '\t'))
         v++;
     int q = v < len && (s[v] == '"' || s[v] == '\'');
     v += q;
@@ -741,7 +747,7 @@ size_t sec_formats_patterns(sec_pat_t *out, size_t max)
         {"\\.atlasv1\\.", 9, on_terraform, 0, BIT(TERRAFORM_TOKEN)},
         {"T3BlbkFJ", 8, on_openai_marker, 0, BIT(OPENAI_API_KEY)},
         {"private_key_id", 14, on_gcp_sa, 0, BIT(GCP_SERVICE_ACCOUNT)},
-        {"/:_authToken=", 13, on_npmrc, 0, BIT(NPM_TOKEN)},
+        {"/:_authToken", 12, on_npmrc, 0, BIT(NPM_TOKEN)},
         {"kind:", 5, on_k8s_kind, 0, BIT(KUBERNETES_SECRET)},
     };
     size_t n = 0;

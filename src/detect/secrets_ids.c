@@ -13,13 +13,20 @@ static int name_char(int c) { return SEC_IN(CS_KEY, c); }
 
 /* Whether the name [n0, n1) ends in an id word: id, uid, uuid, guid as a whole name or after a separator
  * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID / Uid after a lower-case letter (requestId,
- * credentialID, firebaseUid). Session ids are bearer credentials: a name with "session" in it is no id here. */
+ * credentialID, firebaseUid). A name with a word of never_id in it is no id name. */
+/* Words that make an "id" a credential: session ids (sess_id, PHPSESSID), Vault's secret_id, a token's id
+ * (Keystone answers {"token": {"id": …}}: checked by the value's length below), auth and password ids. */
+static const char *const never_id[] = {"sess", "secret", "token", "auth", "pass", NULL};
+
 static int id_name(const char *s, size_t n0, size_t n1)
 {
     static const char *const ends[] = {"uuid", "guid", "uid", "id", NULL}; /* the longest first */
     size_t n = n1 - n0, k = 0;
-    if (n < 2 || sec_find_ci(s, n0, n1, "session") != (size_t)-1)
+    if (n < 2)
         return 0;
+    for (const char *const *w = never_id; *w != NULL; w++)
+        if (sec_find_ci(s, n0, n1, *w) != (size_t)-1)
+            return 0;
     for (const char *const *e = ends; *e != NULL && k == 0; e++) {
         size_t m = strlen(*e);
         if (n >= m && sec_find_ci(s, n1 - m, n1, *e) == n1 - m)
@@ -35,23 +42,27 @@ static int id_name(const char *s, size_t n0, size_t n1)
     return upper(first) && lower(before); /* requestId, credentialID, userUUID, firebaseUid */
 }
 
-/* Whether the name [n0, n1) names a pagination cursor: it ends in cursor, page token, next token, next marker
- * or continuation token, in any case and with any separators (nextPageToken, next_cursor, NextToken,
- * NextMarker, continuation-token). Opaque positions in a listing, not credentials. */
-static int cursor_name(const char *s, size_t n0, size_t n1)
+int sec_cursor_flat(const char *w, size_t n)
 {
     static const char *const ends[] = {"cursor", "pagetoken", "nexttoken", "nextmarker", "continuationtoken", NULL};
+    for (const char *const *e = ends; *e != NULL; e++) {
+        size_t m = strlen(*e);
+        if (n >= m && memcmp(w + n - m, *e, m) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the name [n0, n1) names a pagination cursor (sec_cursor_flat on its letters and digits, lower-cased;
+ * its last 24 are enough). */
+static int cursor_name(const char *s, size_t n0, size_t n1)
+{
     char w[24];
     size_t k = sizeof(w);
     for (size_t i = n1; i > n0 && k > 0; i--)
         if (SEC_ALNUM(s[i - 1]))
             w[--k] = (char)sec_lower((unsigned char)s[i - 1]);
-    for (const char *const *e = ends; *e != NULL; e++) {
-        size_t m = strlen(*e);
-        if (sizeof(w) - k >= m && memcmp(w + sizeof(w) - m, *e, m) == 0)
-            return 1;
-    }
-    return 0;
+    return sec_cursor_flat(w + k, sizeof(w) - k);
 }
 
 /* The name a value at a is given to, looked back over at most 64 bytes on its line:
@@ -76,6 +87,8 @@ static int named_id(const char *s, size_t a)
     size_t n1 = i;
     while (i > stop && (name_char((unsigned char)s[i - 1]) || s[i - 1] == ' '))
         i--;
+    if (i == stop && stop > 0 && (name_char((unsigned char)s[i - 1]) || s[i - 1] == ' '))
+        return 0; /* the name goes on past the window: not read whole */
     while (i < n1 && s[i] == ' ')
         i++;
     return n1 > i && (id_name(s, i, n1) || cursor_name(s, i, n1));
@@ -108,7 +121,9 @@ static int object_id(const char *s, size_t a, size_t b)
     return 0;
 }
 
+#define ID_MAX 64 /* ids are short; a longer value under "id" can be a token (Keystone's, Fernet: ~180) */
+
 int sec_identifier(const char *s, size_t a, size_t b)
 {
-    return object_id(s, a, b) || named_id(s, a);
+    return b - a <= ID_MAX && (object_id(s, a, b) || named_id(s, a));
 }

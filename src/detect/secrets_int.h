@@ -183,6 +183,9 @@ unsigned sec_run_min(const sec_ctx_t *c); /* shortest run those formats need; 0:
 /* Whether the token [a, b) is an identifier (secrets_ids.c): a value named as an id (requestId: …), an API
  * object id (call_…, cus_…) or a publishable key. Asked by the generic rule only. */
 int sec_identifier(const char *s, size_t a, size_t b);
+/* Whether a name's lower-cased letters and digits w[0, n) end in a pagination cursor's name: cursor, pagetoken,
+ * nexttoken, nextmarker, continuationtoken (secrets_ids.c; the PASSWORD rules ask it too). */
+int sec_cursor_flat(const char *w, size_t n);
 /* Whether the token [a, b) is a line of base64 wrapped at one width, three lines or more (secrets_data.c). On
  * the work budget. */
 int sec_wrapped_block(sec_ctx_t *c, size_t a, size_t b);

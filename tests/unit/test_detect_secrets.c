@@ -648,8 +648,9 @@ static void test_small_formats(void **state)
     one("//npm.registry.test/:_authToken=346a14f2-a672-4668-a892-956a462ab56e", "NPM_TOKEN",
         "346a14f2-a672-4668-a892-956a462ab56e");
     none("//npm.registry.test/:_authToken=${NPM_TOKEN}");
-    one("//npm.registry.test/:_authToken = \"npm_k3Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u\"", "NPM_TOKEN",
-        "npm_k3Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs6u"); /* ini: spaces around '=' */
+    one("//npm.registry.test/:_authToken = \"346a14f2-a672-4668-a892-956a462ab56e\"", "NPM_TOKEN",
+        "346a14f2-a672-4668-a892-956a462ab56e"); /* ini: spaces around '=' */
+    none("//npm.registry.test/:_authTokens=346a14f2-a672-4668-a892-956a462ab56e"); /* another key */
     one("//npm.registry.test/:_authToken= 743b294a-cd03-11ec-9d64-0242ac120002", "NPM_TOKEN",
         "743b294a-cd03-11ec-9d64-0242ac120002");
     none("///:_authToken=743b294a-cd03-11ec-9d64-0242ac120002"); /* no registry */
@@ -974,7 +975,7 @@ static void test_identifiers(void **state)
     const char *ids[] = {
         "{\"role\": \"tool\", \"tool_call_id\": \"call_8fJ2kqZx7LmN3pQw9RtY5vBc\"}",
         "runs: run_Qz7lm2KpXv9wRt4Yb8NcDe, asst_9Kq2LmZx8Np3Wr5Tv7Ys1Bc, file-BK7bzQj3FfZFXr7DbL6xJwfo",
-        "{\"id\": \"toolu_01A09q90qw90lq917835lqR9\", \"type\": \"tool_use\"}",
+        "{\"id\": \"toolu_01Xq8Lm2Xv9wRt4Yb8NcDe1Fg5\", \"type\": \"tool_use\"}",
         "{\"customer\": \"cus_NffrFeUfNV2HibQz7lm2Kp\", \"payment_intent\": \"pi_3MtwBwLkdIwHu7ix28a3tqPa\"}",
         "\"requestId\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"", "x-request-id: Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7",
         "\"credentialID\": \"B9mTcFSck2LzJO2S3ols63\"", "Request ID: 7Kq2LmZx8Np3Wr5Tv7Ys1BcQ9",
@@ -999,6 +1000,14 @@ static void test_identifiers(void **state)
     one("{\"access_token\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0\", \"token_type\": \"Bearer\"}", "PASSWORD",
         "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0");
     one("NEXTAUTH_SECRET=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0", "PASSWORD", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0");
+    one("NEXT_AUTH_SECRET=correcthorsebattery42", "PASSWORD", "correcthorsebattery42");
+    one("next_password = \"Tr0ub4dor&3x\"", "PASSWORD", "Tr0ub4dor&3x");
+    /* ids that are credentials: session and secret ids, a token's id, and a name too long to read whole */
+    one("sess_id=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
+    one("VAULT_SECRET_ID=Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs", "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7Kp0Qs");
+    one_tok("{\"token\": {\"id\": \"", "gAAAAAB{A120}", "\"}}", "GENERIC_HIGH_ENTROPY");
+    one("\"session_cookie_value_for_the_authenticated_user_of_this_request_id\": \"Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7\"",
+        "GENERIC_HIGH_ENTROPY", "Zq8Lm2Xv9wRt4Yb8NcDe1Fg5Hj7");
     one("\"key_id\": \"sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F\"", "STRIPE_KEY", "sk_live_Qz7lm2KpXv9wRt4Yb8NcDe1F");
 }
 
@@ -1012,18 +1021,23 @@ static size_t found_count(const char *text)
     return n;
 }
 
-/* Lines of "{b<width>}" joined by sep, the last one last_width wide (0: none). */
-static void b64_lines(char *out, size_t cap, int lines, int width, int last_width, const char *sep)
+/* lines lines of width characters of class cls ('b' base64, 'B' base64url) cut from one random string, joined
+ * by sep (after each), then last ("" for none) on a line of its own. */
+static void b64_lines(char *out, size_t cap, int lines, int width, char cls, const char *last, const char *sep)
 {
     char spec[16];
+    snprintf(spec, sizeof(spec), "{%c%d}", cls, lines * width);
+    char *r = mk(spec);
     out[0] = '\0';
-    for (int i = 0; i < lines + (last_width > 0); i++) {
-        snprintf(spec, sizeof(spec), "{b%d}", i < lines ? width : last_width);
-        char *l = mk(spec);
-        strncat(out, l, cap - strlen(out) - 1);
+    for (int i = 0; i < lines; i++) {
+        strncat(out, r + (size_t)i * (size_t)width, (size_t)width < cap - strlen(out) - 1 ? (size_t)width : 0);
         strncat(out, sep, cap - strlen(out) - 1);
-        free(l);
     }
+    if (last[0] != '\0') {
+        strncat(out, last, cap - strlen(out) - 1);
+        strncat(out, sep, cap - strlen(out) - 1);
+    }
+    free(r);
 }
 
 /* base64 wrapped at one width is data (secrets_data.c); keys on lines of their own are not. */
@@ -1031,22 +1045,33 @@ static void test_wrapped_base64(void **state)
 {
     (void)state;
     char block[2048], text[2200];
-    b64_lines(block, sizeof(block), 5, 76, 30, "\r\n"); /* MIME */
+    b64_lines(block, sizeof(block), 5, 76, 'b', "Qz7lm2Kp+Xv9wRt4Yb8NcDe1Fg5Hj7==", "\r\n"); /* MIME */
     snprintf(text, sizeof(text), "Content-Transfer-Encoding: base64\r\n\r\n%s--b1--", block);
     none(text);
-    b64_lines(block, sizeof(block), 3, 64, 0, "\n"); /* three full lines, PEM's width */
+    b64_lines(block, sizeof(block), 3, 64, 'b', "Qz7lm2Kp+Xv9wRt4Yb8N", "\n"); /* PEM's width, a shorter end */
     snprintf(text, sizeof(text), "here is the file:\n%sthanks", block);
     none(text);
-    b64_lines(block, sizeof(block), 2, 76, 0, "\n"); /* two lines: two keys, maybe */
+    b64_lines(block, sizeof(block), 6, 64, 'b', "", "\n"); /* six full lines */
+    none(block);
+    /* keys, one per line: too few lines, no data-like end, base64url, narrower than wrapping, mixed widths */
+    b64_lines(block, sizeof(block), 3, 64, 'b', "", "\n");
+    assert_int_equal(found_count(block), 3);
+    b64_lines(block, sizeof(block), 3, 64, 'b', "thanks", "\n");
+    assert_int_equal(found_count(block), 3);
+    b64_lines(block, sizeof(block), 2, 76, 'b', "", "\n");
     assert_int_equal(found_count(block), 2);
-    b64_lines(block, sizeof(block), 4, 40, 0, "\n"); /* narrower than any wrapping */
+    b64_lines(block, sizeof(block), 6, 64, 'B', "", "\n");
+    assert_int_equal(found_count(block), 6);
+    b64_lines(block, sizeof(block), 4, 40, 'b', "", "\n");
     assert_int_equal(found_count(block), 4);
-    char *k1 = mk("{b64}"), *k2 = mk("{b70}"), *k3 = mk("{b66}"); /* three keys of three widths */
-    snprintf(text, sizeof(text), "%s\n%s\n%s\n", k1, k2, k3);
+    char *r = mk("{b200}");
+    snprintf(text, sizeof(text), "%.64s\n%.70s\n%.66s\n", r, r + 64, r + 134);
     assert_int_equal(found_count(text), 3);
-    snprintf(text, sizeof(text), "key: %s\n%s\n%s\n", k1, k1, k1); /* the first line is no base64 line */
-    assert_int_equal(found_count(text), 3);
-    free(k1), free(k2), free(k3);
+    snprintf(text, sizeof(text), "key: %.64s\n%.64s\n%.64s\n%.20s==\n", r, r + 64, r + 128, r + 192);
+    assert_int_equal(found_count(text), 1); /* a wrapped value: its first line, after a name, is reported */
+    snprintf(text, sizeof(text), "key: %.64s\n%.64s\n%.64s\n", r, r + 64, r + 128);
+    assert_int_equal(found_count(text), 3); /* two full lines after it and no end: keys */
+    free(r);
 }
 
 /* ---- the generic rule -------------------------------------------------------------------- */
