@@ -11,13 +11,13 @@ static int lower(int c) { return c >= 'a' && c <= 'z'; }
 static int upper(int c) { return c >= 'A' && c <= 'Z'; }
 static int name_char(int c) { return SEC_IN(CS_KEY, c); }
 
-/* Whether the name [n0, n1) ends in an id word: id, uid, uuid, guid as a whole name or after a separator
- * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID / Uid after a lower-case letter (requestId,
- * credentialID, firebaseUid). A name with a word of never_id in it is no id name. */
 /* Words that make an "id" a credential: session ids (sess_id, PHPSESSID), Vault's secret_id, a token's id
  * (Keystone answers {"token": {"id": …}}: checked by the value's length below), auth and password ids. */
 static const char *const never_id[] = {"sess", "secret", "token", "auth", "pass", NULL};
 
+/* Whether the name [n0, n1) ends in an id word: id, uid, uuid, guid as a whole name or after a separator
+ * (tool_call_id, x-request-id, TRACE_ID, Request ID), or Id / ID / Uid after a lower-case letter (requestId,
+ * credentialID, firebaseUid). A name with a word of never_id in it is no id name. */
 static int id_name(const char *s, size_t n0, size_t n1)
 {
     static const char *const ends[] = {"uuid", "guid", "uid", "id", NULL}; /* the longest first */
