@@ -743,18 +743,13 @@ static size_t command_start(sec_ctx_t *c, size_t at)
 }
 
 /* Where the program `prog` is named between the command's start i and `at`: after no letter or digit, and then
- * a blank (`exact`) or any byte but '-', '.', '_' and '/' ("mysqldump", not "mysql-connector" or "mysql.h").
- * (size_t)-1 when it is not. */
-static size_t names_program(const char *s, size_t i, size_t at, const char *prog, int exact)
+ * a blank. (size_t)-1 when it is not. */
+static size_t names_program(const char *s, size_t i, size_t at, const char *prog)
 {
     size_t n = strlen(prog), k = sec_find_ci(s, i, at, prog);
-    for (; k != (size_t)-1; k = sec_find_ci(s, k + 1, at, prog)) {
-        if ((k > i && SEC_ALNUM(s[k - 1])) || k + n > at)
-            continue;
-        char e = s[k + n];
-        if (exact ? (e == ' ' || e == '\t') : (e != '-' && e != '.' && e != '_' && e != '/'))
+    for (; k != (size_t)-1; k = sec_find_ci(s, k + 1, at, prog))
+        if (!(k > i && SEC_ALNUM(s[k - 1])) && k + n <= at && (s[k + n] == ' ' || s[k + n] == '\t'))
             return k;
-    }
     return (size_t)-1;
 }
 
@@ -762,7 +757,7 @@ static size_t names_program(const char *s, size_t i, size_t at, const char *prog
 static int curl_command(sec_ctx_t *c, size_t at)
 {
     size_t i = command_start(c, at);
-    return i != (size_t)-1 && names_program(c->s, i, at, "curl", 1) != (size_t)-1;
+    return i != (size_t)-1 && names_program(c->s, i, at, "curl") != (size_t)-1;
 }
 
 /* A command-line argument at i: a quoted string's inside, or the bytes up to white space or `stop`. 0 when a
@@ -778,31 +773,37 @@ static int shell_word(const char *s, size_t len, size_t i, size_t stop, value_t 
     return 1;
 }
 
-/* ---- mysql -u user -pPASSWORD ---------------------------------------------------------------- */
+/* ---- mysql -pPASSWORD -------------------------------------------------------------------------- */
 
 /*
- * MySQL's and MariaDB's clients take a password glued to -p ("mysql -u root -pS3cret db"; a bare -p asks
- * for it). ` -p` would be a 3-byte Vectorscan literal, and short literals slow every scan, so the option is
- * looked for from the ` -u ` / `--user` that such a command almost always has, along its line (and lines
- * joined by '\'), when mysql, mysqldump, mysqladmin, ... or mariadb names the program.
+ * MySQL's and MariaDB's clients take a password glued to -p ("mysql -uroot -pS3cret db"; a bare -p asks for
+ * it). ` -p` would be a 3-byte Vectorscan literal, and short literals slow every scan, so the option is looked
+ * for from the program's name (the literals `mysql` and `mariadb`, case as typed on a command line) along its
+ * command: up to ; | & ` or a line end not continued by '\'. The name must stand alone before (not "libmysql",
+ * "pymysql") and, for mysql, run on as letters only ("mysqldump", not "mysql-connector" or "mysql.h");
+ * MariaDB's own names may take '-' ("mariadb-dump").
  */
-static void mysql_password(sec_ctx_t *c, size_t at)
+static void on_mysql(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 {
     const char *s = c->s;
-    size_t len = c->len, i = command_start(c, at), p;
-    if (i == (size_t)-1 || ((p = names_program(s, i, at, "mysql", 0)) == (size_t)-1 &&
-                            (p = names_program(s, i, at, "mariadb", 0)) == (size_t)-1))
+    size_t len = c->len;
+    if (start > 0 && (SEC_ALNUM(s[start - 1]) || s[start - 1] == '_' || s[start - 1] == '-' || s[start - 1] == '.'))
         return;
-    size_t end = p; /* the command ends at a line end not continued, or at ; | & */
-    while (end < len && end - p < 4096 && !strchr(";|&", s[end]) && (s[end] != '\n' || s[end - 1] == '\\'))
-        end++;
-    if (!sec_spend(c, end - p))
+    size_t p = end;
+    while (p < len && p - end < 16 && ((s[p] >= 'a' && s[p] <= 'z') || (arg && s[p] == '-')))
+        p++;
+    if (p < len && (s[p] == '-' || s[p] == '.' || s[p] == '_' || s[p] == '/' || SEC_ALNUM(s[p])))
         return;
-    for (size_t k = p; k + 3 < end; k++) {
+    size_t e = p; /* the command ends at a line end not continued, or at ; | & and a Markdown code span's end */
+    while (e < len && e - p < 4096 && !strchr(";|&`", s[e]) && (s[e] != '\n' || s[e - 1] == '\\'))
+        e++;
+    if (!sec_spend(c, e - p))
+        return;
+    for (size_t k = p; k + 3 < e; k++) {
         if (!((s[k] == ' ' || s[k] == '\t') && s[k + 1] == '-' && s[k + 2] == 'p' && (unsigned char)s[k + 3] > ' '))
             continue;
         value_t v;
-        if (shell_word(s, len, k + 3, end, &v) && v.b > v.a && !strchr("$<{[%", s[v.a]) &&
+        if (shell_word(s, len, k + 3, e, &v) && v.b > v.a && !strchr("$<{[%", s[v.a]) &&
             sec_value_ok(s + v.a, v.b - v.a, 2))
             sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
     }
@@ -813,10 +814,8 @@ static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     (void)arg;
     const char *s = c->s;
     size_t len = c->len;
-    if (!curl_command(c, start)) {
-        mysql_password(c, start);
+    if (!curl_command(c, start))
         return;
-    }
     value_t v;
     if (!shell_word(s, len, skip_space(s, len, end), len, &v))
         return;
@@ -931,6 +930,8 @@ size_t sec_assign_patterns(sec_pat_t *out, size_t max)
         {"--user[ =]", 7, 0, on_curl_user, 0, BIT(PASSWORD)},
         {"://", 3, 0, on_url, 0, BIT(BASIC_AUTH_URL)},
         {"BUNDLE_", 7, 0, on_bundle, 0, BIT(PASSWORD)},
+        {"mysql", 5, 0, on_mysql, 0, BIT(PASSWORD)},
+        {"mariadb", 7, 0, on_mysql, 1, BIT(PASSWORD)},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]) && n < max; i++, n++) {

@@ -930,7 +930,7 @@ static void test_config_forms(void **state)
         "ico-7a388b69018576d24b59331fd60aab0c");
 }
 
-/* A MySQL / MariaDB password glued to -p, found from the command's -u / --user. */
+/* A MySQL / MariaDB password glued to -p, found from the program's name along its command. */
 static void test_mysql_password(void **state)
 {
     (void)state;
@@ -942,6 +942,12 @@ static void test_mysql_password(void **state)
     none("mysql -u root -p shop");                              /* a bare -p asks for it */
     none("mysql -u root -p$MYSQL_PWD; mysql -u root -ppassword"); /* a reference, a dull word */
     none("mysql-connector -u x -pQz7lm2Kp; ssh -u x -pQz7lm2Kp; tar -u -pQz7lm2Kp");
+    one("mysql -uroot -pQz7lm2Kp shop", "PASSWORD", "Qz7lm2Kp"); /* no -u / --user of its own */
+    one("docker exec -it db mysql -pQz7lm2Kp -e 'show tables'", "PASSWORD", "Qz7lm2Kp");
+    one("mariadb-dump -pQz7lm2Kp shop > shop.sql", "PASSWORD", "Qz7lm2Kp");
+    one("/usr/bin/mysql -pQz7lm2Kp", "PASSWORD", "Qz7lm2Kp");
+    none("pip install pymysql -pQz7lm2Kp; libmysql -pQz7lm2Kp; MySQL -pQz7lm2Kp");
+    none("Install `mysql`, then run `mkdir -pQz7lm2Kp dir`");
 }
 
 static void test_basic_auth_url(void **state)
