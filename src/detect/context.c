@@ -11,12 +11,23 @@
 #define RG_CONTEXT_FEW_FIRST 4
 
 static int is_letter(unsigned char c) { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 
-/* Does word w (lower case) start at s[i] (case-insensitive), within [i, to)? */
+/* Does a word start at s[i] (i >= 1)? The byte before is no letter, or the word is a camel-case hump (homePhone). */
+static int word_start(const char *s, size_t i)
+{
+    unsigned char p = (unsigned char)s[i - 1];
+    return !is_letter(p) || (is_upper((unsigned char)s[i]) && is_lower(p));
+}
+
+/* Is word w (lower case; a trailing '*' lets it run on: "birth*" is in "birthday") at s[i] (case-insensitive),
+ * within [i, to), and does it end there: no letter after it, or a camel-case hump (phoneNumber) other than
+ * "Id"? A word that reaches `to` ends there. */
 static int word_here(const char *s, size_t i, size_t to, const char *w)
 {
     size_t k = 0;
-    for (; w[k]; k++) {
+    for (; w[k] && w[k] != '*'; k++) {
         if (i + k >= to)
             return 0;
         unsigned char c = (unsigned char)s[i + k];
@@ -25,7 +36,14 @@ static int word_here(const char *s, size_t i, size_t to, const char *w)
         if (c != (unsigned char)w[k])
             return 0;
     }
-    return 1;
+    if (w[k] == '*' || i + k >= to)
+        return 1;
+    unsigned char next = (unsigned char)s[i + k];
+    if (!is_letter(next))
+        return 1;
+    /* a hump, but not an id's (callId, phoneID: what follows is no phone number) */
+    return is_upper(next) && is_lower((unsigned char)s[i + k - 1]) &&
+           !(next == 'I' && i + k + 1 < to && (s[i + k + 1] | 0x20) == 'd');
 }
 
 void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
@@ -43,7 +61,7 @@ void rg_context_words_init(rg_context_words_t *cw, const char *const *words)
         if (c >= 'a' && c <= 'z')
             cw->start[c - 0x20] |= (uint32_t)1 << k;
         unsigned char c2 = (unsigned char)words[k][1];
-        if (c2 == 0) { /* a one-byte word: any second byte, or none */
+        if (c2 == 0 || c2 == '*') { /* a one-byte word: any second byte, or none */
             for (size_t b = 0; b < 256; b++)
                 cw->second[b] |= (uint32_t)1 << k;
             cw->short_words |= (uint32_t)1 << k;
@@ -74,7 +92,7 @@ static inline int words_at(const char *s, size_t i, size_t to, const rg_context_
 static int any_word_bytes(const char *s, size_t from, size_t to, const rg_context_words_t *cw)
 {
     for (size_t i = from; i < to; i++) {
-        if (cw->start[(unsigned char)s[i]] == 0 || (i > 0 && is_letter((unsigned char)s[i - 1])))
+        if (cw->start[(unsigned char)s[i]] == 0 || (i > 0 && !word_start(s, i)))
             continue;
         if (words_at(s, i, to, cw))
             return 1;
@@ -83,32 +101,39 @@ static int any_word_bytes(const char *s, size_t from, size_t to, const rg_contex
 }
 
 #ifdef __SSE2__
-/* Bit k: s[i + k] (k < 16) is one of the first letters in either case and the byte before it is no letter
- * (i >= 1: s[i - 1] is read). */
+/* 0xFF in each lane of v that holds c0..c0+25 (one add, one signed compare). */
+static inline __m128i in26(__m128i v, char c0)
+{
+    return _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - c0))), _mm_set1_epi8(-128 + 26));
+}
+
+/* 0xFF in each lane of the 16 bytes at s + i that is no word start (word_start): the byte before is a letter
+ * ((p | 0x20) in 'a'..'z', or p >= 0x80), and no lower-case letter before an upper-case one. */
+static inline __m128i no_start16(const char *s, size_t i, __m128i v)
+{
+    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
+    __m128i prev = _mm_or_si128(in26(_mm_or_si128(p, _mm_set1_epi8(0x20)), 'a'), _mm_cmplt_epi8(p, _mm_setzero_si128()));
+    return _mm_andnot_si128(_mm_and_si128(in26(p, 'a'), in26(v, 'A')), prev);
+}
+
+/* Bit k: s[i + k] (k < 16) is one of the first letters in either case at a word start (i >= 1: s[i - 1] is
+ * read). */
 static unsigned starts16(const char *s, size_t i, const rg_context_words_t *cw)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
     __m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20)), hit = _mm_setzero_si128();
     for (unsigned k = 0; k < cw->nfirst; k++)
         hit = _mm_or_si128(hit, _mm_cmpeq_epi8(lv, _mm_load_si128((const __m128i *)(const void *)cw->first[k])));
-    /* the byte before is a letter: (p | 0x20) in 'a'..'z' (one add, one signed compare) or p >= 0x80 */
-    __m128i lp = _mm_add_epi8(_mm_or_si128(p, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a')));
-    __m128i prev = _mm_or_si128(_mm_cmplt_epi8(lp, _mm_set1_epi8(-128 + 26)), _mm_cmplt_epi8(p, _mm_setzero_si128()));
-    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(prev, hit));
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(no_start16(s, i, v), hit));
 }
 
-/* Bit k: s[i + k] (k < 16) is an ASCII letter at a word start (the byte before is no letter; i >= 1). For lists
- * with many first letters: one range compare instead of one compare per letter, the start table then picks. */
+/* Bit k: s[i + k] (k < 16) is an ASCII letter at a word start (i >= 1). For lists with many first letters: one
+ * range compare instead of one compare per letter, the start table then picks. */
 static unsigned letter_starts16(const char *s, size_t i)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i p = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 1));
-    const __m128i low = _mm_set1_epi8(0x20), off = _mm_set1_epi8((char)(0x80 - 'a')), lim = _mm_set1_epi8(-128 + 26);
-    __m128i cur = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, low), off), lim);
-    __m128i prev = _mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(p, low), off), lim),
-                                _mm_cmplt_epi8(p, _mm_setzero_si128()));
-    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(prev, cur));
+    __m128i cur = in26(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a');
+    return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(no_start16(s, i, v), cur));
 }
 
 /* The word starts the step at i looks at: per first letter compares for short lists, else every letter start. */

@@ -3,9 +3,13 @@
  * weak patterns (a bare run of digits, a date) only count next to a word
  * that says what they are ("phone", "born", "SSN").
  *
- * Words are lower-case ASCII, matched case-insensitively at a word start
- * (the byte before is not a letter), so "tel" is found in "Tel:" but not in
- * "hotel". Windows are in bytes and never cross the text's ends.
+ * Words are lower-case ASCII, matched case-insensitively as whole words:
+ * at a word start (the byte before is not a letter, or a camel-case hump:
+ * "homePhone") and up to a word end (no letter after, or a hump:
+ * "phoneNumber"), so "tel" is found in "Tel:" but not in "hotel" or
+ * "telemetry". A word written with a trailing '*' may run on ("birth*" is in
+ * "birthday"). Windows are in bytes and never cross the text's ends; a word
+ * that reaches the window's end counts as ending there.
  */
 #ifndef RG_DETECT_CONTEXT_H
 #define RG_DETECT_CONTEXT_H

@@ -133,18 +133,57 @@ static void add(scan_t *c, size_t from, size_t to, int type)
         c->oom = 1;
 }
 
-/* Host name labels [A-Za-z0-9-] joined by dots, from `from`; returns the end (last dot excluded). */
+/* A letter written in UTF-8 that addresses may hold (internationalised local parts and host names: "josé",
+ * "müller", "иван", "中文"): Latin-1 and Latin Extended A/B letters (U+00C0-U+024F but × and ÷), Greek and
+ * Cyrillic (U+0370-U+052F), CJK ideographs (U+4E00-U+9FFF). Not punctuation, quotes or spaces (“ ” … NBSP). */
+static int utf8_letter(uint32_t cp)
+{
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x52F) ||
+           (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+static int cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* The length of such a letter at s[i] (2 or 3 bytes), or 0. */
+static size_t letter_at(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] >= 0xC3 && u[0] <= 0xD4 && i + 1 < len && cont(u[1]))
+        return utf8_letter((uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)) ? 2 : 0;
+    if (u[0] >= 0xE4 && u[0] <= 0xE9 && i + 2 < len && cont(u[1]) && cont(u[2]))
+        return utf8_letter((uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)) ? 3 : 0;
+    return 0;
+}
+
+/* The length of such a letter ending at s[i - 1] (2 or 3 bytes), or 0. */
+static size_t letter_before(const char *s, size_t i)
+{
+    if (i >= 2 && letter_at(s, i, i - 2) == 2)
+        return 2;
+    if (i >= 3 && letter_at(s, i, i - 3) == 3)
+        return 3;
+    return 0;
+}
+
+/* Host name labels ([A-Za-z0-9-] and letters of other scripts) joined by dots, from `from`; returns the end
+ * (last dot excluded). */
 static size_t host_end(const char *s, size_t len, size_t from)
 {
-    size_t i = from, end = from;
+    size_t i = from, end = from, u;
     while (i < len && i - from < 253) {
         size_t l0 = i;
-        while (i < len && (cls[(unsigned char)s[i]] & C_LABEL) && i - l0 < 63)
-            i++;
+        while (i < len && i - l0 < 63) {
+            if (cls[(unsigned char)s[i]] & C_LABEL)
+                i++;
+            else if ((unsigned char)s[i] >= 0xC3 && (u = letter_at(s, len, i)) != 0)
+                i += u;
+            else
+                break;
+        }
         if (i == l0)
             break;
         end = i;
-        if (i + 1 < len && s[i] == '.' && is_alnum((unsigned char)s[i + 1]))
+        if (i + 1 < len && s[i] == '.' && (is_alnum((unsigned char)s[i + 1]) || letter_at(s, len, i + 1)))
             i++;
         else
             break;
@@ -152,17 +191,22 @@ static size_t host_end(const char *s, size_t len, size_t from)
     return end;
 }
 
-/* The last label of host [a, b) is alphabetic, 2-24 letters, after a dot (a host of one label is refused). */
+
+/* The last label of host [a, b) is alphabetic, 2-24 letters (ASCII, or 2-24 bytes of other scripts' letters:
+ * ".рф"), after a dot (a host of one label is refused). */
 static int tld_ok(const char *s, size_t a, size_t b)
 {
-    size_t i = b;
+    size_t i = b, u;
     while (i > a && s[i - 1] != '.')
         i--;
     if (i == a || b - i < 2 || b - i > 24)
         return 0;
     for (size_t k = i; k < b; k++)
-        if (!((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z'))
-            return 0;
+        if (!((s[k] | 0x20) >= 'a' && (s[k] | 0x20) <= 'z')) {
+            if ((u = letter_at(s, b, k)) == 0)
+                return 0;
+            k += u - 1;
+        }
     return 1;
 }
 
@@ -171,14 +215,36 @@ static void on_email(scan_t *c, size_t at)
     if (at < c->email_end)
         return;
     const char *s = c->s;
-    size_t a = at;
-    while (a > 0 && at - a < 64 && (cls[(unsigned char)s[a - 1]] & C_LOCAL))
-        a--;
+    size_t a = at, u;
+    /* the local part: ASCII "._%+-" and alphanumerics, letters of other scripts ("josé"), an apostrophe
+     * between letters ("o'brien") */
+    while (a > 0 && at - a < 64) {
+        if (cls[(unsigned char)s[a - 1]] & C_LOCAL)
+            a--;
+        else if ((unsigned char)s[a - 1] >= 0x80 && (u = letter_before(s, a)) != 0)
+            a -= u;
+        else if (s[a - 1] == '\'' && a < at && a >= 2 && is_alnum((unsigned char)s[a - 2]) && is_alnum((unsigned char)s[a]))
+            a--;
+        else
+            break;
+    }
     while (a < at && s[a] == '.')
         a++;
     size_t b = host_end(s, c->len, at + 1);
+    while (b > at + 1 && s[b - 1] == '-')
+        b--; /* no label ends with '-': "a@example.com-" */
+    if (!tld_ok(s, at + 1, b)) { /* "a@example.com--thanks": the last label up to its '-' */
+        size_t l = b;
+        while (l > at + 1 && s[l - 1] != '.')
+            l--;
+        const char *dash = memchr(s + l, '-', b - l);
+        if (dash != NULL)
+            b = (size_t)(dash - s);
+    }
     if (a == at || !tld_ok(s, at + 1, b)) /* tld_ok: the host has a dot */
         return;
+    if (at - a == 3 && memcmp(s + a, "git", 3) == 0 && b < c->len && s[b] == ':')
+        return; /* git@github.com:owner/repo.git is a repository's address, no one's mail */
     c->email_end = b;
     add(c, a, b, RG_PII_EMAIL);
 }

@@ -56,18 +56,22 @@ static void add(num_t *n, size_t a, size_t b, int type)
         n->oom = 1;
 }
 
-static const char *const phone_before[] = {"phone", "tel", "call", "mobile", "cell", "fax", "desk", "whatsapp",
-                                           "sms", "text me", "reach me", "answering at", "dial", "ring me",
-                                           "landline", "hotline", "telefon", "téléphone", "handy", NULL};
+/* Whole words (context.h): "tel" is not in "telemetry", "call" not in "called", "work" not in "workflow"; a
+ * trailing '*' lets a word run on into compounds ("birth*": birthday, birthdate; "geburt*": Geburtsdatum). */
+static const char *const phone_before[] = {"phone", "phones", "telephone", "tel", "call", "mobile", "cell",
+                                           "cellphone", "fax", "desk", "whatsapp", "sms", "text me", "reach me",
+                                           "answering at", "dial", "ring me", "landline", "hotline", "telefon*",
+                                           "téléphone", "handy*", NULL};
 static const char *const phone_after[] = {"office", "fax", "mobile", "cell", "home", "work", "desk", NULL};
 static const char *const ssn_words[] = {"ssn", "social security", "ss#", NULL};
-static const char *const version_words[] = {"version", "ver.", "release", "build", NULL};
-static const char *const birth_words[] = {"born", "birth", "dob", "d.o.b", "b-day", "geboren", "geburt", "geb.", "née",
-                                          "né", "naissance", "nacimiento", "nacido", "nacida", "nascita", "nato il",
-                                          "nata il", "nascimento", "geboorte", "født", "född", NULL};
+static const char *const version_words[] = {"version*", "ver.", "release", "build", NULL};
+static const char *const birth_words[] = {"born", "birth*", "dob", "d.o.b", "b-day", "geboren", "geburt*", "geb.",
+                                          "née", "né", "naissance", "nacimiento", "nacido", "nacida", "nascita",
+                                          "nato il", "nata il", "nascimento", "geboorte*", "født", "född", NULL};
 static const char *const license_words[] = {"driver's license", "drivers license", "driver license",
-                                            "driver's licence", "driving licence", "dl", "license no",
-                                            "license number", "license #", "licence no", "licence number", NULL};
+                                            "driverlicense", "driver_license", "driver's licence",
+                                            "driving licence", "dl", "license no", "license number",
+                                            "license #", "licence no", "licence number", NULL};
 
 #define WORDS_FIT(l) _Static_assert(sizeof(l) / sizeof(l[0]) - 1 <= RG_CONTEXT_WORDS_MAX, #l " is too long")
 WORDS_FIT(phone_before);
@@ -167,8 +171,8 @@ static void birth_date(num_t *n, size_t a, size_t l)
         add(n, a, end, RG_PII_DATE_OF_BIRTH);
 }
 
-/* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits) holding the digit at a,
- * within 32 bytes after "driver's license", "DL", "license no". */
+/* A driver's license number: the token (5-16 letters, digits and '-', 4+ digits, not a date) holding the digit
+ * at a, within 32 bytes after "driver's license", "DL", "license no". */
 static int token_byte(char c) { return is_alnum((unsigned char)c) || c == '-'; }
 
 static size_t license(num_t *n, size_t a, size_t l)
@@ -183,7 +187,9 @@ static size_t license(num_t *n, size_t a, size_t l)
     digits = t1 - a;
     while (t1 < n->len && t1 - t0 <= 16 && (is_alnum((unsigned char)s[t1]) || s[t1] == '-'))
         digits += is_digit((unsigned char)s[t1++]);
-    if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, &cw_license)) {
+    size_t de;
+    if (digits >= 4 && t1 - t0 >= 5 && t1 - t0 <= 16 && rg_context_before(s, t0, 32, &cw_license) &&
+        !(rg_pii_date_at(s, n->len, t0, &de) && de == t1)) { /* a date: "license no longer valid since 2024-01-15" */
         add(n, t0, t1, RG_PII_US_DRIVER_LICENSE);
         return t1;
     }
@@ -388,6 +394,9 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
         if (g[k].b - g[k].a > 12 || (j > i && g[k].b - g[k].a > 8))
             return;
     if (j == i && d > 12)
+        return;
+    size_t de; /* a date and a time ("01.02.2024 12:30"): the groups open with a calendar date */
+    if (j >= i + 2 && rg_pii_date_at(s, n->len, start, &de) && de >= g[i + 2].b)
         return;
     if (national(s, g, i, j, d) || rg_context_before(s, start, 32, &cw_phone_before) ||
         rg_context_after(s, n->len, end, 12, &cw_phone_after))

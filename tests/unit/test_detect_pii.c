@@ -62,6 +62,31 @@ static void test_email(void **st)
     expect("ping Jo.Doe_1@sub.ex-ample.co.uk!", "EMAIL:Jo.Doe_1@sub.ex-ample.co.uk;");
     expect("user@localhost and @handle and a@b", "");
     expect("not an address: x@1.2", "");
+    /* letters of other scripts and an inner apostrophe are the address's own: none of it is left in clear */
+    expect("from josé.garcía@example.es", "EMAIL:josé.garcía@example.es;");
+    expect("jörg.schäfer@firma.de, o'brien@example.ie", "EMAIL:jörg.schäfer@firma.de;EMAIL:o'brien@example.ie;");
+    expect("иван@пример.рф or jürgen@müller.de", "EMAIL:иван@пример.рф;EMAIL:jürgen@müller.de;");
+    expect("“alice@example.com” 'bob@example.com'", "EMAIL:alice@example.com;EMAIL:bob@example.com;");
+    expect("write a@example.com--thanks, or b@example.org-", "EMAIL:a@example.com;EMAIL:b@example.org;");
+    expect("git clone git@github.com:owner/repo.git", ""); /* a repository's address */
+}
+
+/* Context words are whole words (a camel-case hump is a word's start or end): "called", "Telemetry",
+ * "workflow", "négociation", "ntdll.dll" say nothing; "homePhone", "dateOfBirth", "Geburtsdatum" do. */
+static void test_context_whole_words(void **st)
+{
+    (void)st;
+    expect("The API was called 4821357 times", "");
+    expect("Telemetry batch 12345678; job 48213577 workflow failed; callId=84213577", "");
+    expect("La négociation du 15.03.2024. Bornholm trip on 12/03/2024", "");
+    expect("DLC price 12.99 sku 1234567; License no longer valid since 2024-01-15", "");
+    expect("{\"homePhone\": \"5551234567\", \"customerSsn\": \"078051120\"}", "PHONE:5551234567;US_SSN:078051120;");
+    expect("{\"dateOfBirth\": \"1985-03-12\", \"driverLicense\": \"D1234567\"}",
+           "DATE_OF_BIRTH:1985-03-12;US_DRIVER_LICENSE:D1234567;");
+    expect("Geburtsdatum: 12.03.1985, Handynummer 0171 1234567", "DATE_OF_BIRTH:12.03.1985;PHONE:0171 1234567;");
+    /* a date and a time are no national phone number */
+    expect("Meeting on 01.02.2024 12:30, Gesendet: Montag, 03.04.2024 09:15", "");
+    expect("DOB: 01.02.1985 12:30", "DATE_OF_BIRTH:01.02.1985;");
 }
 
 static void test_phone(void **st)
@@ -362,7 +387,7 @@ static void test_names_compile_cached(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_email),          cmocka_unit_test(test_phone),
+        cmocka_unit_test(test_email),          cmocka_unit_test(test_context_whole_words), cmocka_unit_test(test_phone),
         cmocka_unit_test(test_card),           cmocka_unit_test(test_ssn),
         cmocka_unit_test(test_iban),           cmocka_unit_test(test_ip),
         cmocka_unit_test(test_date_of_birth),  cmocka_unit_test(test_license_url_domain),
