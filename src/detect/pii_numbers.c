@@ -376,12 +376,13 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
             add(n, start, end, RG_PII_PHONE);
         return;
     }
-    /* NANP: [1 | 001] area exchange line, area in parentheses or not; area and exchange start 2-9 */
-    size_t t = j - i == 3 && (g[i].b - g[i].a == 1 || g[i].b - g[i].a == 3) &&
-                       (s[g[i].a] == '1' || (g[i].b - g[i].a == 3 && memcmp(s + g[i].a, "001", 3) == 0))
+    /* NANP: [1 | 001] area exchange line, area in parentheses or not; area and exchange start 2-9; from the
+     * run's first group (in "100 200 300 4000" the last three are a list's, not a number) */
+    size_t t = j - i == 3 && ((g[i].b - g[i].a == 1 && s[g[i].a] == '1') ||
+                              (g[i].b - g[i].a == 3 && memcmp(s + g[i].a, "001", 3) == 0))
                    ? i + 1
-                   : i;
-    if (j - t == 2 && g[t].b - g[t].a == 3 && g[t + 1].b - g[t + 1].a == 3 && g[j].b - g[j].a == 4 &&
+                   : i; /* "100 200 300 4000" has no prefix */
+    if (i == 0 && j - t == 2 && g[t].b - g[t].a == 3 && g[t + 1].b - g[t + 1].a == 3 && g[j].b - g[j].a == 4 &&
         s[g[t].a] >= '2' && g[j].seplen == 1 && (g[j].sep[0] == ' ' || g[j].sep[0] == '.' || g[j].sep[0] == '-')) {
         add(n, start, end, RG_PII_PHONE);
         return;
@@ -544,6 +545,13 @@ static size_t ipv6(num_t *n, size_t i)
         colons += s[b++] == ':';
     while (b > a && (s[b - 1] == '.' || (s[b - 1] == ':' && !(b - a >= 2 && s[b - 2] == ':'))))
         colons -= s[--b] == ':';
+    if (a > 0 && is_alnum((unsigned char)s[a - 1])) { /* "IPv6:2001:db8::1": a key glued on, up to its colon */
+        const char *c1 = memchr(s + a, ':', b - a);
+        if (c1 != NULL && c1 + 1 < s + b && c1[1] != ':')
+            a = (size_t)(c1 - s);
+    }
+    if (b - a >= 2 && s[a] == ':' && s[a + 1] != ':')
+        colons -= s[a++] == ':'; /* "ip:2001:db8::1": the colon is a key's ("::1" keeps both) */
     if (colons < 2 || (a > 0 && is_alnum((unsigned char)s[a - 1])) || (b < n->len && is_alnum((unsigned char)s[b])))
         return i;
     size_t groups = 0;

@@ -92,6 +92,7 @@ static void test_context_whole_words(void **st)
 static void test_phone(void **st)
 {
     (void)st;
+    expect("numbers: 100 200 300 4000; call 1 415 555 0132", "PHONE:1 415 555 0132;"); /* "100" is no prefix */
     expect("reach me on +44 20 7946 0958 today", "PHONE:+44 20 7946 0958;");
     expect("Call (415) 555-0132 or 415.555.0199 x12", "PHONE:(415) 555-0132;PHONE:415.555.0199 x12;");
     expect("1-800-555-0100 is toll free", "PHONE:1-800-555-0100;");
@@ -179,6 +180,9 @@ static void test_ip(void **st)
     expect("version 1.2.3.4, v2.0.0.1, 1.2.3.4.5", "");
     expect("256.1.1.1 and 01.02.03.04", "");
     expect("at 12:30:45 and std::vector", "");
+    /* a key glued on with a colon is not the address's ("ip:", "IPv6:"); "x1:2:3:4:5:6:7:8" holds none */
+    expect("ip:2001:db8::1 IPv6:2001:db8:1::5 x1:2:3:4:5:6:7:8",
+           "IP_ADDRESS:2001:db8::1;IP_ADDRESS:2001:db8:1::5;");
     expect("PING localhost (127.0.0.1) 56(84) bytes", "IP_ADDRESS:127.0.0.1;");
 }
 
