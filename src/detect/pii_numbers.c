@@ -399,6 +399,11 @@ static void phones(num_t *n, const group_t *g, size_t ng, size_t i, size_t j, si
     size_t de; /* a date and a time ("01.02.2024 12:30"): the groups open with a calendar date */
     if (j >= i + 2 && rg_pii_date_at(s, n->len, start, &de) && de >= g[i + 2].b)
         return;
+    /* a ZIP+4 code after a state's two capitals ("Boston, MA 02134-1234") */
+    if (j == i + 1 && g[i].b - g[i].a == 5 && g[j].b - g[j].a == 4 && g[j].seplen == 1 && g[j].sep[0] == '-' &&
+        start >= 3 && s[start - 1] == ' ' && is_upper((unsigned char)s[start - 2]) &&
+        is_upper((unsigned char)s[start - 3]) && (start == 3 || !is_alnum((unsigned char)s[start - 4])))
+        return;
     if (national(s, g, i, j, d) || rg_context_before(s, start, 32, &cw_phone_before) ||
         rg_context_after(s, n->len, end, 12, &cw_phone_after))
         add(n, start, end, RG_PII_PHONE);
@@ -472,8 +477,10 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
                 if (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 && g[j].b - g[j].a == 4 &&
                     same_sep(g, i, j, "- ") && rg_pii_ssn(s + a, b - a))
                     add(n, a, b, RG_PII_US_SSN);
-                else if (j == i && d == 9 && rg_pii_ssn(s + a, 9) && rg_context_before(s, a, 40, &cw_ssn))
-                    add(n, a, b, RG_PII_US_SSN);
+                else if (((j == i && d == 9) || (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 &&
+                                                   g[j].b - g[j].a == 4 && same_sep(g, i, j, "./"))) &&
+                         rg_pii_ssn(s + a, b - a) && rg_context_before(s, a, 40, &cw_ssn))
+                    add(n, a, b, RG_PII_US_SSN); /* nine bare digits, or "078.05.1120", after "SSN" */
             }
             if (WANT(n, RG_PII_CREDIT_CARD) && d >= 12 && d <= 19 && !paren && !plus && card_groups(g, i, j) &&
                 rg_pii_card(s + a, b - a))

@@ -82,7 +82,7 @@ int rg_pii_ssn(const char *s, size_t len)
     char d[9];
     size_t n = 0;
     if (len == 11) {
-        if (s[3] != s[6] || (s[3] != '-' && s[3] != ' '))
+        if (s[3] != s[6] || (s[3] != '-' && s[3] != ' ' && s[3] != '.' && s[3] != '/'))
             return 0;
     } else if (len != 9) {
         return 0;

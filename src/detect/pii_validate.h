@@ -12,7 +12,7 @@
  * (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro, UnionPay), and the Luhn checksum. */
 int rg_pii_card(const char *s, size_t len);
 int rg_pii_luhn(const char *digits, size_t n);
-/* US SSN ddd-dd-dddd (or spaces, or none): area 001-899 but not 666, group 01-99, serial 0001-9999. */
+/* US SSN ddd-dd-dddd (or spaces, dots or slashes, the same twice; or none): area 001-899 but not 666, group 01-99, serial 0001-9999. */
 int rg_pii_ssn(const char *s, size_t len);
 /* IBAN: country code with its registry length, two check digits, mod-97 == 1; spaces only between
  * groups of four. Letters of either case count as their upper-case form. */

@@ -120,6 +120,10 @@ static void test_phone(void **st)
     /* a German national number with its '/'; dates and fractions with one are not */
     expect("Tel. 030/1234567 oder 0171/1234567", "PHONE:030/1234567;PHONE:0171/1234567;");
     expect("am 01/2023, 0815/4711 und 12/345678", "");
+    /* a ZIP+4 code after a state is no national number; written alone after "call" it may be one */
+    expect("Boston, MA 02134-1234; call 02134-1234", "PHONE:02134-1234;");
+    /* an SSN written with dots or slashes, after "SSN", is an SSN, not a phone */
+    expect("social security number is 078.05.1120, SSN 078/05/1120", "US_SSN:078.05.1120;US_SSN:078/05/1120;");
 }
 
 static void test_card(void **st)
