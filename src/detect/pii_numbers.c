@@ -222,6 +222,22 @@ static int group_sep(char c)
     }
 }
 
+/* A separator written in UTF-8 that word processors and French typography put between digit groups: a no-break
+ * space (U+00A0), a narrow no-break or thin space (U+202F, U+2009), read as ' '; an en dash or a hyphen (U+2013,
+ * U+2010), read as '-'. Its length in bytes (*c set to the ASCII kin), or 0. */
+static size_t wide_sep(const char *s, size_t len, size_t q, char *c)
+{
+    const unsigned char *u = (const unsigned char *)s + q;
+    if (u[0] == 0xC2 && q + 1 < len && u[1] == 0xA0) {
+        *c = ' ';
+        return 2;
+    }
+    if (u[0] != 0xE2 || q + 2 >= len || u[1] != 0x80)
+        return 0;
+    *c = u[2] == 0xAF || u[2] == 0x89 ? ' ' : u[2] == 0x93 || u[2] == 0x90 ? '-' : '\0';
+    return *c ? 3 : 0;
+}
+
 /* A phone separator: up to three of " .-()" with at most one space each side of a parenthesis. */
 static int phone_sep(const char *sep)
 {
@@ -251,15 +267,24 @@ static size_t read_cluster(const char *s, size_t len, size_t i, group_t *g, size
         n++;
         if (n == MAX_GROUPS)
             return n;
-        size_t q = e;
-        while (q < len && q - e < MAX_SEP && group_sep(s[q]))
-            q++;
-        if (q > e && q < len && is_digit((unsigned char)s[q])) {
-            g[n].sep[0] = s[e]; /* 1-3 bytes (MAX_SEP), copied one by one: a loop here became a memcpy call */
-            g[n].sep[1] = q - e > 1 ? s[e + 1] : '\0';
-            g[n].sep[2] = q - e > 2 ? s[e + 2] : '\0';
-            g[n].sep[q - e] = '\0';
-            g[n].seplen = (unsigned char)(q - e);
+        size_t q = e, k = 0;
+        char sb[MAX_SEP]; /* the separator, a wide one written as its ASCII kin */
+        while (q < len && k < MAX_SEP) {
+            size_t w = group_sep(s[q]);
+            char c = s[q];
+            if (w == 0 && (unsigned char)c >= 0xC2)
+                w = wide_sep(s, len, q, &c);
+            if (w == 0)
+                break;
+            sb[k++] = c;
+            q += w;
+        }
+        if (k > 0 && q < len && is_digit((unsigned char)s[q])) {
+            g[n].sep[0] = sb[0]; /* 1-3 (MAX_SEP), copied one by one: a loop here became a memcpy call */
+            g[n].sep[1] = k > 1 ? sb[1] : '\0';
+            g[n].sep[2] = k > 2 ? sb[2] : '\0';
+            g[n].sep[k] = '\0';
+            g[n].seplen = (unsigned char)k;
             g[n].psep = (unsigned char)phone_sep(g[n].sep);
             p = q;
             continue;
@@ -293,6 +318,31 @@ static int same_sep(const group_t *g, size_t i, size_t j, const char *allowed)
             return 0;
     }
     return 1;
+}
+
+/* Groups i..j of s as the validators read them: s itself when every separator is ASCII, else a copy into buf
+ * (cap bytes; NULL when it does not fit) with each wide separator written as its ASCII kin ("078–05–1120" as
+ * "078-05-1120"). *n: the length. */
+static const char *ascii_run(const char *s, const group_t *g, size_t i, size_t j, char *buf, size_t cap, size_t *n)
+{
+    size_t plain = g[j].b - g[i].a, k = 0;
+    for (size_t q = i; q <= j; q++)
+        k += (q > i ? g[q].seplen : 0) + (g[q].b - g[q].a);
+    *n = k;
+    if (k == plain)
+        return s + g[i].a;
+    if (k > cap)
+        return NULL;
+    k = 0;
+    for (size_t q = i; q <= j; q++) {
+        if (q > i) {
+            memcpy(buf + k, g[q].sep, g[q].seplen);
+            k += g[q].seplen;
+        }
+        memcpy(buf + k, s + g[q].a, g[q].b - g[q].a);
+        k += g[q].b - g[q].a;
+    }
+    return buf;
 }
 
 static size_t digits_in(const group_t *g, size_t i, size_t j)
@@ -473,17 +523,21 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
                 if (ok && rg_pii_ipv4(s + a, b - a) && !version_like(s, len, a, b))
                     add(n, a, b, RG_PII_IP_ADDRESS);
             }
-            if (WANT(n, RG_PII_US_SSN) && !paren && !plus) {
+            char ab[32];
+            size_t an;
+            const char *av;
+            if (WANT(n, RG_PII_US_SSN) && !paren && !plus && (d == 9 || j - i == 2) &&
+                (av = ascii_run(s, g, i, j, ab, sizeof(ab), &an)) != NULL) {
                 if (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 && g[j].b - g[j].a == 4 &&
-                    same_sep(g, i, j, "- ") && rg_pii_ssn(s + a, b - a))
+                    same_sep(g, i, j, "- ") && rg_pii_ssn(av, an))
                     add(n, a, b, RG_PII_US_SSN);
                 else if (((j == i && d == 9) || (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 &&
                                                    g[j].b - g[j].a == 4 && same_sep(g, i, j, "./"))) &&
-                         rg_pii_ssn(s + a, b - a) && rg_context_before(s, a, 40, &cw_ssn))
+                         rg_pii_ssn(av, an) && rg_context_before(s, a, 40, &cw_ssn))
                     add(n, a, b, RG_PII_US_SSN); /* nine bare digits, or "078.05.1120", after "SSN" */
             }
             if (WANT(n, RG_PII_CREDIT_CARD) && d >= 12 && d <= 19 && !paren && !plus && card_groups(g, i, j) &&
-                rg_pii_card(s + a, b - a))
+                (av = ascii_run(s, g, i, j, ab, sizeof(ab), &an)) != NULL && rg_pii_card(av, an))
                 add(n, a, b, RG_PII_CREDIT_CARD);
             if (WANT(n, RG_PII_PHONE))
                 phones(n, g, ng, i, j, d, lead, plus);

@@ -122,6 +122,11 @@ static void test_phone(void **st)
     expect("am 01/2023, 0815/4711 und 12/345678", "");
     /* a ZIP+4 code after a state is no national number; written alone after "call" it may be one */
     expect("Boston, MA 02134-1234; call 02134-1234", "PHONE:02134-1234;");
+    /* no-break, narrow no-break and thin spaces, en dashes between groups (word processors, French typography) */
+    expect("Tél\u00a0: 01\u00a023\u00a045\u00a067\u00a089 ou 01\u202f23\u202f45\u202f67\u202f89",
+           "PHONE:01\u00a023\u00a045\u00a067\u00a089;PHONE:01\u202f23\u202f45\u202f67\u202f89;");
+    expect("call (555)\u00a0123\u2013" "4567, card 4111\u00a01111\u00a01111\u00a01111, SSN 078\u2013" "05\u2013" "1120",
+           "PHONE:(555)\u00a0123\u2013" "4567;CREDIT_CARD:4111\u00a01111\u00a01111\u00a01111;US_SSN:078\u2013" "05\u2013" "1120;");
     /* an SSN written with dots or slashes, after "SSN", is an SSN, not a phone */
     expect("social security number is 078.05.1120, SSN 078/05/1120", "US_SSN:078.05.1120;US_SSN:078/05/1120;");
 }
