@@ -25,9 +25,12 @@ int rg_invisible_class(uint32_t cp)
     if ((cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || (cp >= 0x180B && cp <= 0x180D) ||
         cp == 0x180F)
         return RG_INV_VARIATION;
+    /* format controls and fillers; and the default-ignorable code points that are not assigned yet (U+2065,
+     * U+FFF0-FFF8, U+E0080-E00FF, U+E01F0-E0FFF), which render as nothing once a font knows them */
     if (cp == 0x00AD || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
-        cp == 0x3164 || cp == 0xFFA0 || (cp >= 0x2061 && cp <= 0x2064) || (cp >= 0x206A && cp <= 0x206F) ||
-        (cp >= 0xFFF9 && cp <= 0xFFFB) || (cp >= 0x1D173 && cp <= 0x1D17A))
+        cp == 0x3164 || cp == 0xFFA0 || (cp >= 0x2061 && cp <= 0x2065) || (cp >= 0x206A && cp <= 0x206F) ||
+        (cp >= 0xFFF0 && cp <= 0xFFFB) || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+        (cp >= 0xE0080 && cp <= 0xE00FF) || (cp >= 0xE01F0 && cp <= 0xE0FFF))
         return RG_INV_FORMAT;
     return -1;
 }
@@ -315,20 +318,39 @@ static size_t run_of(const char *s, size_t len, size_t i, int cls, size_t *n_cp,
     return j;
 }
 
-/* An emoji flag's tag sequence: U+1F3F4, 2..6 tag letters or digits, CANCEL TAG. */
+/* An emoji flag's tag sequence: U+1F3F4, the tag letters of England's, Scotland's or Wales's flag, CANCEL TAG:
+ * the three subdivision flags Unicode recommends for general use (RGI). Any other tag run is text a reader does
+ * not see: "🏴" and six tag letters a time carry ASCII as well as a flag would. */
 static int flag_tags(const char *s, size_t len, size_t i, size_t j, uint32_t prev)
 {
     if (prev != 0x1F3F4)
         return 0;
+    char t[8];
     size_t n = 0;
     uint32_t u = 0;
-    while (i < j) {
+    while (i < j && n < sizeof(t)) {
         i += rg_js_utf8_next(s, len, i, &u);
-        n++;
-        if (i < j && !((u >= 0xE0030 && u <= 0xE0039) || (u >= 0xE0061 && u <= 0xE007A)))
-            return 0;
+        t[n++] = (char)(u - 0xE0000);
     }
-    return u == 0xE007F && n >= 3 && n <= 7;
+    return i == j && n == 6 && u == 0xE007F &&
+           (memcmp(t, "gbeng", 5) == 0 || memcmp(t, "gbsct", 5) == 0 || memcmp(t, "gbwls", 5) == 0);
+}
+
+/* A lone variation selector that belongs where it is: U+E0100-E01EF after a CJK ideograph (ideographic variation
+ * sequences), Mongolian's after a Mongolian letter, and after ASCII only VS15/VS16 on a keycap's base (#, *, 0-9:
+ * "1️⃣") or VS1 on a zero; after any other non-ASCII character (emoji, symbols, CJK) U+FE00-FE0F as before. A
+ * selector after an ASCII letter is never a variant anyone types: one after each letter hides a byte each. */
+static int selector_ok(uint32_t sel, uint32_t prev)
+{
+    if (sel >= 0xE0100)
+        return (prev >= 0x3400 && prev <= 0x9FFF) || (prev >= 0xF900 && prev <= 0xFAFF) ||
+               (prev >= 0x20000 && prev <= 0x3FFFF);
+    if (sel >= 0x180B && sel <= 0x180F)
+        return prev >= 0x1820 && prev <= 0x18AF;
+    if (prev < 0x80)
+        return ((sel == 0xFE0E || sel == 0xFE0F) && (prev == '#' || prev == '*' || (prev >= '0' && prev <= '9'))) ||
+               (sel == 0xFE00 && prev == '0');
+    return 1;
 }
 
 static int is_bidi_mark(uint32_t u) { return u == 0x200E || u == 0x200F || u == 0x061C; }
@@ -352,7 +374,8 @@ static size_t invisible_at(scan_t *st, size_t i, size_t w, size_t cp, uint32_t u
         *ncp = n;
         int ok = !(st->mask & (1u << cls)) ||
                  (cls == RG_INV_TAGS ? flag_tags(s, len, i, j, *prev)
-                                     : n == 1 && *prev != 0 && *prev != ' ' && rg_invisible_class(*prev) < 0);
+                                     : n == 1 && *prev != 0 && *prev != ' ' && rg_invisible_class(*prev) < 0 &&
+                                           selector_ok(last, *prev));
         if (ok) {
             *prev = last;
             return j;

@@ -120,6 +120,12 @@ static void test_tags(void **state)
     assert_int_equal(scan_all("\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F").found, 0);
     /* but not any tag run after a black flag */
     assert_int_equal(scan_all("\U0001F3F4\U000E0049\U000E0047\U000E004E\U000E007F").counts[RG_INV_TAGS], 4);
+    /* nor six tag letters that are no flag Unicode recommends ("ignore", one flag at a time, smuggles ASCII) */
+    r = scan_all("Nice \U0001F3F4\U000E0069\U000E0067\U000E006E\U000E006F\U000E0072\U000E007F work");
+    assert_int_equal(r.counts[RG_INV_TAGS], 6);
+    assert_int_equal(r.hidden_ascii, 5);
+    assert_int_equal(scan_all("\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F "
+                              "\U0001F3F4\U000E0067\U000E0062\U000E0077\U000E006C\U000E0073\U000E007F").found, 0);
 }
 
 static void test_variation_selectors(void **state)
@@ -137,6 +143,11 @@ static void test_variation_selectors(void **state)
     /* a selector with no base */
     assert_int_equal(scan_all("\uFE0Fstart").counts[RG_INV_VARIATION], 1);
     assert_int_equal(scan_all("a \uFE0F").counts[RG_INV_VARIATION], 1);
+    /* one selector after each ASCII letter hides a byte each: no letter has a variant */
+    r = scan_all("T\uFE01h\U000E0105a\uFE0Fn\U000E01EFks 1\uFE0F\u20E3 #\uFE0F\u20E3 0\uFE00");
+    assert_int_equal(r.counts[RG_INV_VARIATION], 4);
+    /* the supplement's selectors belong to ideographs, Mongolian's to Mongolian letters */
+    assert_int_equal(scan_all("\u2764\U000E0100 \u1820\u180B \u0410\u180B").counts[RG_INV_VARIATION], 2);
 }
 
 static void test_format(void **state)
@@ -144,6 +155,9 @@ static void test_format(void **state)
     (void)state;
     rg_inv_report_t r = scan_all("ig\u00ADnore in\u00ADstruc\u00ADtions \u3164 \u2062");
     assert_int_equal(r.counts[RG_INV_FORMAT], 5);
+    /* shorthand format controls and default-ignorable code points not assigned yet render as nothing too */
+    r = scan_all("b\U0001BCA0omb \u2065 \uFFF0 \U000E0080 \U000E01F0 \U000E0FFF");
+    assert_int_equal(r.counts[RG_INV_FORMAT], 6);
 }
 
 static void test_homoglyphs(void **state)
@@ -227,7 +241,8 @@ static void test_strip_stable(void **state)
         if (r.found != 0)
             fail_msg("text %zu: %zu found after stripping", i, r.found);
     }
-    assert_int_equal(scan_all("x\u200B\uFE0F").found, 1);
+    assert_int_equal(scan_all("\u2764\u200B\uFE0F").found, 1); /* the VS's base is the heart: only the ZWSP */
+    assert_int_equal(scan_all("x\u200B\uFE0F").found, 2);       /* no variant of x: both */
     assert_string_equal(strip_all("\U0001F600\u200D\u200D\U0001F600"), "\U0001F600\u200D\U0001F600");
     assert_string_equal(strip_all("\U0001F3F4\u200B\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"),
                         "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F");
