@@ -338,8 +338,9 @@ static int flag_tags(const char *s, size_t len, size_t i, size_t j, uint32_t pre
 
 /* A lone variation selector that belongs where it is: U+E0100-E01EF after a CJK ideograph (ideographic variation
  * sequences), Mongolian's after a Mongolian letter, and after ASCII only VS15/VS16 on a keycap's base (#, *, 0-9:
- * "1️⃣") or VS1 on a zero; after any other non-ASCII character (emoji, symbols, CJK) U+FE00-FE0F as before. A
- * selector after an ASCII letter is never a variant anyone types: one after each letter hides a byte each. */
+ * "1️⃣") or VS1 on a zero, none after a Latin, Greek or Cyrillic letter; after any other non-ASCII character
+ * (emoji, symbols, CJK) U+FE00-FE0F as before. A selector after an ASCII letter is never a variant anyone types:
+ * one after each letter hides a byte each. */
 static int selector_ok(uint32_t sel, uint32_t prev)
 {
     if (sel >= 0xE0100)
@@ -350,6 +351,10 @@ static int selector_ok(uint32_t sel, uint32_t prev)
     if (prev < 0x80)
         return ((sel == 0xFE0E || sel == 0xFE0F) && (prev == '#' || prev == '*' || (prev >= '0' && prev <= '9'))) ||
                (sel == 0xFE00 && prev == '0');
+    /* nor after a Latin, Greek or Cyrillic letter: no variant of one is defined, and a homoglyph's strip turns the
+     * letter into ASCII ("fЕ" + VS16 became "fE" + VS16, which a second scan found) */
+    if ((prev >= 0xC0 && prev <= 0x24F && prev != 0xD7 && prev != 0xF7) || (prev >= 0x370 && prev <= 0x4FF))
+        return 0;
     return 1;
 }
 

@@ -148,6 +148,8 @@ static void test_variation_selectors(void **state)
     assert_int_equal(r.counts[RG_INV_VARIATION], 4);
     /* the supplement's selectors belong to ideographs, Mongolian's to Mongolian letters */
     assert_int_equal(scan_all("\u2764\U000E0100 \u1820\u180B \u0410\u180B").counts[RG_INV_VARIATION], 2);
+    /* no Latin, Greek or Cyrillic letter has a variant either */
+    assert_int_equal(scan_all("\u00E9\uFE0F \u03B1\uFE00 \u0415\uFE0F \u00D7\uFE0F").counts[RG_INV_VARIATION], 3);
 }
 
 static void test_format(void **state)
@@ -233,6 +235,7 @@ static void test_strip_stable(void **state)
         "\U0001F3F4\u200B\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
         "\U0001F600\u200D\uFE0F x",
         "x\uFE00\u200E\uFE01",
+        "f\u0415\uFE0F",                        /* the homoglyph's strip makes the VS's base ASCII (fuzz) */
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         char once[1024];
