@@ -76,7 +76,7 @@ BENIGN_CREATIVE = True  # benign_creative_rows() below (--no-benign-creative: wi
 # benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
 # that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
 # exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
-OPERATING_THRESHOLD = 0.54
+OPERATING_THRESHOLD = 0.55
 CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 

@@ -901,6 +901,7 @@ static int score(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, si
     out->score = 1.0 / (1.0 + exp(-z));
     out->families = fc.mask;
     out->decoded = 0;
+    out->unmasked = 0;
     return 0;
 }
 

@@ -78,6 +78,7 @@ typedef struct rg_pi_result {
     double score;      /* 0..1 */
     unsigned families; /* bit i: family i fired */
     int decoded;       /* rg_pi_score_text: the score is a base64 payload's */
+    int unmasked;      /* rg_pi_score_text: the score is that of text with full-width, spaced or leet words undone */
 } rg_pi_result_t;
 
 /* Scores s[0..len). db NULL: no pattern features. 0, or -1 when the pattern scan failed (no scratch memory). */
@@ -99,6 +100,25 @@ int rg_pi_score_portable(const rg_pi_model_t *m, const rg_hs_db_t *db, const cha
 #define RG_PI_PAYLOADS_MAX 8
 #define RG_PI_PAYLOAD_MAX 4096
 int rg_pi_score_text(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s, size_t len, rg_pi_result_t *out);
+
+/* Words disguised from the model (injection_unmask.c says what counts): full-width forms ("ｉｇｎｏｒｅ"), spaced
+ * letters ("i g n o r e", RG_PI_SPACED_MIN letters or more) and leetspeak ("1gn0r3"). rg_pi_score_text also
+ * scores, for each of the first RG_PI_PAYLOADS_MAX disguises, RG_PI_PAYLOAD_MAX bytes of text from
+ * RG_PI_UNMASK_BACK bytes before it with every disguise undone; when that scores highest and at least
+ * RG_PI_UNMASK_MIN (a lower score is no sign of an attack, and the families would say one), `unmasked` is set and
+ * so is RG_PI_ENCODING. rg_pi_mask_next: 1 with the next disguise's offset at or after `from` in *at, else 0.
+ * rg_pi_unmask: writes s[0..len) undone into out (at most cap bytes; never longer than len); its length. */
+#define RG_PI_SPACED_MIN 5
+#define RG_PI_UNMASK_BACK 256
+#define RG_PI_UNMASK_MIN 0.5
+int rg_pi_mask_next(const char *s, size_t len, size_t from, size_t *at);
+/* The same answer from the byte-by-byte loop and (x86-64) from the SSE2 blocks, never from the AVX2 ones that
+ * rg_pi_mask_next uses where it can: for the unit test that holds the three to the same offsets. */
+int rg_pi_mask_next_portable(const char *s, size_t len, size_t from, size_t *at);
+#ifdef __x86_64__
+int rg_pi_mask_next_sse2(const char *s, size_t len, size_t from, size_t *at);
+#endif
+size_t rg_pi_unmask(const char *s, size_t len, char *out, size_t cap);
 
 /* A repetition flood ("ö ö ö …" hundreds of times, one word over and over: injection_flood.c says what counts): a
  * unit of 2 to RG_PI_FLOOD_UNIT_MAX bytes of letters and spaces, repeated RG_PI_FLOOD_REPEATS times or more over

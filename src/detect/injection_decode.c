@@ -1,4 +1,4 @@
-/* injection_decode.c — instructions hidden in base64 (rg_pi_score_text, injection.h).
+/* injection_decode.c — instructions hidden in base64 or in disguised words (rg_pi_score_text, injection.h).
  *
  * A payload counts as text when it has no control bytes but tab and line ends, is valid UTF-8, is at least 60%
  * letters (ASCII, or any byte of a multi-byte character) and holds a space per 24 bytes: what base64 of a
@@ -63,6 +63,25 @@ int rg_pi_score_text(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s
             out->families |= p.families | 1u << RG_PI_ENCODING;
             out->decoded = 1;
         }
+    }
+    size_t at;
+    from = 0;
+    for (int found = 0; found < RG_PI_PAYLOADS_MAX && rg_pi_mask_next(s, len, from, &at); found++) {
+        size_t w = at > from + RG_PI_UNMASK_BACK ? at - RG_PI_UNMASK_BACK : from;
+        while (w < at && ((unsigned char)s[w] & 0xC0) == 0x80) /* start on a character */
+            w++;
+        size_t e = len - w > sizeof(buf) ? w + sizeof(buf) : len;
+        size_t k = rg_pi_unmask(s + w, e - w, (char *)buf, sizeof(buf));
+        rg_pi_result_t p;
+        if (rg_pi_score(m, db, (const char *)buf, k, &p) != 0)
+            return -1;
+        if (p.score > out->score && p.score >= RG_PI_UNMASK_MIN) {
+            out->score = p.score;
+            out->families |= p.families | 1u << RG_PI_ENCODING;
+            out->decoded = 0;
+            out->unmasked = 1;
+        }
+        from = e;
     }
     return 0;
 }

@@ -28,7 +28,9 @@ const char *const rg_pi_family_names[RG_PI_N_FAMILIES] = {
 
 const rg_pi_pattern_def_t rg_pi_patterns[] = {
     /* ---- instruction_override: drop what came before ---- */
-    P("instruction_override", "\\b(?:ignore|disregard|forget|override|bypass|dismiss|neglect|skip)\\W+(?:\\w+\\W+){0,4}(?:previous|prior|above|preceding|earlier|initial|original|former|foregoing|old|system)\\W+(?:\\w+\\W+){0,2}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|commands?|orders?|information|statements?|context|messages?|tasks?|conversation|text|inputs?|requests?)\\b"),
+    /* the word before "previous" is not "my": "ignore my previous message, I sent the wrong number" is a
+     * correction in a chat, not an override (a caseless class of every word but "my": no lookaround) */
+    P("instruction_override", "\\b(?:ignore|disregard|forget|override|bypass|dismiss|neglect|skip)\\W+(?:(?:\\w+\\W+){0,3}(?:[a-ln-z0-9_]\\w*|m[a-xz0-9_]\\w*|my\\w+|m)\\W+)?(?:previous|prior|above|preceding|earlier|initial|original|former|foregoing|old|system)\\W+(?:\\w+\\W+){0,2}(?:instructions?|prompts?|rules|directions?|directives?|guidelines|commands?|orders?|information|statements?|context|messages?|tasks?|conversation|text|inputs?|requests?)\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget)\\s+(?:about\\s+)?(?:everything|all\\s+(?:of\\s+)?(?:that|this|the\\s+above|above|before))\\b"),
     P("instruction_override", "\\b(?:ignore|disregard|forget|abandon)\\s+(?:all|any|your|the|these|those|every)\\s+(?:of\\s+)?(?:your\\s+|the\\s+|my\\s+|its\\s+)?(?:\\w+\\s+)?(?:instructions|rules|guidelines|directions|restrictions|programming|directives|safeguards|constraints|filters)\\b"),
     /* "do not follow ...", split by the whitespace before "follow": every gap one character (the common case,
@@ -51,6 +53,15 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("instruction_override", "\\b(?:alles|alle)\\s+(?:zuvor|vorher|davor|bisher|oben)\\s+(?:gesagte|geschriebene|genannte|gesagten)\\b"),
     /* Russian, as UTF-8 text (caseless folds ASCII only, so both cases of the first letter) */
     P("instruction_override", "(?:З|з)абудь(?:те)?\\s+(?:\\S+\\s+){0,2}(?:инструкци|правила|указани|всё|все)"),
+    P("instruction_override", "(?:И|и|Прои|прои)гнорируй(?:те)?\\s+(?:\\S+\\s+){0,2}(?:предыдущ|прошл|инструкци|правила|указани|всё|все)"),
+    P("instruction_override", "(?:Н|н)е\\s+обращай(?:те)?\\s+внимания\\s+на\\s+(?:\\S+\\s+){0,1}(?:предыдущ|прошл|инструкци|правила|указани)"),
+    /* Turkish puts the verb last ("önceki tüm talimatları yok say"); no \\b before a letter that is not ASCII */
+    P("instruction_override", "(?:Ö|ö)nceki\\s+(?:\\S+\\s+){0,2}(?:talimatları|talimatlar|komutları|kuralları|yönergeleri)\\s+(?:\\S+\\s+)?(?:unut|yok\\s+say|görmezden\\s+gel|dikkate\\s+alma)"),
+    P("instruction_override", "\\b(?:tüm|bütün|yukarıdaki)\\s+(?:\\S+\\s+){0,1}(?:talimatları|komutları|kuralları|yönergeleri)\\s+(?:unut|yok\\s+say|görmezden\\s+gel|dikkate\\s+alma)"),
+    /* Chinese, Japanese, Korean */
+    P("instruction_override", "(?:忽略|无视|忘记|忘掉)(?:掉)?(?:你)?(?:之前|以前|上面|以上|前面|先前|所有|全部)"),
+    P("instruction_override", "(?:以前|前|上記|これまで)の(?:すべての|全ての)?(?:指示|命令|ルール|指令)を(?:無視|忘れ)"),
+    P("instruction_override", "이전\\s*(?:의\\s*)?(?:모든\\s*)?(?:지시|명령|지침)(?:을|를|사항을|사항)?\\s*(?:무시|잊어)"),
     /* French, Spanish, Italian, Portuguese */
     P("instruction_override", "\\b(?:ignore[zs]?|oublie[zs]?)\\s+(?:toutes\\s+|tout\\s+)?(?:les\\s+|tes\\s+|vos\\s+|ce\\s+qui\\s+)?(?:instructions|consignes|r(?:\xc3\xa8|e)gles|pr(?:\xc3\xa9|e)c(?:\xc3\xa9|e)de)"),
     P("instruction_override", "\\b(?:ignora|olvida|ignore|olvide|ignorad|olvidad)\\s+(?:todas\\s+|todo\\s+)?(?:las\\s+|tus\\s+|sus\\s+|lo\\s+)?(?:instrucciones|reglas|indicaciones|anterior)"),
@@ -63,11 +74,13 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("new_instructions", "\\byour\\s+(?:new|real|only|actual|true)\\s+(?:task|instruction|goal|job|objective|purpose|mission)\\s+(?:is|will\\s+be|now)\\b"),
     P("new_instructions", "\\b(?:instead|rather)\\s*,?\\s+(?:just\\s+|only\\s+|simply\\s+)?(?:say|print|output|write|respond\\s+with|reply\\s+with|answer\\s+with)\\b"),
     P("new_instructions", "\\b(?:just|only|simply)\\s+(?:say|print|output)\\s*[\"':]"),
-    P("new_instructions", "\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth|from\\s+this\\s+point)\\W+(?:\\w+\\W+){0,4}(?:you\\s+(?:will|must|are|shall|have\\s+to)|only|always|never)\\b"),
+    P("new_instructions", "\\b(?:from\\s+now\\s+on|starting\\s+now|henceforth|from\\s+this\\s+point)\\W+(?:\\w+\\W+){0,4}(?:you\\s+(?:will|must|are|shall|should|have\\s+to|only|no\\s+longer)|you'?re|i\\s+want\\s+you)\\b"),
     P("new_instructions", "\\bneue(?:n|r|s)?\\s+(?:anweisungen|aufgabe|aufgaben|instruktionen|befehle|regeln|vorgaben)\\b"),
     /* one expression per opening word (the same matches as one alternation; 0.9 instructions/byte less) */
     P("new_instructions", "\\bab\\s+(?:jetzt|sofort)\\s+(?:\\w+\\s+){0,2}(?:wirst|sollst|musst|darfst|bist|antwortest)\\b"),
     P("new_instructions", "\\bvon\\s+nun\\s+an\\s+(?:\\w+\\s+){0,2}(?:wirst|sollst|musst|darfst|bist|antwortest)\\b"),
+    P("new_instructions", "(?:Н|н)ов(?:ые|ая|ое)\\s+(?:инструкци|задач|правила|указани)"),
+    P("new_instructions", "新的?(?:指令|指示|任务)\\s*(?::|：)"),
     P("new_instructions", "\\b(?:nouvelles?\\s+(?:instructions|consignes|t(?:\xc3\xa2|a)che)|nuevas?\\s+(?:instrucciones|tarea)|nuove\\s+istruzioni)\\b"),
 
     /* ---- roleplay_jailbreak: a persona without rules ---- */
@@ -110,6 +123,8 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("roleplay_jailbreak", "\\btu\\s+so,?\\s+als\\s+(?:ob|w(?:\xc3\xa4|ae)rst)\\b"),
     P("roleplay_jailbreak", "\\btue\\s+so,?\\s+als\\s+(?:ob|w(?:\xc3\xa4|ae)rst)\\b"),
     P("roleplay_jailbreak", "\\b(?:ohne|keine)\\s+(?:einschr(?:\xc3\xa4|ae)nkungen|filter|regeln|zensur|grenzen)\\b"),
+    P("roleplay_jailbreak", "(?:Т|т)ы\\s+больше\\s+не\\s+(?:связан|ограничен|обязан)"),
+    P("roleplay_jailbreak", "(?:Б|б)ез\\s+(?:каких-либо\\s+|всяких\\s+)?(?:ограничений|цензуры|фильтров)"),
     P("roleplay_jailbreak", "\\b(?:tu\\s+es\\s+maintenant|ahora\\s+eres|ora\\s+sei)\\b"),
 
     /* ---- prompt_extraction: show the hidden prompt ---- */
@@ -119,10 +134,18 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){1,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
     P("prompt_extraction", "\\b(?:repeat|print|output|show|reveal|display|write|return|spell[\\s-]+check|translate|summarize|list)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:text|everything|words|instructions|prompt|content|lines|sentences?|messages?)\\s+(?:above|before\\s+this|preceding|prior)\\b"),
     P("prompt_extraction", "\\bwhat\\s+(?:was|is|were)\\s+(?:written|said|typed)\\s+(?:above|before)\\b"),
-    P("prompt_extraction", "\\bsystem\\s*prompt\\b"),
+    /* a system prompt named as the model's own ("your system prompt", "what's in the system prompt"), not any
+     * mention: "What is a system prompt?" and "How do I set the system prompt in the SDK?" are questions */
+    P("prompt_extraction", "\\byour\\s+(?:\\w+\\s+)?system\\s*prompt\\b"),
+    P("prompt_extraction", "\\bwhat(?:'?s|\\s+is|\\s+was|\\s+are|\\s+were)?\\s+(?:\\w+\\s+){0,2}(?:in|inside)\\s+(?:the|your)\\s+system\\s*prompt\\b"),
     P("prompt_extraction", "\\b(?:what|which)\\s+(?:are|were)\\s+your\\s+(?:\\w+\\s+){0,2}(?:instructions|rules|directives)\\b"),
     P("prompt_extraction", "\\b(?:zeige?|gib|drucke?|wiederhole|verrate|nenne|schreibe?)\\b\\W+(?:\\w+\\W+){0,4}(?:deine?n?|ihre?n?|die|alle)\\s+(?:\\w+\\s+){0,1}(?:anweisungen|instruktionen|systemprompt|system-prompt|eingabeaufforderung|vorgaben)\\b"),
     P("prompt_extraction", "\\b(?:obigen?|vorherigen?|urspr(?:\xc3\xbc|ue)nglichen?)\\s+(?:eingabeaufforderung|prompt|anweisungen|text)\\b"),
+
+    P("prompt_extraction", "(?:покажи|выведи|раскрой|повтори|напиши)(?:те)?\\s+(?:\\S+\\s+){0,2}(?:системн|свои\\s+инструкци|твои\\s+инструкци|промпт)"),
+    P("prompt_extraction", "\\bsistem\\s+(?:istemini|komutunu|promptunu|talimatlarını)\\s+(?:\\S+\\s+)?(?:göster|yaz|söyle|paylaş|ver|tekrarla)"),
+    P("prompt_extraction", "(?:显示|输出|告诉我|重复|打印|泄露)(?:一下)?(?:你的)?(?:系统提示|系统指令|初始指令|提示词)"),
+    P("prompt_extraction", "システムプロンプトを(?:表示|教え|出力)"),
 
     /* ---- delimiter_injection: fake turn or section markers ---- */
     P("delimiter_injection", "<\\|\\s*(?:im_start|im_end|system|endoftext|start_header_id|end_header_id|eot_id|user|assistant)\\s*\\|>"),

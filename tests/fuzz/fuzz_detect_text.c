@@ -14,6 +14,11 @@
  *   - topics (detect/topics.h), with a fixed list of words and phrases:
  *     every match lies within the text, and folding the matched original
  *     bytes gives exactly the term's folded text (the offset map is right).
+ *   - prompt injection's disguises (detect/injection.h): rg_pi_mask_next
+ *     gives the same answer from its 64-byte blocks (AVX2, SSE2) and its
+ *     byte loop, at or after `from` (byte 0 picks it) and inside the text;
+ *     rg_pi_unmask never writes more than the input's length or the cap;
+ *     rg_pi_score_text scores in [0, 1].
  *   - the three checks (railgate.invisibleText strip, railgate.gibberish,
  *     railgate.bannedTopics redact) run on the parts and give data that
  *     serialises; strip and redact pass, and report a transformation
@@ -21,6 +26,7 @@
  */
 #include "core/buf.h"
 #include "detect/gibberish.h"
+#include "detect/injection.h"
 #include "detect/invisible.h"
 #include "detect/topics.h"
 #include "guard/check.h"
@@ -161,6 +167,30 @@ static void fuzz_topics(const char *s, size_t len)
     rg_topic_matches_free(&m);
 }
 
+static void fuzz_unmask(const char *s, size_t len, size_t from)
+{
+    size_t a = 0, b = 0;
+    int ra = rg_pi_mask_next(s, len, from, &a), rb = rg_pi_mask_next_portable(s, len, from, &b);
+    CHECK(ra == rb && (!ra || a == b));
+    CHECK(!ra || (a >= from && a < len));
+#ifdef __x86_64__
+    size_t c = 0;
+    int rc = rg_pi_mask_next_sse2(s, len, from, &c);
+    CHECK(rc == rb && (!rc || c == b));
+#endif
+    char out[RG_PI_PAYLOAD_MAX];
+    size_t n = len < sizeof(out) ? len : sizeof(out);
+    CHECK(rg_pi_unmask(s, n, out, sizeof(out)) <= n);
+    CHECK(rg_pi_unmask(s, len, out, 7) <= 7);
+    char err[256];
+    const rg_pi_model_t *m = rg_pi_model_shipped(err, sizeof(err));
+    const rg_hs_db_t *db = rg_pi_patterns_shared(err, sizeof(err));
+    CHECK(m != NULL && db != NULL);
+    rg_pi_result_t r;
+    CHECK(rg_pi_score_text(m, db, s, len, &r) == 0);
+    CHECK(r.score >= 0 && r.score <= 1 && !(r.decoded && r.unmasked));
+}
+
 static void fuzz_checks(const char *s, size_t len)
 {
     rg_text_part_t parts[4];
@@ -212,6 +242,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_invisible(s, len, mask);
     fuzz_gibberish(s, len);
     fuzz_topics(s, len);
+    fuzz_unmask(s, len, len > 0 ? (size_t)data[0] * 7919 % (len + 1) : 0);
     fuzz_checks(s, len);
     return 0;
 }

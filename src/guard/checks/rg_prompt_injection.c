@@ -16,7 +16,8 @@
  *              "ö ö ö …") scores at least FLOOD_SCORE; false leaves floods
  *              to the model.
  * data = {score, threshold, families (pattern families that fired),
- * decoded? (the score is a base64 payload's), flood? (a flood was found),
+ * decoded? (the score is a base64 payload's), unmasked? (the score is that of
+ * the text with full-width, spaced or leet words undone), flood? (a flood was found),
  * explanation}, written as JSON text (check.h: data_json); it never quotes
  * the text.
  */
@@ -137,7 +138,7 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
         r.score = FLOOD_SCORE;
     int flagged = r.score >= c->threshold;
     res->verdict = !flagged;
-    /* data written as text (check.h): {"score", "threshold", "families", "decoded"?, "flood"?, "explanation"} */
+    /* data written as text (check.h): {"score", "threshold", "families", "decoded"?, "unmasked"?, "flood"?, "explanation"} */
     rg_jw_t w = {0};
     RG_JW_LIT(&w, "{\"score\":");
     rg_jw_real(&w, round(r.score * 10000) / 10000);
@@ -152,6 +153,8 @@ static void pi_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     RG_JW_LIT(&w, "]");
     if (r.decoded) /* the score is that of a base64 payload in the text, decoded */
         RG_JW_LIT(&w, ",\"decoded\":true");
+    if (r.unmasked) /* the score is that of the text with full-width, spaced or leet words undone */
+        RG_JW_LIT(&w, ",\"unmasked\":true");
     if (flood)
         RG_JW_LIT(&w, ",\"flood\":true");
     RG_JW_LIT(&w, ",\"explanation\":");
