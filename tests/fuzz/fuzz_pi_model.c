@@ -7,7 +7,7 @@
  *                fixed texts (with and without patterns) to a number in [0, 1].
  *   bit 0 set:   the input is text, scored by the shipped model with and without patterns; the score is in [0, 1],
  *                only known family bits are set, and the portable loop gives the same result; with base64
- *                payloads decoded (rg_pi_score_text) the score is never lower; a repetition flood rg_pi_flood
+ *                payloads decoded and disguised words undone (rg_pi_score_text) the score is never lower; a repetition flood rg_pi_flood
  *                reports lies inside the text, is long enough and repeats its unit throughout.
  * Failures abort().
  */
@@ -49,14 +49,16 @@ static void score_checked(const rg_pi_model_t *m, const rg_hs_db_t *d, const cha
         abort();
     if (d == NULL && a.families != 0)
         abort();
-    /* with the base64 payloads decoded: never below the text's own score, the encoding family set when a payload
-     * scored higher */
+    /* with the base64 payloads decoded and disguised words undone: never below the text's own score, the encoding
+     * family set when a payload or an undone stretch scored higher (one of the two, at least RG_PI_UNMASK_MIN for
+     * the latter), else the text's own result */
     if (rg_pi_score_text(m, d, s, len, &b) != 0)
         abort();
     check_result(&b);
-    if (b.score < a.score || (b.families & a.families) != a.families ||
-        (b.decoded && !(b.families & 1u << RG_PI_ENCODING)) ||
-        (!b.decoded && (b.score != a.score || b.families != a.families)))
+    if (b.score < a.score || (b.families & a.families) != a.families || (b.decoded && b.unmasked) ||
+        ((b.decoded || b.unmasked) && !(b.families & 1u << RG_PI_ENCODING)) ||
+        (b.unmasked && b.score < RG_PI_UNMASK_MIN) ||
+        (!b.decoded && !b.unmasked && (b.score != a.score || b.families != a.families)))
         abort();
 }
 
