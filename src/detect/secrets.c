@@ -217,7 +217,7 @@ static int on_match(unsigned id, size_t from, size_t to, void *arg)
 static int sec_find(const void *det, const char *s, size_t len, rg_entities_t *out)
 {
     const sec_det_t *d = det;
-    sec_ctx_t c = {.d = d, .s = s, .len = len, .out = out, .last_key_start = (size_t)-1};
+    sec_ctx_t c = {.d = d, .s = s, .len = len, .out = out, .last_key_start = (size_t)-1, .sops = -1};
     c.budget = len > ((size_t)-1 - 65536) / 32 ? (size_t)-1 : len * 32 + 65536;
     if (len == 0)
         return 0;

@@ -92,6 +92,7 @@ typedef struct sec_ctx {
      * handlers find nothing more. */
     size_t budget;
     size_t k8s_done; /* the Kubernetes document scanned last ends here */
+    int sops;        /* "ENC[" is in the text: 1, 0, or -1 not looked for yet (in_sops) */
     /* byte ranges the generic pass skips: public certificates, public keys */
     uint32_t zone_start[SEC_ZONES_MAX], zone_end[SEC_ZONES_MAX];
     unsigned zones;

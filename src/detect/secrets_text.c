@@ -543,10 +543,15 @@ static int in_url(sec_ctx_t *c, size_t a)
 
 /* Whether a lies inside a SOPS-encrypted value, ENC[AES256_GCM,data:…,iv:…,tag:…,type:str] (the ciphertext,
  * IV and tag of a file meant to be committed; SOPS's other ciphers keep the shape): "ENC[" and no ']' or line
- * end between it and a, looked back at most 4 KB, on the work budget. */
+ * end between it and a, looked back at most 4 KB, on the work budget. A text without "ENC[" (one search, the
+ * first time) costs nothing more: one-line JSON used to spend its budget here, and lose its later findings. */
 static int in_sops(sec_ctx_t *c, size_t a)
 {
     const char *s = c->s;
+    if (c->sops < 0)
+        c->sops = memmem(s, c->len, "ENC[", 4) != NULL;
+    if (!c->sops)
+        return 0;
     size_t from = a > 4096 ? a - 4096 : 0, i = a;
     int found = 0;
     for (; i > from + 4; i--) {

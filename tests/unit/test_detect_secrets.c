@@ -851,6 +851,40 @@ static void test_code_forms(void **state)
 }
 
 /* A path whose segment is CamelCase words is judged by its segments. */
+/* One-line JSON finds what the same values one per line find: the SOPS look-back (a value inside ENC[…]) used to
+ * spend the work budget on every generic candidate of a long line, and the later ones were dropped. */
+static void count_spans(const char *text, size_t *n)
+{
+    rg_entities_t e = {0};
+    assert_int_equal(rg_detector_secrets.find(det_all, text, strlen(text), &e), 0);
+    rg_entities_resolve(&e);
+    *n = e.n;
+    rg_entities_free(&e);
+}
+
+static void test_generic_on_one_long_line(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    char spec[N * 32 + 8], *p = spec;
+    p += sprintf(p, "{");
+    for (int i = 0; i < N; i++)
+        p += sprintf(p, "%s\"f%d\":\"{A40}\"", i ? "," : "", i);
+    sprintf(p, "}");
+    char *line = mk(spec);
+    char *lines = strdup(line);
+    for (char *q = lines; *q; q++)
+        if (*q == ',')
+            *q = '\n';
+    size_t one_line, per_line;
+    count_spans(line, &one_line);
+    count_spans(lines, &per_line);
+    if (per_line < N * 8 / 10 || one_line != per_line)
+        fail_msg("one line: %zu spans, one per line: %zu (of %d values)", one_line, per_line, N);
+    free(line);
+    free(lines);
+}
+
 static void test_generic_camel_path(void **state)
 {
     (void)state;
@@ -1469,7 +1503,8 @@ int main(void)
         cmocka_unit_test(test_sequences),          cmocka_unit_test(test_published_examples), cmocka_unit_test(test_vendor_names),
         cmocka_unit_test(test_passphrases),        cmocka_unit_test(test_prose_disclosures),
         cmocka_unit_test(test_code_forms),
-        cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_counting_filler),
+        cmocka_unit_test(test_generic_camel_path), cmocka_unit_test(test_generic_on_one_long_line),
+        cmocka_unit_test(test_counting_filler),
         cmocka_unit_test(test_bare_templates),     cmocka_unit_test(test_prefixes_in_runs), cmocka_unit_test(test_token_pass_levels),
         cmocka_unit_test(test_cloudflare),         cmocka_unit_test(test_identifiers), cmocka_unit_test(test_wrapped_base64),
     };
