@@ -112,7 +112,7 @@ int rg_pi_score_text(const rg_pi_model_t *m, const rg_hs_db_t *db, const char *s
 #define RG_PI_UNMASK_BACK 256
 #define RG_PI_UNMASK_MIN 0.5
 int rg_pi_mask_next(const char *s, size_t len, size_t from, size_t *at);
-/* The same answer from the byte-by-byte loop and (x86-64) from the SSE2 blocks, never from the AVX2 ones that
+/* The same answer from the plain-C classifier and (x86-64) from the SSE2 one, never from the AVX2 one that
  * rg_pi_mask_next uses where it can: for the unit test that holds the three to the same offsets. */
 int rg_pi_mask_next_portable(const char *s, size_t len, size_t from, size_t *at);
 #ifdef __x86_64__

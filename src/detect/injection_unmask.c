@@ -3,8 +3,8 @@
  * Three disguises leave the words readable to a model and unreadable to n-grams and patterns:
  *   full-width forms    "ｉｇｎｏｒｅ ａｌｌ" (U+FF01-FF5E for ASCII 0x21-0x7E, U+3000 for the space);
  *   spaced letters      "i g n o r e  a l l" or "i.g.n.o.r.e a.l.l": RG_PI_SPACED_MIN or more one-letter words,
- *                       each separated from the next by one space, dot, hyphen, underscore or asterisk (up to
- *                       three between words);
+ *                       each separated from the next by one space, underscore or one of * + , - . (up to three
+ *                       between words);
  *   leetspeak           "1gn0r3 4ll pr3v10us": a word of ASCII letters and the digits and signs 0 1 3 4 5 7 @ $
  *                       with at least two of each, one sign but '@' between letters, no more signs than letters, and a
  *                       letter past 'f' (a hex hash, "smith50" or "bob007" is not one; nor is an e-mail address).
@@ -36,14 +36,6 @@ static inline int spacer(unsigned c) /* space, underscore, and * + , - . */
     return c == ' ' || c == '_' || c - '*' < 5u;
 }
 
-/* A full-width letter (U+FF21-FF3A, U+FF41-FF5A) at u[i]. */
-static inline int fullwidth_letter(const unsigned char *u, size_t len, size_t i)
-{
-    return i + 2 < len && u[i] == 0xEF &&
-           ((u[i + 1] == 0xBC && u[i + 2] >= 0xA1 && u[i + 2] <= 0xBA) ||
-            (u[i + 1] == 0xBD && u[i + 2] >= 0x81 && u[i + 2] <= 0x9A));
-}
-
 /* Any full-width form (U+FF01-FF5E) or the ideographic space (U+3000) at u[i]: its ASCII byte, else 0. */
 static inline unsigned fullwidth_ascii(const unsigned char *u, size_t len, size_t i)
 {
@@ -53,7 +45,7 @@ static inline unsigned fullwidth_ascii(const unsigned char *u, size_t len, size_
         return ' ';
     if (u[i] != 0xEF)
         return 0;
-    if (u[i + 1] == 0xBC && u[i + 2] >= 0x81)
+    if (u[i + 1] == 0xBC && u[i + 2] >= 0x81 && u[i + 2] <= 0xBF)
         return 0x21 + (u[i + 2] - 0x81);
     if (u[i + 1] == 0xBD && u[i + 2] <= 0x9E && u[i + 2] >= 0x80)
         return 0x60 + (u[i + 2] - 0x80);
@@ -121,41 +113,19 @@ static inline int word_byte(unsigned c)
     return ascii_letter(c) || c - '0' < 10u || c == '_' || c == '@' || c == '$' || c >= 0x80;
 }
 
-/* A leet sign that can stand between the letters of a candidate: not '@', which e-mail addresses put between
- * letters on every line of some texts ("p@ssw0rd" is found by its 0). */
-static inline int cand_sign(unsigned c)
-{
-    return c != '@' && leet_sign(c);
-}
-
-/* Where a disguise may be, from the bytes alone, none read before from: the lead byte of a full-width form; a
- * letter that starts a word, a separator, a letter, a separator and a letter; a letter after one or two leet signs that
- * follow a letter (the sign between letters that a leet word needs: "1gn0r3" at its r). */
-static inline int candidate(const unsigned char *u, size_t len, size_t from, size_t k)
-{
-    unsigned c = u[k];
-    if (c == 0xEF)
-        return 1;
-    if (!ascii_letter(c))
-        return 0;
-    if (k + 4 < len && (k == from || !ascii_letter(u[k - 1])) && spacer(u[k + 1]) && ascii_letter(u[k + 2]) &&
-        spacer(u[k + 3]) && ascii_letter(u[k + 4]))
-        return 1;
-    return k >= from + 2 && cand_sign(u[k - 1]) &&
-           (ascii_letter(u[k - 2]) || (k >= from + 3 && cand_sign(u[k - 2]) && ascii_letter(u[k - 3])));
-}
-
-/* A candidate at k confirmed: *at is where the disguise starts (not before from). */
-static int confirm(const unsigned char *u, size_t len, size_t from, size_t k, size_t *at)
+/* A candidate at k (below) confirmed: *at is where the disguise starts (not before from). When the word around k
+ * was read and is no leet word, *skip is its end: the word's other candidates have the same answer, and reading
+ * it again for each of them made a long word (a hex dump) cost the square of its length. */
+static int confirm(const unsigned char *u, size_t len, size_t from, size_t k, size_t *at, size_t *skip)
 {
     size_t end;
     if (u[k] == 0xEF) {
-        if (!fullwidth_letter(u, len, k))
+        if (!ascii_letter(fullwidth_ascii(u, len, k)))
             return 0;
         *at = k;
         return 1;
     }
-    if (ascii_letter(u[k]) && (k == 0 || !word_byte(u[k - 1])) && !ascii_letter(u[k + 1]) &&
+    if (ascii_letter(u[k]) && (k == 0 || !word_byte(u[k - 1])) && (k + 1 >= len || !ascii_letter(u[k + 1])) &&
         spaced_run(u, len, k, &end) >= RG_PI_SPACED_MIN) {
         *at = k;
         return 1;
@@ -163,20 +133,40 @@ static int confirm(const unsigned char *u, size_t len, size_t from, size_t k, si
     size_t w = k; /* the word around k, from its start (a word is at most a few hundred bytes: bounded anyway) */
     while (w > 0 && k - w < 256 && word_byte(u[w - 1]))
         w--;
-    if ((!ascii_letter(u[w]) && !leet_sign(u[w])) || !leet_word(u, len, w, &end, 0))
+    if (!ascii_letter(u[w]) && !leet_sign(u[w]))
         return 0;
+    if (!leet_word(u, len, w, &end, 0)) {
+        *skip = end;
+        return 0;
+    }
     *at = w > from ? w : from;
     return 1;
 }
 
-/* Bit i of each mask: byte i of p[0..64) is a letter, a separator, a leet sign but '@' (0 1 3 4 5 7 $), the byte
- * 0xEF. */
+/* Bit i of each mask: byte i of p[0..64) is a letter, a separator, a leet sign but '@' (0 1 3 4 5 7 $: '@' is left
+ * out because e-mail addresses put it between letters on every line of some texts; "p@ssw0rd" is found by its 0),
+ * the byte 0xEF. Candidates, from the masks: the lead byte of a full-width form; a letter that starts a word, a
+ * separator, a letter, a separator and a letter; a letter after one or two such signs after a letter (the sign
+ * between letters that a leet word needs: "1gn0r3" at its r). Nothing before `from` is read. */
 typedef struct {
     uint64_t l, sp, d, ef;
 } classes_t;
 
-#ifdef __SSE2__
-#define RANGE(x, lo, n) /* lo <= x < lo + n, unsigned: the signed compare of x - lo with 0x80 flipped */                 \
+static inline void classify_scalar(const unsigned char *p, classes_t *c)
+{
+    c->l = c->sp = c->d = c->ef = 0;
+    for (unsigned b = 0; b < 64; b++) {
+        unsigned x = p[b];
+        c->l |= (uint64_t)ascii_letter(x) << b;
+        c->sp |= (uint64_t)spacer(x) << b;
+        c->d |= (uint64_t)(x != '@' && leet_sign(x)) << b;
+        c->ef |= (uint64_t)(x == 0xEF) << b;
+    }
+}
+
+#ifdef __x86_64__
+/* RANGE: lo <= x < lo + n, unsigned: the signed compare of x - lo with 0x80 flipped */
+#define RANGE(x, lo, n)                                                                                                \
     _mm_cmplt_epi8(_mm_xor_si128(_mm_sub_epi8((x), _mm_set1_epi8((char)(lo))), _mm_set1_epi8((char)0x80)),         \
                    _mm_set1_epi8((char)((n) ^ 0x80)))
 #define EQ(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8((char)(c)))
@@ -197,9 +187,7 @@ __attribute__((always_inline)) static inline void classify_sse2(const unsigned c
 }
 #undef RANGE
 #undef EQ
-#endif
 
-#ifdef __x86_64__
 #define RANGE(x, lo, n)                                                                                                \
     _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((n) ^ 0x80)),                                                           \
                       _mm256_xor_si256(_mm256_sub_epi8((x), _mm256_set1_epi8((char)(lo))),                             \
@@ -222,18 +210,22 @@ __attribute__((target("avx2"), always_inline)) static inline void classify_avx2(
 }
 #undef RANGE
 #undef EQ
+#endif
 
-/* The blocks' loop, compiled once for AVX2 and once for SSE2 (x86-64's baseline). */
+/* The blocks' loop, compiled for AVX2, SSE2 (x86-64's baseline) and plain C. Sixty-four bytes are classified at
+ * a time (bit masks per class; a pattern across two blocks is found with the previous block's bits shifted in).
+ * Prose has few candidates, each confirmed or dropped by the byte rules. */
 #define BLOCKS(name, classify, attr)                                                                                   \
     attr static int name(const unsigned char *u, size_t len, size_t from, size_t *at)                                  \
     {                                                                                                                  \
-        classes_t pv = {0, 0, 0, 0}; /* nothing before from, as candidate() reads it */                                 \
+        classes_t pv = {0, 0, 0, 0}; /* nothing before from */                                                         \
+        size_t skip = from;          /* candidates before it are in a word confirm() has read */                       \
         for (size_t i = from; i < len; i += 64) {                                                                      \
             classes_t c;                                                                                               \
             uint64_t in = ~(uint64_t)0; /* the bits of the text: all but in the last, short block */                   \
             if (len - i >= 64) {                                                                                       \
                 classify(u + i, &c);                                                                                   \
-            } else { /* zeros after the end: no letter, separator or sign, as past len for candidate() */             \
+            } else { /* zeros after the end: no letter, separator or sign */                                        \
                 unsigned char pad[64] = {0};                                                                           \
                 memcpy(pad, u + i, len - i);                                                                           \
                 classify(pad, &c);                                                                                     \
@@ -250,43 +242,37 @@ __attribute__((target("avx2"), always_inline)) static inline void classify_avx2(
             uint64_t run = c.l & s1 & l2 & s3 & l4 & ~l5;                                                              \
             for (uint64_t m = run & 15; m != 0; m &= m - 1) {                                                          \
                 size_t k = i + (size_t)__builtin_ctzll(m) - 4;                                                         \
-                if (k >= from && confirm(u, len, from, k, at))                                                         \
+                if (k >= skip && confirm(u, len, from, k, at, &skip))                                                  \
                     return 1;                                                                                          \
             }                                                                                                          \
-            for (uint64_t m = (c.ef | (c.l & d1 & (l2 | (d2 & l3))) | run >> 4) & in; m != 0; m &= m - 1)            \
-                if (confirm(u, len, from, i + (size_t)__builtin_ctzll(m), at))                                         \
+            for (uint64_t m = (c.ef | (c.l & d1 & (l2 | (d2 & l3))) | run >> 4) & in; m != 0; m &= m - 1) {          \
+                size_t k = i + (size_t)__builtin_ctzll(m);                                                             \
+                if (k >= skip && confirm(u, len, from, k, at, &skip))                                                  \
                     return 1;                                                                                          \
+            }                                                                                                          \
             pv = c;                                                                                                    \
         }                                                                                                              \
         return 0;                                                                                                      \
     }
+#ifdef __x86_64__
 BLOCKS(blocks_avx2, classify_avx2, __attribute__((target("avx2"))))
 BLOCKS(blocks_sse2, classify_sse2, )
-#undef BLOCKS
 #endif
-
-/* Sixty-four bytes are classified at a time (bit masks per class; a pattern across two blocks is found with the
- * previous block's bits shifted in). Prose has few candidates, each confirmed or dropped by the byte rules. */
-static int bytes_next(const unsigned char *u, size_t len, size_t i, size_t from, size_t *at)
-{
-    for (; i < len; i++)
-        if (candidate(u, len, from, i) && confirm(u, len, from, i, at))
-            return 1;
-    return 0;
-}
+BLOCKS(blocks_scalar, classify_scalar, )
+#undef BLOCKS
 
 int rg_pi_mask_next(const char *s, size_t len, size_t from, size_t *at)
 {
 #ifdef __x86_64__
     return (__builtin_cpu_supports("avx2") ? blocks_avx2 : blocks_sse2)((const unsigned char *)s, len, from, at);
 #else
-    return bytes_next((const unsigned char *)s, len, from, from, at);
+    return blocks_scalar((const unsigned char *)s, len, from, at);
 #endif
 }
 
 int rg_pi_mask_next_portable(const char *s, size_t len, size_t from, size_t *at)
 {
-    return bytes_next((const unsigned char *)s, len, from, from, at);
+    return blocks_scalar((const unsigned char *)s, len, from, at);
 }
 
 #ifdef __x86_64__

@@ -379,8 +379,7 @@ static size_t invisible_at(scan_t *st, size_t i, size_t w, size_t cp, uint32_t u
         *ncp = n;
         int ok = !(st->mask & (1u << cls)) ||
                  (cls == RG_INV_TAGS ? flag_tags(s, len, i, j, *prev)
-                                     : n == 1 && *prev != 0 && *prev != ' ' && rg_invisible_class(*prev) < 0 &&
-                                           selector_ok(last, *prev));
+                                     : n == 1 && rg_invisible_class(*prev) < 0 && selector_ok(last, *prev));
         if (ok) {
             *prev = last;
             return j;

@@ -20,10 +20,12 @@
 #include "detect/pii.h"
 
 #include "detect/context.h"
+#include "detect/fold.h"
 #include "detect/pii_numbers.h"
 #include "detect/hs.h"
 #include "detect/pii_names.h"
 #include "detect/pii_validate.h"
+#include "guard/js_value.h"
 
 #include <hs/hs.h>
 #include <stdio.h>
@@ -142,27 +144,21 @@ static int utf8_letter(uint32_t cp)
            (cp >= 0x4E00 && cp <= 0x9FFF);
 }
 
-static int cont(unsigned char c) { return (c & 0xC0) == 0x80; }
-
 /* The length of such a letter at s[i] (2 or 3 bytes), or 0. */
 static size_t letter_at(const char *s, size_t len, size_t i)
 {
-    const unsigned char *u = (const unsigned char *)s + i;
-    if (u[0] >= 0xC3 && u[0] <= 0xD4 && i + 1 < len && cont(u[1]))
-        return utf8_letter((uint32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F)) ? 2 : 0;
-    if (u[0] >= 0xE4 && u[0] <= 0xE9 && i + 2 < len && cont(u[1]) && cont(u[2]))
-        return utf8_letter((uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F)) ? 3 : 0;
-    return 0;
+    uint32_t cp;
+    size_t w = rg_js_utf8_next(s, len, i, &cp);
+    return w > 1 && utf8_letter(cp) ? w : 0;
 }
 
-/* The length of such a letter ending at s[i - 1] (2 or 3 bytes), or 0. */
+/* The length of such a letter ending at s[i - 1], or 0. */
 static size_t letter_before(const char *s, size_t i)
 {
-    if (i >= 2 && letter_at(s, i, i - 2) == 2)
-        return 2;
-    if (i >= 3 && letter_at(s, i, i - 3) == 3)
-        return 3;
-    return 0;
+    if (i == 0)
+        return 0;
+    size_t k = rg_utf8_prev(s, i);
+    return letter_at(s, i, k) == i - k ? i - k : 0;
 }
 
 /* Host name labels ([A-Za-z0-9-] and letters of other scripts) joined by dots, from `from`; returns the end
@@ -233,15 +229,18 @@ static void on_email(scan_t *c, size_t at)
     size_t b = host_end(s, c->len, at + 1);
     while (b > at + 1 && s[b - 1] == '-')
         b--; /* no label ends with '-': "a@example.com-" */
-    if (!tld_ok(s, at + 1, b)) { /* "a@example.com--thanks": the last label up to its '-' */
+    int tld = tld_ok(s, at + 1, b); /* the host has a dot and a TLD */
+    if (!tld) { /* "a@example.com--thanks": the last label up to its '-' */
         size_t l = b;
         while (l > at + 1 && s[l - 1] != '.')
             l--;
         const char *dash = memchr(s + l, '-', b - l);
-        if (dash != NULL)
+        if (dash != NULL) {
             b = (size_t)(dash - s);
+            tld = tld_ok(s, at + 1, b);
+        }
     }
-    if (a == at || !tld_ok(s, at + 1, b)) /* tld_ok: the host has a dot */
+    if (a == at || !tld)
         return;
     if (at - a == 3 && memcmp(s + a, "git", 3) == 0 && b < c->len && s[b] == ':')
         return; /* git@github.com:owner/repo.git is a repository's address, no one's mail */

@@ -526,14 +526,13 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
             char ab[32];
             size_t an;
             const char *av;
-            if (WANT(n, RG_PII_US_SSN) && !paren && !plus && (d == 9 || j - i == 2) &&
+            int ssn_shape = j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 && g[j].b - g[j].a == 4;
+            if (WANT(n, RG_PII_US_SSN) && !paren && !plus && (ssn_shape || (j == i && d == 9)) &&
                 (av = ascii_run(s, g, i, j, ab, sizeof(ab), &an)) != NULL) {
-                if (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 && g[j].b - g[j].a == 4 &&
-                    same_sep(g, i, j, "- ") && rg_pii_ssn(av, an))
+                if (ssn_shape && same_sep(g, i, j, "- ") && rg_pii_ssn(av, an))
                     add(n, a, b, RG_PII_US_SSN);
-                else if (((j == i && d == 9) || (j - i == 2 && g[i].b - g[i].a == 3 && g[i + 1].b - g[i + 1].a == 2 &&
-                                                   g[j].b - g[j].a == 4 && same_sep(g, i, j, "./"))) &&
-                         rg_pii_ssn(av, an) && rg_context_before(s, a, 40, &cw_ssn))
+                else if ((!ssn_shape || same_sep(g, i, j, "./")) && rg_pii_ssn(av, an) &&
+                         rg_context_before(s, a, 40, &cw_ssn))
                     add(n, a, b, RG_PII_US_SSN); /* nine bare digits, or "078.05.1120", after "SSN" */
             }
             if (WANT(n, RG_PII_CREDIT_CARD) && d >= 12 && d <= 19 && !paren && !plus && card_groups(g, i, j) &&

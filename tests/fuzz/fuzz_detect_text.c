@@ -15,8 +15,8 @@
  *     every match lies within the text, and folding the matched original
  *     bytes gives exactly the term's folded text (the offset map is right).
  *   - prompt injection's disguises (detect/injection.h): rg_pi_mask_next
- *     gives the same answer from its 64-byte blocks (AVX2, SSE2) and its
- *     byte loop, at or after `from` (byte 0 picks it) and inside the text;
+ *     gives the same answer from its AVX2, SSE2 and plain-C classifiers,
+ *     at or after `from` (byte 0 picks it) and inside the text;
  *     rg_pi_unmask never writes more than the input's length or the cap;
  *     rg_pi_score_text scores in [0, 1].
  *   - the three checks (railgate.invisibleText strip, railgate.gibberish,

@@ -391,8 +391,8 @@ static void test_unmask_output(void **state)
     assert_int_equal(rg_pi_unmask("ｉｇｎｏｒｅ", strlen("ｉｇｎｏｒｅ"), out, 3), 3);
 }
 
-/* rg_pi_mask_next reads 64 bytes at a time (AVX2 or SSE2): the same offsets as the byte-by-byte loop, on random text
- * made of the bytes that matter, from every kind of start. */
+/* rg_pi_mask_next classifies 64 bytes at a time (AVX2 or SSE2): the same offsets as the plain-C classifier, on
+ * random text made of the bytes that matter, from every kind of start. */
 static void test_mask_next_paths_agree(void **state)
 {
     static const char *const atoms[] = {"a", "g", "Z", "0", "1", "3", "7", "2", "@", "$", " ", "  ", ".", "-",
@@ -427,6 +427,31 @@ static void test_mask_next_paths_agree(void **state)
             fail_msg("round %d: sse2 %d at %zu, bytes %d at %zu", round, rc, c, rb, b);
 #endif
     }
+}
+
+/* Each word is read once, however many candidates it holds: a megabyte-long word of hex digits, or of letters and
+ * leet signs, took time in the square of its length (8 s for 200 KB of hex; a megabyte, minutes). Bounded with a
+ * wide margin (a linear pass takes milliseconds, under ASan too). */
+static void test_mask_next_long_words(void **state)
+{
+    (void)state;
+    size_t n = (size_t)1 << 20, at;
+    char *s = malloc(n);
+    assert_non_null(s);
+    const char *const units[] = {"0123456789abcdef", "abcdef013457", "a1b"};
+    for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+        size_t ul = strlen(units[u]);
+        for (size_t i = 0; i < n; i++)
+            s[i] = units[u][i % ul];
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int found = rg_pi_mask_next(s, n, 0, &at) + rg_pi_mask_next_portable(s, n, 0, &at);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (secs > 2.0)
+            fail_msg("unit %zu: %.2f s for a 1 MB word (found %d)", u, secs, found);
+    }
+    free(s);
 }
 
 /* rg_b64_run_next looks at one byte in `min`: it must still find every run a byte-by-byte scan finds. */
@@ -1083,6 +1108,7 @@ int main(void)
         cmocka_unit_test(test_unmasked_attacks),
         cmocka_unit_test(test_unmask_output),
         cmocka_unit_test(test_mask_next_paths_agree),
+        cmocka_unit_test(test_mask_next_long_words),
         cmocka_unit_test(test_b64_runs_match_a_byte_scan),
         cmocka_unit_test(test_floods),
         cmocka_unit_test(test_check_floods),
