@@ -42,7 +42,8 @@ struct rg_stream_guard {
     } *q;
     size_t nq, capq;
     size_t done_at;   /* offset of the upstream's [DONE] event in held; SIZE_MAX: not seen */
-    size_t passed;    /* text length the last passing mid-stream run covered */
+    size_t passed;    /* text that may go out: what the last passing mid-stream run covered, but for what its
+                       * checks hold back (at least the tail) */
     size_t next_at;   /* incremental: run again when the text reaches this length */
     json_t *id, *model, *created, *fingerprint, *finish_reason, *usage;
 
@@ -205,7 +206,7 @@ static void release(rg_stream_guard_t *sg, rg_buf_t *out)
 static void release_checked(rg_stream_guard_t *sg, rg_buf_t *out)
 {
     size_t k = 0;
-    while (k < sg->nq && (sg->q[k].text == 0 || sg->q[k].text + sg->o.tail <= sg->passed))
+    while (k < sg->nq && (sg->q[k].text == 0 || sg->q[k].text <= sg->passed))
         k++;
     if (k == 0)
         return;
@@ -453,6 +454,25 @@ static int failure_is_final(rg_stream_guard_t *sg, json_t *check)
 
 enum { MID_PASS, MID_HOLD, MID_DENY };
 
+/* After a passing run: the text that may go out, that is all of it but the tail or, when more, what a check says
+ * could be the start of a match still to complete (check.h, pending: a banned phrase longer than the tail, a
+ * long token, a regex's partial match). */
+static size_t may_go_out(const rg_stream_guard_t *sg)
+{
+    const char *t = sg->text.data ? sg->text.data : "";
+    size_t len = sg->text.len, hold = sg->o.tail;
+    for (size_t i = 0; i < sg->n_mid && hold < len; i++)
+        for (size_t k = 0; k < sg->mid[i].n_checks && hold < len; k++) {
+            const rg_hook_check_t *c = &sg->mid[i].checks[k];
+            if (c->ops && c->compiled && c->ops->pending) {
+                size_t p = c->ops->pending(c->compiled, t, len);
+                if (p > hold)
+                    hold = p;
+            }
+        }
+    return hold < len ? len - hold : 0;
+}
+
 static int mid_check(rg_stream_guard_t *sg)
 {
     rg_phase_run_t *r = new_run(sg, sg->mid_ptrs, sg->n_mid, NULL);
@@ -529,7 +549,7 @@ int rg_stream_guard_event(rg_stream_guard_t *sg, const rg_sse_event_t *ev, rg_bu
         if (v == MID_DENY)
             return cut(sg, out, RG_SG_CUT_DENY);
         if (v == MID_PASS)
-            sg->passed = sg->text.len;
+            sg->passed = may_go_out(sg);
     }
     release_checked(sg, out);
     return RG_SG_GO;

@@ -63,6 +63,9 @@ typedef struct rg_detector_ops {
     /* Parameter keys compile accepts besides the common ones, NULL-terminated (others are rejected). */
     const char *const *param_keys;
     int credentials; /* what it finds are credentials (the check's result says so when it finds any) */
+    /* Optional, for streams (guard/check.h, pending): bytes at the end of s where a span may have begun that
+     * more text would complete, beyond the last run without white space (the check holds that already). */
+    size_t (*pending)(const void *det, const char *s, size_t len);
 } rg_detector_ops_t;
 
 /* Index of name in ops->types, case-insensitive; -1 when unknown. */

@@ -228,6 +228,12 @@ static int sec_find(const void *det, const char *s, size_t len, rg_entities_t *o
     return c.oom ? -1 : 0;
 }
 
+static size_t sec_pending(const void *det, const char *s, size_t len)
+{
+    const sec_det_t *d = det;
+    return (d->types >> T_PRIVATE_KEY) & 1 ? sec_pem_pending(s, len) : 0;
+}
+
 const rg_detector_ops_t rg_detector_secrets = {
     .name = "secrets",
     .types = types,
@@ -237,6 +243,7 @@ const rg_detector_ops_t rg_detector_secrets = {
     .free = sec_free,
     .param_keys = param_keys,
     .credentials = 1,
+    .pending = sec_pending,
 };
 
 _Static_assert(T_COUNT <= RG_DETECTOR_TYPES_MAX, "at most 64 entity types");

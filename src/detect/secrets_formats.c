@@ -342,6 +342,23 @@ static void on_pem(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     sec_emit(c, start, endp ? fin : last, T_PRIVATE_KEY, PRIO_FORMAT);
 }
 
+size_t sec_pem_pending(const char *s, size_t len)
+{
+    size_t from = len > PEM_MAX + 64 ? len - (PEM_MAX + 64) : 0, open = SIZE_MAX;
+    for (const char *p; from < len && (p = memmem(s + from, len - from, "-----", 5)) != NULL;) {
+        size_t at = (size_t)(p - s), w = at + 5;
+        while (w < len && s[w] == '-')
+            w++;
+        size_t rest = len - w;
+        if (rest >= 6 ? memcmp(s + w, "BEGIN ", 6) == 0 : memcmp(s + w, "BEGIN ", rest) == 0)
+            open = at; /* at the very end, "-----BEG" may be a header on its way */
+        else if (rest >= 4 && memcmp(s + w, "END ", 4) == 0)
+            open = SIZE_MAX;
+        from = w;
+    }
+    return open == SIZE_MAX ? 0 : len - open;
+}
+
 /* ---- Azure ----------------------------------------------------------------------------- */
 
 /* Entra ID (Azure AD) client secrets: 3 characters, a digit, "Q~", 31 to 34 more, from [A-Za-z0-9_~.-]. */

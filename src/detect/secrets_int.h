@@ -123,6 +123,9 @@ typedef struct sec_pat {
 /* Appends the patterns each file contributes; returns how many were written (at most max). */
 size_t sec_rules_patterns(sec_pat_t *out, size_t max);
 size_t sec_formats_patterns(sec_pat_t *out, size_t max);
+/* Streams: bytes from the last "-----BEGIN " that no "-----END " follows (a private key may be arriving), within
+ * the last 64 KiB; 0 when there is none. */
+size_t sec_pem_pending(const char *s, size_t len);
 size_t sec_assign_patterns(sec_pat_t *out, size_t max);
 #define SEC_PATS_MAX 256
 /* Writes lit with its regex metacharacters escaped into out; its length, 0 when it does not fit. */

@@ -132,6 +132,11 @@ typedef struct rg_check_ops {
     void *(*start)(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res, void (*done)(void *arg),
                    void *arg);
     void (*abort)(void *pending);
+    /* Optional, for answers checked while they stream (api/stream_guard.c). After the check passed on `text`
+     * (the answer so far), how many bytes at its end must not go out yet: a match that would fail the check
+     * may have begun there and complete with text still to come. Pure, like run. NULL: the host's default
+     * (64 bytes); the host holds at least that whatever this returns. */
+    size_t (*pending)(const void *compiled, const char *text, size_t len);
 } rg_check_ops_t;
 
 /*

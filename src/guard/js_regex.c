@@ -1026,7 +1026,8 @@ rg_jsre_t *rg_jsre_compile(const char *src, size_t len, const char *flags, char 
         free_names(t.names, t.ncap);
         return NULL;
     }
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* else the interpreter runs it */
+    /* else the interpreter runs it; the partial mode is for streams (rg_jsre_partial) */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
     rg_jsre_t *re = calloc(1, sizeof(*re));
     if (re == NULL) {
         pcre2_code_free(code);
@@ -1191,3 +1192,38 @@ int rg_jsre_exec(const rg_jsre_t *re, const char *s, size_t len, size_t start, i
     return ret;
 }
 
+int rg_jsre_partial(const rg_jsre_t *re, const char *s, size_t len, size_t start, int checked, rg_jsre_budget_t *b,
+                    size_t *from)
+{
+    tcache_t *tc = tc_get();
+    if (tc == NULL)
+        return -1;
+    /* the ovector's first pair is all this reads: the per-thread match data serves whatever the groups */
+    pcre2_set_callout(tc->mctx, budget_callout, b);
+    uint32_t opts = PCRE2_PARTIAL_HARD | (checked ? PCRE2_NO_UTF_CHECK : 0);
+    while (start <= len) {
+        int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts, tc->md, tc->mctx);
+        if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+            rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, start, opts | PCRE2_NO_JIT, tc->md, tc->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            return 0;
+        PCRE2_SIZE *v = pcre2_get_ovector_pointer(tc->md);
+        if (rc == PCRE2_ERROR_PARTIAL) {
+            uint32_t behind = 0; /* in characters: up to four bytes each */
+            pcre2_pattern_info(re->code, PCRE2_INFO_MAXLOOKBEHIND, &behind);
+            *from = v[0] > 4 * (size_t)behind ? v[0] - 4 * (size_t)behind : 0;
+            return 1;
+        }
+        if (rc < 0)
+            return -1;
+        /* a complete match that cannot grow: look after it (past one character when it is empty) */
+        size_t next = v[1];
+        if (v[1] == v[0]) {
+            next++;
+            while (next < len && ((unsigned char)s[next] & 0xc0) == 0x80)
+                next++;
+        }
+        start = next;
+    }
+    return 0;
+}

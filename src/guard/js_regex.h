@@ -37,5 +37,12 @@ int rg_jsre_global(const rg_jsre_t *re);
 void rg_jsre_budget_start(rg_jsre_budget_t *b);
 int rg_jsre_exec(const rg_jsre_t *re, const char *s, size_t len, size_t start, int checked, rg_jsre_budget_t *b,
                  size_t *ov, char *err, size_t errsz);
+/*
+ * For text that is still growing (a streamed answer): whether a match could begin in s and complete only with
+ * more text (PCRE2's hard partial matching, from `start` on). 1 with *from = the earliest such beginning, less
+ * what a lookbehind may read before it; 0 when none; -1 on an error (the budget spent, a limit, bad UTF-8).
+ */
+int rg_jsre_partial(const rg_jsre_t *re, const char *s, size_t len, size_t start, int checked, rg_jsre_budget_t *b,
+                    size_t *from);
 
 #endif

@@ -618,6 +618,42 @@ static void test_replace_missing_text(void **state)
 
 /* ---- pathological patterns end in an error, not a hang ----------------------- */
 
+/* Streams (check.h, pending): with `not`, the bytes from the earliest match that more text could complete. */
+static void test_pending_for_streams(void **state)
+{
+    (void)state;
+    char err[RG_CHECK_ERROR_MAX];
+    void *c = compile_params(&rg_check_regex_match, "{\"rule\":\"" SSN "\",\"not\":true}", err);
+    assert_non_null(c);
+    const struct {
+        const char *text;
+        size_t want;
+    } cases[] = {
+        {"call me at 123-4", 5},          /* "123-4" may become an SSN */
+        {"call me at 123-45-678", 10},    /* one digit short */
+        {"no digits here", 0},
+        {"it was 12", 2},                 /* "12" could become "123-…" */
+        {"9999 and then some text", 0},   /* four digits then no '-': no match can start there and complete */
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t got = rg_check_regex_match.pending(c, cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].want)
+            fail_msg("pending(\"%s\") = %zu, want %zu", cases[i].text, got, cases[i].want);
+    }
+    rg_check_regex_match.free(c);
+    /* a rule that must match: once it has, more text cannot undo it */
+    c = compile_params(&rg_check_regex_match, "{\"rule\":\"" SSN "\"}", err);
+    assert_non_null(c);
+    assert_int_equal(rg_check_regex_match.pending(c, "call me at 123-4", 16), 0);
+    rg_check_regex_match.free(c);
+    /* a lookbehind may read before the partial match: that much more waits */
+    c = compile_params(&rg_check_regex_match, "{\"rule\":\"(?<=key=)[a-z]{10}\",\"not\":true}", err);
+    assert_non_null(c);
+    assert_true(rg_check_regex_match.pending(c, "the key=abc", 11) >= 3 + 4);
+    rg_check_regex_match.free(c);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -744,6 +780,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_pending_for_streams),
         cmocka_unit_test(test_case01_allowed),
         cmocka_unit_test(test_case02_denied),
         cmocka_unit_test(test_case04_earlier_message),

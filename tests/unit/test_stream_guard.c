@@ -444,6 +444,111 @@ static void test_unmet_minimum_holds_until_it_passes(void **state)
     hooks_free(&h);
 }
 
+/* Pseudo-random letters and digits (a token's body). */
+static void random_alnum(char *out, size_t n, uint64_t x)
+{
+    static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        out[i] = set[x % 62];
+    }
+    out[n] = '\0';
+}
+
+/*
+ * A match longer than the default tail (64 bytes) is held from its start: no byte of it goes out before the
+ * check sees it whole, however the stream is split (check.h, pending). Until 2026-11-22 every check was given the
+ * same 64 bytes, so the start of a banned phrase, a fine-grained GitHub token or a PEM block went out before
+ * its end arrived. (With every secret type, a partial token or key body is found as a generic secret on its own;
+ * with one type chosen it is not.) Each case also runs without the match: then the whole text goes out, most of it
+ * mid-stream.
+ */
+static void test_long_matches_are_held_from_their_start(void **state)
+{
+    (void)state;
+    char pat[128], a[32], b[64], key[512], l1[65], l2[65];
+    random_alnum(a, 22, 11);
+    random_alnum(b, 59, 12);
+    snprintf(pat, sizeof(pat), "github_pat_%s_%s ", a, b);
+    random_alnum(l1, 64, 13);
+    random_alnum(l2, 64, 14);
+    snprintf(key, sizeof(key), "-----BEGIN RSA PRIVATE KEY-----\n%s\n%s\n-----END RSA PRIVATE KEY-----\n", l1, l2);
+    char spaced[256];
+    snprintf(spaced, sizeof(spaced), "Project%*sNightingale launch codes ", 120, "");
+    static const char Q90[] = "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
+    char regex_hit[128];
+    snprintf(regex_hit, sizeof(regex_hit), "BEGIN %s END ", Q90);
+    const struct {
+        const char *check; /* the deny hook's check, as Portkey's JSON */
+        const char *match; /* in the middle of the text: the check fails on it */
+        const char *start; /* a piece of its start that must never go out */
+    } cases[] = {
+        {"{\"id\":\"default.contains\",\"parameters\":{\"operator\":\"none\",\"words\":[\"Project Nightingale launch "
+         "codes: what follows is confidential and must not leave the building\"]}}",
+         "Project Nightingale launch codes: what follows is confidential and must not leave the building. ", "Project"},
+        {"{\"id\":\"railgate.bannedTopics\",\"parameters\":{\"phrases\":[\"project nightingale launch codes\"]}}", spaced,
+         "Project"},
+        {"{\"id\":\"default.regexMatch\",\"parameters\":{\"rule\":\"BEGIN [A-Z]{90} END\",\"not\":true}}", regex_hit,
+         "BEGIN"},
+        {"{\"id\":\"railgate.secrets\",\"parameters\":{}}", pat, "github_pat"},
+        {"{\"id\":\"railgate.secrets\",\"parameters\":{\"entities\":[\"GITHUB_TOKEN\"]}}", pat, "github_pat"},
+        {"{\"id\":\"railgate.secrets\",\"parameters\":{}}", key, "-----BEGIN"},
+        {"{\"id\":\"railgate.secrets\",\"parameters\":{\"entities\":[\"PRIVATE_KEY\"]}}", key, "-----BEGIN"},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        char config[1024];
+        snprintf(config, sizeof(config),
+                 "{\"after_request_hooks\":[{\"id\":\"h\",\"type\":\"guardrail\",\"deny\":true,\"checks\":[%s]}]}",
+                 cases[c].check);
+        hooks_t h = hooks_of(config);
+        rg_stream_guard_opts_t o = opts_for(&h, RG_SG_INCREMENTAL);
+        o.min_step = 8;
+        for (int with = 0; with < 2; with++) {
+            /* a short text before the match keeps the step between checks (text/8) below the bytes by which each
+             * match outgrows 64 */
+            char *t = long_text(2, with ? cases[c].match : "", 2);
+            for (unsigned seed = 1; seed <= 4; seed++) {
+                stream_t s = chat_stream_split(t, seed, 1 + seed);
+                result_t r = run(&o, &s);
+                char *got = text_of(r.out, r.out_len);
+                if (with) {
+                    if (r.cut != RG_SG_CUT_DENY)
+                        fail_msg("case %zu, seed %u: not cut", c, seed);
+                    if (strstr(got, cases[c].start) != NULL)
+                        fail_msg("case %zu, seed %u: \"%s\" went out before the check saw the whole match", c, seed,
+                                 cases[c].start);
+                    if (strlen(got) + 100 < 2 * strlen(FILLER)) /* the text before it went out */
+                        fail_msg("case %zu, seed %u: %zu bytes went out", c, seed, strlen(got));
+                } else {
+                    assert_int_equal(r.cut, 0);
+                    assert_string_equal(got, t);
+                }
+                free(got);
+                result_free(&r);
+                stream_free(&s);
+            }
+            if (!with) { /* mid-stream, everything but the hold went out before [DONE] */
+                stream_t s = chat_stream_split(t, 9, 6);
+                rg_stream_guard_t *sg = rg_stream_guard_new(&o);
+                rg_buf_t out;
+                rg_buf_init(&out, 1 << 20);
+                for (size_t i = 0; i + 2 < s.n; i++) {
+                    rg_sse_event_t ev = event_of(&s, i);
+                    assert_int_equal(rg_stream_guard_event(sg, &ev, &out), RG_SG_GO);
+                }
+                char *got = text_of(out.data, out.len);
+                assert_true(strlen(got) + 200 >= strlen(t));
+                free(got);
+                rg_buf_free(&out);
+                rg_stream_guard_free(sg);
+                stream_free(&s);
+            }
+            free(t);
+        }
+        hooks_free(&h);
+    }
+}
+
 /* The same text in different event groupings, and the same bytes split anywhere: identical verdicts. */
 static void test_verdicts_do_not_depend_on_grouping(void **state)
 {
@@ -935,6 +1040,7 @@ int main(void)
         cmocka_unit_test(test_erroring_check),
         cmocka_unit_test(test_work_is_linear),
         cmocka_unit_test(test_transforms_are_not_applied),
+        cmocka_unit_test(test_long_matches_are_held_from_their_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,9 +127,25 @@ static void ct_run(const void *compiled, const rg_check_env_t *env, rg_check_res
     rg_check_data_jw(res, &w);
 }
 
+/* Streams (check.h): with operator none, a word may be arriving: the last (longest word - 1) bytes wait. Found
+ * words pass any/all for good. */
+static size_t ct_pending(const void *compiled, const char *text, size_t len)
+{
+    (void)text;
+    (void)len;
+    const contains_t *c = compiled;
+    size_t most = 0;
+    if (c->op == OP_NONE)
+        for (size_t i = 0; i < c->words.n; i++)
+            if (c->words.len[i] > most + 1)
+                most = c->words.len[i] - 1;
+    return most;
+}
+
 const rg_check_ops_t rg_check_contains = {
     .id = "default.contains",
     .compile = ct_compile,
     .run = ct_run,
     .free = ct_free,
+    .pending = ct_pending,
 };

@@ -182,6 +182,20 @@ void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, siz
     return ec;
 }
 
+size_t rg_ec_pending(const void *compiled, const char *text, size_t len)
+{
+    const ec_t *ec = compiled;
+    if (ec->action != ACT_DETECT)
+        return 0; /* redact and mask pass */
+    /* a finding may be arriving in the last run without white space (a token, a URL, an address), and what
+     * spans white space (a phone number, a name, "password: …") fits in 64 bytes before it */
+    size_t i = len;
+    while (i > 0 && !(text[i - 1] == ' ' || (text[i - 1] >= '\t' && text[i - 1] <= '\r')))
+        i--;
+    size_t p = len - i + 64, q = ec->ops->pending ? ec->ops->pending(ec->det, text, len) : 0;
+    return p > q ? p : q;
+}
+
 void rg_ec_free(void *p)
 {
     ec_t *ec = p;

@@ -40,6 +40,9 @@
 void *rg_ec_compile(const rg_detector_ops_t *ops, json_t *params, char *err, size_t errsz);
 void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_t *res);
 void rg_ec_free(void *compiled);
+/* check.h's pending for streams: with action detect, the text's last run without white space and 64 bytes before
+ * it, or more when the detector says so (rg_detector_ops_t.pending); 0 for redact and mask, which pass. */
+size_t rg_ec_pending(const void *compiled, const char *text, size_t len);
 
 /* The masked form of s (letters and digits become '*' but the last four of values with nine or more, the
  * last one of values with six to eight), appended to out. Used for excerpts and the mask action. 0 or -1. */

@@ -267,10 +267,25 @@ static void rm_invalid(json_t *params, const char *message, const rg_check_env_t
     res->data = data;
 }
 
+/* Streams (check.h): with `not`, a match may be on its way: from the earliest partial match on, the text waits
+ * (all of it when that cannot be told). A rule that must match and did stays matched. */
+static size_t rm_pending(const void *compiled, const char *text, size_t len)
+{
+    const regex_match_t *st = compiled;
+    if (!st->not || len == 0)
+        return 0;
+    rg_jsre_budget_t b;
+    rg_jsre_budget_start(&b);
+    size_t from = 0;
+    int rc = rg_jsre_partial(st->re, text, len, 0, rg_utf8_valid(text, len), &b, &from);
+    return rc == 0 ? 0 : rc < 0 ? len : len - from;
+}
+
 const rg_check_ops_t rg_check_regex_match = {
     .id = "default.regexMatch",
     .compile = rm_compile,
     .run = rm_run,
     .free = rm_free,
     .invalid = rm_invalid,
+    .pending = rm_pending,
 };

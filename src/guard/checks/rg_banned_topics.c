@@ -42,6 +42,7 @@ typedef struct {
     size_t redact_len;
     char empty[64]; /* the data of a run that found nothing, lent to its results */
     size_t empty_len;
+    size_t pieces;  /* streams: the most runs of text between ASCII white space one match can touch */
 } bt_t;
 
 static const char refused_data[] = "{\"action\":\"redact\",\"refused\":true,\"explanation\":\"more matches in one "
@@ -77,6 +78,24 @@ static int add_list(json_t *params, const char *key, rg_ck_strv_t *v, char *err,
         }
     rg_ck_strv_free(&l);
     return 0;
+}
+
+static int ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* How many runs between ASCII white space a match of the term can touch, at most: one more per run of white space
+ * and per character that is not ASCII (it may be a space the text spells as ' ', or the text may spell the term's
+ * ' ' as one of them; both fold to one space). */
+static size_t term_pieces(const char *s, size_t len)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        n += (ascii_space(c) && (i == 0 || !ascii_space((unsigned char)s[i - 1]))) || (c >= 0xc0);
+    }
+    return n;
 }
 
 static void *compile(json_t *params, char *err, size_t errsz)
@@ -123,6 +142,9 @@ static void *compile(json_t *params, char *err, size_t errsz)
         snprintf(err, errsz, "words or phrases must hold at least one entry");
         goto fail;
     }
+    for (size_t i = 0; i < b->terms.n; i++)
+        if (term_pieces(b->terms.s[i], b->terms.len[i]) > b->pieces)
+            b->pieces = term_pieces(b->terms.s[i], b->terms.len[i]);
     if (rg_check_untrusted() && b->terms.n > RG_CHECK_UNTRUSTED_TERMS_MAX) {
         snprintf(err, errsz, "hooks sent with a request may list at most %d words and phrases (%zu given); longer "
                  "lists belong in the gateway's own configuration", RG_CHECK_UNTRUSTED_TERMS_MAX, b->terms.n);
@@ -371,9 +393,27 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
     rg_rc_parts_give(&parts, res);
 }
 
+/* Streams (check.h): detect waits on the last `pieces` runs of the text (a phrase may be part-way, and white space
+ * inside a match can be any long run); redact always passes. */
+static size_t pending(const void *compiled, const char *text, size_t len)
+{
+    const bt_t *b = compiled;
+    if (b->redact)
+        return 0;
+    size_t i = len;
+    for (size_t k = 0; k < b->pieces && i > 0; k++) {
+        while (i > 0 && ascii_space((unsigned char)text[i - 1]))
+            i--;
+        while (i > 0 && !ascii_space((unsigned char)text[i - 1]))
+            i--;
+    }
+    return len - i;
+}
+
 const rg_check_ops_t rg_check_rg_banned_topics = {
     .id = "railgate.bannedTopics",
     .compile = compile,
     .run = run,
     .free = bt_free,
+    .pending = pending,
 };

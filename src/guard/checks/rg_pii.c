@@ -15,4 +15,5 @@ const rg_check_ops_t rg_check_rg_pii = {
     .compile = pii_check_compile,
     .run = rg_ec_run,
     .free = rg_ec_free,
+    .pending = rg_ec_pending,
 };

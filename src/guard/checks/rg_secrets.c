@@ -12,4 +12,5 @@
 static void *compile(json_t *p, char *err, size_t n) { return rg_ec_compile(&rg_detector_secrets, p, err, n); }
 
 const rg_check_ops_t rg_check_rg_secrets = {
-    .id = "railgate.secrets", .compile = compile, .run = rg_ec_run, .free = rg_ec_free};
+    .id = "railgate.secrets", .compile = compile, .run = rg_ec_run, .free = rg_ec_free,
+    .pending = rg_ec_pending};
