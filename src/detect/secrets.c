@@ -30,6 +30,7 @@ static void pats_build(void)
     n_pats = sec_rules_patterns(pats, SEC_PATS_MAX);
     n_pats += sec_formats_patterns(pats + n_pats, SEC_PATS_MAX - n_pats);
     n_pats += sec_assign_patterns(pats + n_pats, SEC_PATS_MAX - n_pats);
+    n_pats += sec_cmdline_patterns(pats + n_pats, SEC_PATS_MAX - n_pats);
 }
 
 int sec_want(const sec_ctx_t *c, unsigned type) { return (c->d->types >> type) & 1; }

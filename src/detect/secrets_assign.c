@@ -719,120 +719,6 @@ static void on_bearer(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         sec_emit(c, i, e, T_PASSWORD, PRIO_CONTEXT);
 }
 
-/* ---- curl -u / --user ----------------------------------------------------------------------- */
-
-/* Where the command that reaches `at` starts: its line, or the first of lines joined by a trailing '\'
- * (looked back at most 2 KB). (size_t)-1 past the work budget. */
-static size_t command_start(sec_ctx_t *c, size_t at)
-{
-    const char *s = c->s;
-    size_t from = at > 2048 ? at - 2048 : 0, i = at;
-    if (!sec_spend(c, at - from))
-        return (size_t)-1;
-    while (i > from) {
-        if (s[i - 1] == '\n') {
-            size_t k = i - 1;
-            while (k > from && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
-                k--;
-            if (k == from || s[k - 1] != '\\')
-                break;
-        }
-        i--;
-    }
-    return i;
-}
-
-/* Where the program `prog` is named between the command's start i and `at`: after no letter or digit, and then
- * a blank. (size_t)-1 when it is not. */
-static size_t names_program(const char *s, size_t i, size_t at, const char *prog)
-{
-    size_t n = strlen(prog), k = sec_find_ci(s, i, at, prog);
-    for (; k != (size_t)-1; k = sec_find_ci(s, k + 1, at, prog))
-        if (!(k > i && SEC_ALNUM(s[k - 1])) && k + n <= at && (s[k + n] == ' ' || s[k + n] == '\t'))
-            return k;
-    return (size_t)-1;
-}
-
-/* Whether "curl" starts the command that reaches `at` (same line, or lines joined by a trailing '\'). */
-static int curl_command(sec_ctx_t *c, size_t at)
-{
-    size_t i = command_start(c, at);
-    return i != (size_t)-1 && names_program(c->s, i, at, "curl") != (size_t)-1;
-}
-
-/* A command-line argument at i: a quoted string's inside, or the bytes up to white space or `stop`. 0 when a
- * quote does not close. */
-static int shell_word(const char *s, size_t len, size_t i, size_t stop, value_t *v)
-{
-    if (i < len && quote(s[i]))
-        return read_quoted(s, len, i, VALUE_MAX, v);
-    size_t b = i;
-    while (b < stop && b - i <= VALUE_MAX && (unsigned char)s[b] > ' ')
-        b++;
-    *v = (value_t){i, b, 0};
-    return 1;
-}
-
-/* ---- mysql -pPASSWORD -------------------------------------------------------------------------- */
-
-/*
- * MySQL's and MariaDB's clients take a password glued to -p ("mysql -uroot -pS3cret db"; a bare -p asks for
- * it). ` -p` would be a 3-byte Vectorscan literal, and short literals slow every scan, so the option is looked
- * for from the program's name (the literals `mysql` and `mariadb`, case as typed on a command line) along its
- * command: up to ; | & ` or a line end not continued by '\'. The name must stand alone before (not "libmysql",
- * "pymysql") and, for mysql, run on as letters only ("mysqldump", not "mysql-connector" or "mysql.h");
- * MariaDB's own names may take '-' ("mariadb-dump").
- */
-static void on_mysql(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
-{
-    const char *s = c->s;
-    size_t len = c->len;
-    if (start > 0 && (SEC_ALNUM(s[start - 1]) || s[start - 1] == '_' || s[start - 1] == '-' || s[start - 1] == '.'))
-        return;
-    size_t p = end;
-    while (p < len && p - end < 16 && ((s[p] >= 'a' && s[p] <= 'z') || (arg && s[p] == '-')))
-        p++;
-    if (p < len && (s[p] == '-' || s[p] == '.' || s[p] == '_' || s[p] == '/' || SEC_ALNUM(s[p])))
-        return;
-    size_t e = p; /* the command ends at a line end not continued, or at ; | & and a Markdown code span's end */
-    while (e < len && e - p < 4096 && !strchr(";|&`", s[e]) && (s[e] != '\n' || s[e - 1] == '\\'))
-        e++;
-    if (!sec_spend(c, e - p))
-        return;
-    for (size_t k = p; k + 3 < e; k++) {
-        if (!((s[k] == ' ' || s[k] == '\t') && s[k + 1] == '-' && s[k + 2] == 'p' && (unsigned char)s[k + 3] > ' '))
-            continue;
-        value_t v;
-        if (shell_word(s, len, k + 3, e, &v) && v.b > v.a && !strchr("$<{[%", s[v.a]) &&
-            sec_value_ok(s + v.a, v.b - v.a, 2))
-            sec_emit(c, v.a, v.b, T_PASSWORD, PRIO_CONTEXT);
-    }
-}
-
-static void on_curl_user(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
-{
-    (void)arg;
-    const char *s = c->s;
-    size_t len = c->len;
-    if (!curl_command(c, start))
-        return;
-    value_t v;
-    if (!shell_word(s, len, skip_space(s, len, end), len, &v))
-        return;
-    size_t a = v.a, b = v.b;
-    const char *colon = memchr(s + a, ':', b - a);
-    if (colon == NULL || b == a || strchr("$<{[%", s[a]))
-        return;
-    size_t cp = (size_t)(colon - s);
-    if (cp + 1 == b) { /* user only: an API key as the user name */
-        if (sec_value_ok(s + a, cp - a, 0) && cp - a >= 8)
-            sec_emit(c, a, cp, T_PASSWORD, PRIO_CONTEXT);
-        return;
-    }
-    if (sec_value_ok(s + cp + 1, b - cp - 1, 2))
-        sec_emit(c, cp + 1, b, T_PASSWORD, PRIO_CONTEXT);
-}
-
 /* ---- scheme://user:password@host ------------------------------------------------------------- */
 
 /* Bytes that end a URL's authority (user:password@host): white space and controls, / ? # quotes, brackets. */
@@ -926,12 +812,8 @@ size_t sec_assign_patterns(sec_pat_t *out, size_t max)
         {"sumo", 4, HS_FLAG_CASELESS, on_keyword, 0, BIT(PASSWORD)},
         {"[A-Za-z0-9_\\-]key[^A-Za-z0-9_]", 5, HS_FLAG_CASELESS, on_keyword, 1, BIT(PASSWORD) | BIT(AWS_SECRET_KEY)},
         {"bearer ", 7, HS_FLAG_CASELESS, on_bearer, 0, BIT(PASSWORD)},
-        {" -u ", 4, 0, on_curl_user, 0, BIT(PASSWORD)},
-        {"--user[ =]", 7, 0, on_curl_user, 0, BIT(PASSWORD)},
         {"://", 3, 0, on_url, 0, BIT(BASIC_AUTH_URL)},
         {"BUNDLE_", 7, 0, on_bundle, 0, BIT(PASSWORD)},
-        {"mysql", 5, 0, on_mysql, 0, BIT(PASSWORD)},
-        {"mariadb", 7, 0, on_mysql, 1, BIT(PASSWORD)},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]) && n < max; i++, n++) {

@@ -127,6 +127,7 @@ size_t sec_formats_patterns(sec_pat_t *out, size_t max);
  * the last 64 KiB; 0 when there is none. */
 size_t sec_pem_pending(const char *s, size_t len);
 size_t sec_assign_patterns(sec_pat_t *out, size_t max);
+size_t sec_cmdline_patterns(sec_pat_t *out, size_t max);
 #define SEC_PATS_MAX 256
 /* Writes lit with its regex metacharacters escaped into out; its length, 0 when it does not fit. */
 size_t sec_escape(char *out, size_t cap, const char *lit);

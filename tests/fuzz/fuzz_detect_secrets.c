@@ -74,6 +74,10 @@ static void find_resolved(void *det, const char *s, size_t len, rg_entities_t *e
         fprintf(stderr, "find failed on %zu bytes\n", len);
         abort();
     }
+    if (rg_detector_secrets.pending(det, s, len) > len) { /* streams: what may be a private key arriving */
+        fprintf(stderr, "pending beyond the text's %zu bytes\n", len);
+        abort();
+    }
     for (size_t i = 0; i < e->n; i++)
         if (e->v[i].start >= e->v[i].end || e->v[i].end > len || e->v[i].type >= 64 ||
             rg_detector_secrets.types[e->v[i].type] == NULL) {

@@ -5,7 +5,9 @@
  * the mode (incremental, buffer, log) and the step (small or the default);
  * bytes 2.. are an SSE stream (chat chunks, garbage, anything). The stream
  * goes through the SSE parser into a guard with fixed hooks (a forbidden
- * pattern, a forbidden word, a word-count maximum and minimum, all deny),
+ * pattern, a forbidden word, a word-count maximum and minimum, a banned
+ * phrase, private keys and GitHub tokens, all deny: each holds back text of
+ * its own, check.h pending),
  * twice: once in pieces whose sizes come from a PRNG seeded by byte 0, once
  * whole. stream_guard.h promises that the verdicts do not depend on the
  * cut, so both runs must agree on: where the stream was cut (the number of
@@ -31,7 +33,10 @@ static const char CONFIG[] =
     "\"parameters\":{\"rule\":\"\\\\d{3}-\\\\d{2}-\\\\d{4}\",\"not\":true}}]},"
     "{\"id\":\"words\",\"type\":\"guardrail\",\"deny\":true,\"checks\":[{\"id\":\"default.contains\","
     "\"parameters\":{\"operator\":\"none\",\"words\":[\"bad\"]}},{\"id\":\"default.wordCount\","
-    "\"parameters\":{\"minWords\":3,\"maxWords\":60}}]}]}";
+    "\"parameters\":{\"minWords\":3,\"maxWords\":60}}]},"
+    "{\"id\":\"held\",\"type\":\"guardrail\",\"deny\":true,\"checks\":[{\"id\":\"railgate.bannedTopics\","
+    "\"parameters\":{\"phrases\":[\"launch codes\"]}},{\"id\":\"railgate.secrets\","
+    "\"parameters\":{\"entities\":[\"PRIVATE_KEY\",\"GITHUB_TOKEN\"]}}]}]}";
 
 static rg_hook_list_t before, after;
 static const rg_hook_t *ptrs[8];

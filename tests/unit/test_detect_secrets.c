@@ -984,6 +984,77 @@ static void test_mysql_password(void **state)
     none("Install `mysql`, then run `mkdir -pQz7lm2Kp dir`");
 }
 
+/* Passwords given on other programs' command lines (secrets_cmdline.c): each option only in its program's command,
+ * references and dull words left alone (issue 4: all of these but the --password forms were missed). */
+static void test_cmdline_passwords(void **state)
+{
+    (void)state;
+    one("docker login -u admin -p Xk9vTq2LmZ registry.local", "PASSWORD", "Xk9vTq2LmZ");
+    one("podman login -u bob -p 'Rt5yU8iOp2' quay.local", "PASSWORD", "Rt5yU8iOp2");
+    one("sshpass -p 'Gh4jK8lMn2' ssh root@10.0.0.5", "PASSWORD", "Gh4jK8lMn2");
+    one("sshpass -pGh4jK8lMn2 scp file.txt deploy@host:/tmp", "PASSWORD", "Gh4jK8lMn2");
+    one("redis-cli -h cache.internal -p 6379 -a Vb8nM3qWe7 ping", "PASSWORD", "Vb8nM3qWe7");
+    one("sqlcmd -S db01 -U sa -P 'Zx9cV2bN5m!' -Q \"SELECT 1\"", "PASSWORD", "Zx9cV2bN5m!");
+    one("smbclient //fileserver/share -U alice%Wq3eR7tYu1", "PASSWORD", "Wq3eR7tYu1");
+    one("smbclient -L //nas -U 'CORP\\alice%Wq3eR7tYu2'", "PASSWORD", "Wq3eR7tYu2");
+    one("ldapsearch -x -H ldap://dc1 -D \"cn=admin,dc=corp\" -w Pl0kMi9Jn8 -b \"dc=corp\"", "PASSWORD", "Pl0kMi9Jn8");
+    one("ldapmodify -D cn=admin -wPl0kMi9Jn7 -f change.ldif", "PASSWORD", "Pl0kMi9Jn7");
+    one("xfreerdp /v:10.1.1.5 /u:administrator /p:Aq1Sw2De3Fr4", "PASSWORD", "Aq1Sw2De3Fr4");
+    one("keytool -importcert -keystore truststore.jks -storepass Ty6Ui8Op0Ka -file ca.pem", "PASSWORD", "Ty6Ui8Op0Ka");
+    one("keytool -genkeypair -alias srv -keypass Mn4Bv6Cx8Za -keystore ks.jks", "PASSWORD", "Mn4Bv6Cx8Za");
+    one("htpasswd -b /etc/nginx/.htpasswd admin Kj7Hg5Fd3Sa", "PASSWORD", "Kj7Hg5Fd3Sa");
+    one("htpasswd -bc .htpasswd deploy Lk8Jh6Gf4Ds", "PASSWORD", "Lk8Jh6Gf4Ds");
+    one("htpasswd -nb admin Po9Iu7Yt5Re", "PASSWORD", "Po9Iu7Yt5Re");
+    one("sqlplus scott/Tg5Rf4Ed3Ws@orcl", "PASSWORD", "Tg5Rf4Ed3Ws");
+    one("plink -ssh -l root -pw Qa2Ws3Ed4Rf 192.168.1.10", "PASSWORD", "Qa2Ws3Ed4Rf");
+    one("pscp -pw Za1Xs2Cd3Vf file.txt root@host:/tmp", "PASSWORD", "Za1Xs2Cd3Vf");
+    one("ipmitool -I lanplus -H 10.0.0.9 -U ADMIN -P Hy6Tg5Rf4Ed chassis status", "PASSWORD", "Hy6Tg5Rf4Ed");
+    one("lftp -u ftpuser,Ju7Yh6Tg5Rf ftp.example.org", "PASSWORD", "Ju7Yh6Tg5Rf");
+    one("mongosh \"mongodb://db:27017\" -u admin -p Ki8Ju7Hy6Tg --authenticationDatabase admin", "PASSWORD", "Ki8Ju7Hy6Tg");
+    one("az login --service-principal -u http://app -p Lo9Ki8Ju7Hy --tenant contoso", "PASSWORD", "Lo9Ki8Ju7Hy");
+    one("oc login https://api.cluster:6443 -u developer -p Mj6Nh5Bg4Vf", "PASSWORD", "Mj6Nh5Bg4Vf");
+    one("unzip -P Wd3Ef4Rg5Th secret.zip", "PASSWORD", "Wd3Ef4Rg5Th");
+    one("evil-winrm -i 10.0.0.3 -u Administrator -p 'Nb7Vc6Xz5As'", "PASSWORD", "Nb7Vc6Xz5As");
+    one("nmcli device wifi connect HomeNet password Bg5Nh6Mj7Ki", "PASSWORD", "Bg5Nh6Mj7Ki");
+    one("sudo docker login -u x -p Xk9vTq2LmZ", "PASSWORD", "Xk9vTq2LmZ");
+    one("sshpass -p Gh4jK8lMn2 \\\n  ssh root@h", "PASSWORD", "Gh4jK8lMn2"); /* a line continued by '\\' */
+    one("xfreerdp3 /u:admin /p:Aq1Sw2De3Fr4 /v:host", "PASSWORD", "Aq1Sw2De3Fr4");
+    none("docker run -p 8080:80 -d nginx");
+    none("docker login -u admin -p $DOCKER_PASSWORD registry.local");
+    none("docker login --password-stdin -u ci registry.local");
+    none("redis-cli -h localhost -p 6379 ping");
+    none("redis-cli -a \"$REDIS_PASSWORD\" info");
+    none("sshpass -p \"$SSHPASS\" ssh user@host");
+    none("sshpass -p <password> ssh user@host");
+    none("sqlcmd -S server -U sa -P <YourStrong@Passw0rd>");
+    none("smbclient //server/share -U alice");
+    none("smbclient -U user%password //server/share");
+    none("ldapsearch -x -D \"cn=admin\" -w secret -b dc=example");
+    none("ldapsearch -x -W -D cn=admin");
+    none("xfreerdp /v:host /u:user /p:PASSWORD");
+    none("xfreerdp /v:host /u:user /p:<password>");
+    none("keytool -list -keystore cacerts -storepass changeit");
+    none("htpasswd -c /etc/apache2/.htpasswd admin");
+    none("htpasswd -b .htpasswd user password");
+    none("sqlplus / as sysdba");
+    none("sqlplus username/password@database");
+    none("sqlplus sys/<password>@orcl as sysdba");
+    none("plink -ssh user@host -pw %PASSWORD%");
+    none("lftp -u user sftp://host");
+    none("mongosh --host db -u admin -p");
+    none("unzip -P password archive.zip");
+    none("The docker login command accepts -p but you should prefer --password-stdin.");
+    none("Use sshpass -p only in throwaway environments.");
+    none("mysql -u root -p shop");
+    none("curl -u user https://example.com");
+    none("nmcli connection show");
+    none("evil-winrm -i host -u user -H 32ed87bdb5fdc5e9cba88547376818d4");
+    none("ipmitool -I lanplus -H host -U ADMIN -P ADMIN power status");
+    none("git login -p Xk9vTq2LmZ");
+    none("ssh -p 2222 user@host");
+    none("kubectl port-forward svc/web 8080:80 -p Xk9vTq2LmZ");
+}
+
 static void test_basic_auth_url(void **state)
 {
     (void)state;
@@ -1495,6 +1566,7 @@ int main(void)
         cmocka_unit_test(test_kubernetes),         cmocka_unit_test(test_password_assignments),
         cmocka_unit_test(test_weak_keys),          cmocka_unit_test(test_aws_secret),
         cmocka_unit_test(test_authorization),      cmocka_unit_test(test_curl_user), cmocka_unit_test(test_mysql_password),
+        cmocka_unit_test(test_cmdline_passwords),
         cmocka_unit_test(test_config_forms),
         cmocka_unit_test(test_basic_auth_url),     cmocka_unit_test(test_generic),
         cmocka_unit_test(test_generic_parameters), cmocka_unit_test(test_token_pass_blocks),
