@@ -49,6 +49,14 @@ void rg_entities_free(rg_entities_t *e);
 
 #define RG_DETECTOR_TYPES_MAX 64
 
+/* How two values of one type count as the same for placeholder numbers ([EMAIL_1] for both): bits of a type's
+ * entry in rg_detector_ops_t.same; 0 is byte for byte. */
+enum {
+    RG_SAME_CASELESS = 1, /* ASCII letters in either case (John@Example.com, john@example.com) */
+    RG_SAME_DIGITS = 2,   /* the digits alone (555-123-4567, (555) 123-4567) */
+    RG_SAME_ALNUM = 4,    /* ASCII letters and digits alone: separators, spaces and other bytes left out */
+};
+
 typedef struct rg_detector_ops {
     const char *name;                 /* "pii" */
     const char *const *types;         /* entity type names ("EMAIL", ...), NULL-terminated, at most 64 */
@@ -66,6 +74,7 @@ typedef struct rg_detector_ops {
     /* Optional, for streams (guard/check.h, pending): bytes at the end of s where a span may have begun that
      * more text would complete, beyond the last run without white space (the check holds that already). */
     size_t (*pending)(const void *det, const char *s, size_t len);
+    uint8_t same[RG_DETECTOR_TYPES_MAX]; /* per type, RG_SAME_* bits: which values share a placeholder number */
 } rg_detector_ops_t;
 
 /* Index of name in ops->types, case-insensitive; -1 when unknown. */

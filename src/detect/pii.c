@@ -407,4 +407,15 @@ const rg_detector_ops_t rg_detector_pii = {
     .find = pii_find,
     .free = pii_free,
     .param_keys = NULL,
+    /* the same e-mail address, phone or card number however it is written: one placeholder number */
+    .same = {[RG_PII_EMAIL] = RG_SAME_CASELESS,
+             [RG_PII_PHONE] = RG_SAME_DIGITS,
+             [RG_PII_CREDIT_CARD] = RG_SAME_DIGITS,
+             [RG_PII_US_SSN] = RG_SAME_DIGITS,
+             [RG_PII_IBAN] = RG_SAME_CASELESS | RG_SAME_ALNUM,
+             [RG_PII_IP_ADDRESS] = RG_SAME_CASELESS,
+             [RG_PII_DOMAIN] = RG_SAME_CASELESS,
+             [RG_PII_US_DRIVER_LICENSE] = RG_SAME_CASELESS | RG_SAME_ALNUM,
+             [RG_PII_PERSON] = RG_SAME_CASELESS,
+             [RG_PII_STREET_ADDRESS] = RG_SAME_CASELESS},
 };

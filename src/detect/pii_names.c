@@ -190,6 +190,7 @@ static int char_kind(const char *s, size_t len, size_t i, size_t *n, uint32_t *c
 
 typedef struct {
     int first_upper, second_upper, last_upper, lower;
+    int one_then_apostrophe; /* O'Brien, D'Angelo: one letter, then an apostrophe */
 } word_case_t;
 
 /* One more letter of a word: its case, and its fold (f) into the key when it is a Latin letter. */
@@ -280,6 +281,7 @@ static int next_word_x(const char *s, size_t len, size_t i, word_t *w, int caps_
         int k2 = char_kind(s, len, i + sep, &n2, &cp2, &f2);
         if (k2 != 1 && k2 != 2)
             break;
+        wc.one_then_apostrophe |= w->letters == 1 && c != '-';
         if (w->klen < RG_NAME_KEY_MAX)
             w->key[w->klen++] = c == '-' ? '-' : '\'';
         else
@@ -287,8 +289,9 @@ static int next_word_x(const char *s, size_t len, size_t i, word_t *w, int caps_
         i += sep;
     }
     w->end = w->b = i;
-    /* Anna, O'Brien, McDonald, LeCun; not APIs, NaN, iPhone */
-    w->cap = wc.first_upper && wc.lower && !wc.second_upper && !wc.last_upper;
+    /* Anna, O'Brien, McDonald, LeCun; not APIs, NaN, iPhone (until 2026-11-22 O'Brien's B counted as a second
+     * capital in a row, and the word as no name) */
+    w->cap = wc.first_upper && wc.lower && (!wc.second_upper || wc.one_then_apostrophe) && !wc.last_upper;
     /* possessive: Anna's, Anna’s */
     if (w->klen > 2 && w->key[w->klen - 2] == '\'' && w->key[w->klen - 1] == 's') {
         w->klen -= 2;
@@ -350,9 +353,11 @@ static const char *const place_prefix[] = {"the",  "san",  "santa", "saint", "st
 static const char *const particle[] = {"van", "von", "de",  "da", "del", "della", "der", "den", "ten", "ter",
                                        "le",  "la",  "di",  "du", "dos", "das",   "do",  "bin", "ibn", "al",
                                        "el",  "zu",  "dit", "af", "y",   NULL};
-/* Capitalised words that follow a cue but are not names ("Dear Sir", "This is Monday"). */
-static const char *const cue_stop[] = {"sir", "madam", "customer", "team", "support", "all", "everyone", "the",
-                                       "this", "that", "it", "not", "hello", "hi", "thanks", "thank", "i", NULL};
+/* Capitalised words that follow a cue but are not names ("Dear Sir", "This is Monday"); titles too: in "Dear Mr.
+ * Smith" the title's own cue finds Smith (until 2026-11-22 "Mr" was reported as a name). */
+static const char *const cue_stop[] = {"sir",  "madam", "customer", "team", "support", "all", "everyone", "the",
+                                       "this", "that",  "it",       "not",  "hello",   "hi",  "thanks",   "thank",
+                                       "i",    "mr",    "mrs",      "ms",   "miss",    "mx",  "dr",       "prof", NULL};
 
 /* Only spaces or tabs (at most three) between a and b. */
 static int blank_gap(const char *s, size_t a, size_t b)

@@ -544,6 +544,16 @@ static void candidates(num_t *n, const group_t *g, size_t ng, size_t nd)
     }
 }
 
+/* The length of a space at i: ' ', or one that wide_sep reads as ' '; 0 for anything else. */
+static size_t space_at(const char *s, size_t len, size_t i)
+{
+    char c;
+    size_t w;
+    if (s[i] == ' ')
+        return 1;
+    return (w = wide_sep(s, len, i, &c)) != 0 && c == ' ' ? w : 0;
+}
+
 /* An IBAN whose country code sits just before digit group start a: "DE89 3704 …", "GB82WEST1234…", or the same
  * written in lower case ("de89 3704 …", "gb82west1234…"): the country code's case is the case of every letter
  * after it, so "De89…" or "DE89west…" are not read as one. A hex id of a country's IBAN length ("be61e9d41a77adc8",
@@ -580,9 +590,10 @@ static void iban(num_t *n, size_t a)
             run++;
             i++;
             end = i;
-        } else if (c == ' ' && run == 4 && i + 1 < n->len && is_alnum((unsigned char)s[i + 1])) {
-            run = 0;
-            i++;
+        } else if (run == 4 && space_at(s, n->len, i) && i + space_at(s, n->len, i) < n->len &&
+                   is_alnum((unsigned char)s[i + space_at(s, n->len, i)])) {
+            run = 0; /* ' ' or a no-break, narrow or thin space between groups of four */
+            i += space_at(s, n->len, i);
         } else {
             break;
         }

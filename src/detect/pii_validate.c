@@ -121,6 +121,11 @@ int rg_pii_iban(const char *s, size_t len)
     size_t n = 0, run = 0;
     for (size_t i = 0; i < len; i++) {
         char ch = s[i];
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] == 0xC2 && i + 1 < len && u[1] == 0xA0) /* a no-break space */
+            ch = ' ', i++;
+        else if (u[0] == 0xE2 && i + 2 < len && u[1] == 0x80 && (u[2] == 0xAF || u[2] == 0x89)) /* narrow, thin */
+            ch = ' ', i += 2;
         if (ch == ' ') { /* printed form: groups of four */
             if (run != 4)
                 return 0;

@@ -14,7 +14,8 @@ int rg_pii_card(const char *s, size_t len);
 int rg_pii_luhn(const char *digits, size_t n);
 /* US SSN ddd-dd-dddd (or spaces, dots or slashes, the same twice; or none): area 001-899 but not 666, group 01-99, serial 0001-9999. */
 int rg_pii_ssn(const char *s, size_t len);
-/* IBAN: country code with its registry length, two check digits, mod-97 == 1; spaces only between
+/* IBAN: country code with its registry length, two check digits, mod-97 == 1; spaces (or no-break, narrow
+ * no-break or thin spaces, U+00A0, U+202F, U+2009) only between
  * groups of four. Letters of either case count as their upper-case form. */
 int rg_pii_iban(const char *s, size_t len);
 /* IPv4 dotted quad (no leading zeros), IPv6 in any RFC 4291 text form (inet_pton). */

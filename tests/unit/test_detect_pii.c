@@ -173,6 +173,18 @@ static void test_iban(void **st)
     expect("iban de89 3704 0044 0532 0130 00 please", "IBAN:de89 3704 0044 0532 0130 00;");
     expect("to gb82west12345698765432.", "IBAN:gb82west12345698765432;");
     expect("bad check de89 3704 0044 0532 0130 01", "");
+    /* groups of four apart by a no-break, narrow no-break or thin space, as word processors write them */
+#define NBSP "\xc2\xa0"
+#define NNBSP "\xe2\x80\xaf"
+#define THIN "\xe2\x80\x89"
+    expect("IBAN DE89" NBSP "3704" NBSP "0044" NBSP "0532" NBSP "0130" NBSP "00 please",
+           "IBAN:DE89" NBSP "3704" NBSP "0044" NBSP "0532" NBSP "0130" NBSP "00;");
+    expect("IBAN FR76" NNBSP "3000" NNBSP "6000" NNBSP "0112" NNBSP "3456" NNBSP "7890" THIN "189.",
+           "IBAN:FR76" NNBSP "3000" NNBSP "6000" NNBSP "0112" NNBSP "3456" NNBSP "7890" THIN "189;");
+    expect("bad check DE89" NBSP "3704" NBSP "0044" NBSP "0532" NBSP "0130" NBSP "01", "");
+#undef NBSP
+#undef NNBSP
+#undef THIN
     expect("mixed GB82west12345698765432 gb82WEST12345698765432 De89 3704 0044 0532 0130 00", "");
     /* hex ids of a country's IBAN length that pass mod-97: trace and span ids, not IBANs; a check letter that is a
      * hex digit is still an IBAN's (Italy's CIN) */
@@ -255,6 +267,17 @@ static void test_redact_consistent(void **st)
     /* Portkey's spelling */
     tc_run(&r, PII, "{\"redact\":true}", "mail a@x.com");
     assert_string_equal(tc_part(&r, 0), "mail [EMAIL_1]");
+    tc_done(&r);
+
+    /* the same address, number or account however it is written: one number (until 2026-11-22 byte for byte) */
+    const char *same[] = {"John@Example.com, john@example.com, JOHN@EXAMPLE.COM or ann@example.com",
+                          "call 555-123-4567, (555) 123-4567 or 555.123.9999; card 4111-1111-1111-1111",
+                          "IBAN DE89 3704 0044 0532 0130 00 = de89370400440532013000, card 4111 1111 1111 1111"};
+    size_t same_lens[] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    tc_run_parts(&r, PII, "{\"action\":\"redact\"}", same, same_lens, 3);
+    assert_string_equal(tc_part(&r, 0), "[EMAIL_1], [EMAIL_1], [EMAIL_1] or [EMAIL_2]");
+    assert_string_equal(tc_part(&r, 1), "call [PHONE_1], [PHONE_1] or [PHONE_2]; card [CREDIT_CARD_1]");
+    assert_string_equal(tc_part(&r, 2), "IBAN [IBAN_1] = [IBAN_1], card [CREDIT_CARD_1]");
     tc_done(&r);
 }
 

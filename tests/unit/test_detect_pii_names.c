@@ -86,6 +86,12 @@ static void test_person_cues(void **state)
     PERSON("Mr. Baader is a 21 year old man.", "Baader");
     PERSON("Name:    Kamila Červinková\nPhone: 451 5986", "Kamila Červinková");
     PERSON("Dear Customer, thanks.", "");
+    /* a title after "Dear" is no name of its own; names with O' or D' (until 2026-11-22: "Mr" found, O'Brien not) */
+    PERSON("Dear Mr. O'Brien, thanks.", "O'Brien");
+    PERSON("Dear Dr. Smith, thanks.", "Smith");
+    PERSON("I met Sinead O'Connor and Patrick O\u2019Brien", "Sinead O'Connor|Patrick O\u2019Brien");
+    PERSON("Send it to D'Angelo Russell please", "D'Angelo Russell");
+    PERSON("O'BRIEN IS HERE and it's fine, don't worry", "");
     PERSON("What's your last name? Magnusson", "Magnusson");
     PERSON("She named him Devin", "Devin");
     PERSON("The file name Config is wrong", "");

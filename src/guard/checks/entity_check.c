@@ -356,7 +356,7 @@ int rg_ec_mask_spans(rg_buf_t *out, const char *s, size_t len, const rg_entities
 /* ---- placeholders: [TYPE_n] by distinct value per run ------------------------ */
 
 typedef struct {
-    const char *s;
+    size_t off;   /* the value's key in names_t.keys */
     uint32_t len;
     uint16_t type;
     uint32_t n; /* 0 = empty slot */
@@ -366,7 +366,31 @@ typedef struct {
     slot_t *v;
     size_t cap, used;
     uint32_t next[RG_DETECTOR_TYPES_MAX];
+    rg_buf_t keys; /* each value as it is compared (rg_detector_ops_t.same), one after another */
 } names_t;
+
+/* Appends the key of value s: the bytes the type's RG_SAME_* bits keep, ASCII letters lower-cased for
+ * RG_SAME_CASELESS. 0, or -1 out of memory. */
+static int key_append(rg_buf_t *b, unsigned same, const char *s, size_t len)
+{
+    if (same == 0)
+        return rg_buf_append(b, s, len) == RG_BUF_OK ? 0 : -1;
+    char tmp[256];
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int digit = c >= '0' && c <= '9', letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+        if (((same & RG_SAME_DIGITS) && !digit) || ((same & RG_SAME_ALNUM) && !digit && !letter))
+            continue;
+        tmp[n++] = (char)((same & RG_SAME_CASELESS) && letter ? c | 0x20 : c);
+        if (n == sizeof(tmp)) {
+            if (rg_buf_append(b, tmp, n) != RG_BUF_OK)
+                return -1;
+            n = 0;
+        }
+    }
+    return rg_buf_append(b, tmp, n) == RG_BUF_OK ? 0 : -1;
+}
 
 static uint64_t hash_value(unsigned type, const char *s, size_t len)
 {
@@ -377,7 +401,7 @@ static uint64_t hash_value(unsigned type, const char *s, size_t len)
 }
 
 /* The number for (type, value): the one it already has, else the next. 0 on out of memory. */
-static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
+static uint32_t name_for(names_t *nm, unsigned type, unsigned same, const char *s, size_t len)
 {
     if (nm->cap == 0)
         memset(nm->next, 0, sizeof(nm->next));
@@ -389,7 +413,7 @@ static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
         for (size_t i = 0; i < nm->cap; i++) {
             if (nm->v[i].n == 0)
                 continue;
-            size_t j = hash_value(nm->v[i].type, nm->v[i].s, nm->v[i].len) & (cap - 1);
+            size_t j = hash_value(nm->v[i].type, nm->keys.data + nm->v[i].off, nm->v[i].len) & (cap - 1);
             while (v[j].n)
                 j = (j + 1) & (cap - 1);
             v[j] = nm->v[i];
@@ -398,13 +422,20 @@ static uint32_t name_for(names_t *nm, unsigned type, const char *s, size_t len)
         nm->v = v;
         nm->cap = cap;
     }
-    size_t j = hash_value(type, s, len) & (nm->cap - 1);
+    size_t off = nm->keys.len;
+    if (key_append(&nm->keys, same, s, len) != 0)
+        return 0;
+    const char *k = nm->keys.data + off;
+    size_t kl = nm->keys.len - off;
+    size_t j = hash_value(type, k, kl) & (nm->cap - 1);
     while (nm->v[j].n) {
-        if (nm->v[j].type == type && nm->v[j].len == len && memcmp(nm->v[j].s, s, len) == 0)
+        if (nm->v[j].type == type && nm->v[j].len == kl && memcmp(nm->keys.data + nm->v[j].off, k, kl) == 0) {
+            nm->keys.len = off; /* seen: its key is kept once */
             return nm->v[j].n;
+        }
         j = (j + 1) & (nm->cap - 1);
     }
-    nm->v[j] = (slot_t){s, (uint32_t)len, (uint16_t)type, ++nm->next[type]};
+    nm->v[j] = (slot_t){off, (uint32_t)kl, (uint16_t)type, ++nm->next[type]};
     nm->used++;
     return nm->v[j].n;
 }
@@ -676,7 +707,7 @@ static int one_part(const ec_t *ec, names_t *nm, report_t *rep, size_t part, con
             else if (ec->action == ACT_MASK)
                 rc = ml == 0 || rg_buf_append(out, m, ml) == RG_BUF_OK ? 0 : -1;
             else {
-                uint32_t n = name_for(nm, sp->type, s + sp->start, sl);
+                uint32_t n = name_for(nm, sp->type, ec->ops->same[sp->type], s + sp->start, sl);
                 rc = n == 0 ? -1 : placeholder(out, ec->ops->types[sp->type], ec->type_len[sp->type], n);
             }
             last = sp->end;
@@ -715,6 +746,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     rep.seen = 0;
     nm.v = NULL; /* the table and its counters are set up at the first placeholder */
     nm.cap = nm.used = 0;
+    rg_buf_init(&nm.keys, SIZE_MAX);
     rg_entity_t e_first[32]; /* most texts have fewer spans: no allocation for them */
     rg_entities_t e;
     rg_entities_init_lent(&e, e_first, sizeof(e_first) / sizeof(e_first[0]));
@@ -760,6 +792,7 @@ void rg_ec_run(const void *compiled, const rg_check_env_t *env, rg_check_result_
     }
     rg_entities_free(&e);
     free(nm.v);
+    rg_buf_free(&nm.keys);
     if (failed) {
         for (size_t i = 0; parts && i < n; i++)
             free(parts[i]);

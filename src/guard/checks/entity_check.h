@@ -15,7 +15,9 @@
  *
  * Placeholders are numbered per type by distinct value in the order first
  * seen across the parts of one run: the same address twice is [EMAIL_1]
- * twice, another one [EMAIL_2].
+ * twice, another one [EMAIL_2]. "The same" is per type, as the detector
+ * says (rg_detector_ops_t.same): John@Example.com is john@example.com,
+ * (555) 123-4567 is 555-123-4567.
  *
  * data: {"action", "found": n, "entities": [{"type", "part", "start", "end",
  * "excerpt"}] (the first RG_EC_REPORT_MAX), "counts": {"TYPE": n}, "truncated"?: true}. Offsets count
