@@ -251,6 +251,54 @@ static void word_rewrite(scan_t *st, const word_t *w, int script)
         st->failed = 1;
 }
 
+/* 1 upper case, 2 lower case, 0 neither or not known (non-ASCII Latin). */
+static int letter_case(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? 2 : 0;
+    if (c >= 0x0391 && c <= 0x03A9)
+        return 1;
+    if (c >= 0x03B1 && c <= 0x03C9)
+        return 2;
+    return 0;
+}
+
+/*
+ * A Latin word whose only look-alikes are Greek: science writes Greek letters into Latin names (NF-κB, IκBα, PKCα,
+ * ERα, αKG, αx), a spoof writes them in for a Latin letter of the same case. The word counts when it has three
+ * letters or more and one Greek look-alike has the case of a letter beside it, or is a capital that begins a word
+ * going on in lower case. s[from, to) is the word, with any invisible character or mark in it.
+ */
+static int greek_spoof(const char *s, size_t from, size_t to)
+{
+    uint32_t prev = 0, cur = 0, next;
+    size_t letters = 0, i = from;
+    int spoof = 0, have = 0;
+    for (;;) {
+        next = 0;
+        while (i < to && next == 0) {
+            uint32_t u;
+            i += rg_js_utf8_next(s, to, i, &u);
+            rg_fold_t f;
+            rg_fold(u, &f);
+            if (f.kind == RG_FK_LATIN || f.kind == RG_FK_LETTER || f.kind == RG_FK_UNSPACED)
+                next = u;
+        }
+        if (have && script_of(cur) == SC_GREEK && latin_twin(cur) != 0) {
+            int c = letter_case(cur), pc = prev ? letter_case(prev) : -1, nc = next ? letter_case(next) : -1;
+            if (pc == 0 || nc == 0 || pc == c || nc == c || (prev == 0 && c == 1 && nc == 2))
+                spoof = 1;
+        }
+        if (next == 0)
+            break;
+        letters++;
+        prev = have ? cur : 0;
+        cur = next;
+        have = 1;
+    }
+    return spoof && letters >= 3;
+}
+
 static void word_end(scan_t *st, word_t *w, size_t i, size_t cp)
 {
     if (!w->on)
@@ -258,6 +306,8 @@ static void word_end(scan_t *st, word_t *w, size_t i, size_t cp)
     w->on = 0;
     int v = word_verdict(w);
     if (v == SC_NONE)
+        return;
+    if (v == SC_LATIN && w->cyr == 0 && !greek_spoof(st->s, w->start, i))
         return;
     hit(st, RG_INV_HOMOGLYPH, w->cp_start, cp, 1);
     if (st->out != NULL) {

@@ -170,6 +170,14 @@ static void test_homoglyphs(void **state)
     assert_int_equal(scan_all("\u0440\u0430ypal").counts[RG_INV_HOMOGLYPH], 1);
     assert_int_equal(scan_all("Micr\u03BFsoft").counts[RG_INV_HOMOGLYPH], 1);
     assert_int_equal(scan_all("c\u0430f\u00e9").counts[RG_INV_HOMOGLYPH], 1);
+    /* Greek look-alikes of the case beside them: lower case, a capital that begins the word, capitals, camel case */
+    assert_int_equal(scan_all("g\u03BFogle").counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(scan_all("\u0391pple").counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(scan_all("GO\u039FGLE").counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(scan_all("P\u03B1yPal").counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(scan_all("caf\u00e9 p\u03B1y").counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(scan_all("\u03BFk").counts[RG_INV_HOMOGLYPH], 0);  /* two letters */
+    assert_int_equal(scan_all("\u043Ek").counts[RG_INV_HOMOGLYPH], 1);  /* Cyrillic: as before */
     /* a Cyrillic word with a Latin o in it */
     assert_int_equal(scan_all("\u041Co\u0441\u043A\u0432\u0430").counts[RG_INV_HOMOGLYPH], 1);
     /* offsets: the word */
@@ -200,6 +208,11 @@ static void test_homoglyphs_legitimate(void **state)
         "\u0432\u0438\u0434\u0435\u043E YouTube",
         "iPhone \u0438 iPad",
         "x\u0436y",                                     /* Cyrillic letter without a Latin twin */
+        /* Greek letters in science's names: a case unlike the Latin letters beside them, or two letters */
+        "NF-\u03BAB signalling",                        /* NF-κB */
+        "I\u03BAB\u03B1 and PKC\u03B1, ER\u03B1, \u03B1KG", /* IκBα, PKCα, ERα, αKG */
+        "fit \u03B1x + \u03B2y",                        /* αx + βy */
+        "PPAR\u03B3 agonists and TNF\u03B1 levels",      /* PPARγ, TNFα */
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         if (scan_all(texts[i]).counts[RG_INV_HOMOGLYPH] != 0)
