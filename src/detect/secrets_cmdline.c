@@ -10,7 +10,9 @@
  * The value is a shell word (quotes stripped); it is not a reference ($VAR, <password>, {{x}}, %X%, [x]) and
  * passes sec_value_ok at the strength of a URL's password. Program names shorter than four bytes (az, oc, cf,
  * 7z, zip) are not literals of their own: short literals slow every scan. The registry logins are found from the
- * word `login` after a known program name.
+ * word `login` after a known program name; Windows' `net` from `net user` and `net use`. Positional passwords:
+ * htpasswd's last word, sqlplus's user/password, `net user NAME PASSWORD`, `net use [X:] \\srv\share PASSWORD`,
+ * `rabbitmqctl add_user|change_password|authenticate_user NAME PASSWORD`.
  */
 #include "detect/secrets_int.h"
 
@@ -29,6 +31,9 @@ enum {
     LOOSE = 128,     /* any value but a reference or a dull word (sec_value_ok strength 2), where the option is
                       * that program's for nothing but a password; else a password's shape (two kinds of
                       * character, six or more): "sshpass -p only in throwaway environments" */
+    USER_PASS = 256, /* net user NAME PASSWORD; with opts: after one of these sub-commands (rabbitmqctl
+                      * add_user NAME PASSWORD) */
+    UNC_PASS = 512,  /* net use [X:] \\server\share PASSWORD: the word after the share */
 };
 
 typedef struct {
@@ -70,6 +75,9 @@ static const prog_t progs[] = {
     {"netexec", 0, {{"-p ", 0}}},
     {"nmcli", 0, {{"password ", 0}, {"wifi-sec.psk ", 0}, {"802-11-wireless-security.psk ", 0}}},
     {"login", LOGIN, {{"-p ", 0}, {"--password ", 0}, {"--password=", 0}}},
+    {"rabbitmqctl", USER_PASS, {{"add_user", 0}, {"change_password", 0}, {"authenticate_user", 0}}},
+    {"net user", USER_PASS, {{NULL, 0}}},
+    {"net use", UNC_PASS, {{NULL, 0}}},
 };
 
 /* Programs whose `login` takes -p / --password: container registries, cluster and cloud logins. */
@@ -184,7 +192,7 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     if (!sec_spend(c, e - p))
         return;
     size_t pos = 0, last_a = 0, last_b = 0; /* positional words seen; the last one */
-    int batch = 0, no_file = 0;
+    int batch = 0, no_file = 0, sub = !(pg->flags & USER_PASS) || pg->opts[0].opt == NULL, unc = 0;
     for (size_t i = p; i < e;) {
         while (i < e && ((unsigned char)s[i] <= ' ' || (s[i] == '\\' && i + 1 < e && s[i + 1] == '\n')))
             i++;
@@ -192,6 +200,32 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
             break;
         size_t a, b, w = i;
         i = word_at(s, e, w, &a, &b);
+        if (pg->flags & (USER_PASS | UNC_PASS)) {
+            if (s[w] == '-' || s[w] == '/')
+                continue;
+            if (!sub) { /* the sub-command comes first, or this is another one */
+                for (const opt_t *o = pg->opts; o < pg->opts + 8 && o->opt && !sub; o++)
+                    sub = i - w == strlen(o->opt) && memcmp(s + w, o->opt, i - w) == 0;
+                if (!sub)
+                    return;
+                continue;
+            }
+            if (pg->flags & UNC_PASS) {
+                if (unc) {
+                    if (!(b - a == 1 && s[a] == '*')) /* '*': net asks for it */
+                        value(c, a, b, 0, pg->flags);
+                    return;
+                }
+                unc = b - a > 2 && s[a] == '\\' && s[a + 1] == '\\';
+                continue;
+            }
+            if (++pos == 2) {
+                if (!(b - a == 1 && s[a] == '*'))
+                    value(c, a, b, 0, pg->flags);
+                return;
+            }
+            continue;
+        }
         if (pg->flags & (HTPASSWD | SQLPLUS)) {
             if (s[w] == '-') {
                 batch |= (pg->flags & HTPASSWD) && memchr(s + w, 'b', i - w) != NULL;

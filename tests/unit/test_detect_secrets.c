@@ -1019,6 +1019,17 @@ static void test_cmdline_passwords(void **state)
     one("sudo docker login -u x -p Xk9vTq2LmZ", "PASSWORD", "Xk9vTq2LmZ");
     one("sshpass -p Gh4jK8lMn2 \\\n  ssh root@h", "PASSWORD", "Gh4jK8lMn2"); /* a line continued by '\\' */
     one("xfreerdp3 /u:admin /p:Aq1Sw2De3Fr4 /v:host", "PASSWORD", "Aq1Sw2De3Fr4");
+    one("rabbitmqctl add_user alice S3cretRabbit9", "PASSWORD", "S3cretRabbit9");
+    one("sudo rabbitmqctl change_password admin N3wPassw0rd!", "PASSWORD", "N3wPassw0rd!");
+    one("net user alice P@ssw0rd123 /add", "PASSWORD", "P@ssw0rd123");
+    one("net use Z: \\\\fileserver\\share Summer2024! /user:CORP\\alice", "PASSWORD", "Summer2024!");
+    one("net use \\\\fs01\\ipc$ Hx4jR8wQz2 /user:admin", "PASSWORD", "Hx4jR8wQz2");
+    none("rabbitmqctl add_user alice $RABBIT_PASS");
+    none("rabbitmqctl list_users alice Zebra99x"); /* not a sub-command that takes one */
+    none("net user alice * /add");                 /* '*': net asks for it */
+    none("net use Z: \\\\fs01\\home * /user:bob");
+    none("net use \\\\fs01\\public /user:guest");
+    none("The net user interface is simple and internet use grew in 2024.");
     none("docker run -p 8080:80 -d nginx");
     none("docker login -u admin -p $DOCKER_PASSWORD registry.local");
     none("docker login --password-stdin -u ci registry.local");
