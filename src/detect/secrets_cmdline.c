@@ -34,6 +34,7 @@ enum {
     USER_PASS = 256, /* net user NAME PASSWORD; with opts: after one of these sub-commands (rabbitmqctl
                       * add_user NAME PASSWORD) */
     UNC_PASS = 512,  /* net use [X:] \\server\share PASSWORD: the word after the share */
+    NO_LITERAL = 1024, /* found through the entry before it (`net use` finds `net user`): one literal less */
 };
 
 typedef struct {
@@ -76,8 +77,8 @@ static const prog_t progs[] = {
     {"nmcli", 0, {{"password ", 0}, {"wifi-sec.psk ", 0}, {"802-11-wireless-security.psk ", 0}}},
     {"login", LOGIN, {{"-p ", 0}, {"--password ", 0}, {"--password=", 0}}},
     {"rabbitmqctl", USER_PASS, {{"add_user", 0}, {"change_password", 0}, {"authenticate_user", 0}}},
-    {"net user", USER_PASS, {{NULL, 0}}},
     {"net use", UNC_PASS, {{NULL, 0}}},
+    {"net user", USER_PASS | NO_LITERAL, {{NULL, 0}}},
 };
 
 /* Programs whose `login` takes -p / --password: container registries, cluster and cloud logins. */
@@ -180,6 +181,11 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     const prog_t *pg = &progs[arg];
     const char *s = c->s;
     size_t len = c->len, p = end;
+    if (arg + 1 < sizeof(progs) / sizeof(progs[0]) && (progs[arg + 1].flags & NO_LITERAL) && p < len &&
+        s[p] == progs[arg + 1].name[end - start]) { /* `net use` + 'r' */
+        pg = &progs[arg + 1];
+        p++;
+    }
     if (start > 0 && (SEC_ALNUM(s[start - 1]) || strchr("_-.", s[start - 1])))
         return;
     while (p < len && p - end < 16 &&
@@ -274,14 +280,16 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 size_t sec_cmdline_patterns(sec_pat_t *out, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && n < max; i++, n++) {
+    for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && n < max; i++) {
+        if (progs[i].flags & NO_LITERAL)
+            continue;
         if (sec_escape(out[n].expr, sizeof(out[n].expr), progs[i].name) == 0)
             break;
         out[n].flags = 0;
         out[n].width = (unsigned)strlen(progs[i].name);
         out[n].fn = on_program;
         out[n].arg = (unsigned)i;
-        out[n].types = (uint64_t)1 << T_PASSWORD;
+        out[n++].types = (uint64_t)1 << T_PASSWORD;
     }
     return n;
 }
