@@ -209,11 +209,9 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
         if (pg->flags & (USER_PASS | UNC_PASS)) {
             if (s[w] == '-' || s[w] == '/')
                 continue;
-            if (!sub) { /* the sub-command comes first, or this is another one */
+            if (!sub) { /* words before the sub-command: another one, or an option's value (-n node) */
                 for (const opt_t *o = pg->opts; o < pg->opts + 8 && o->opt && !sub; o++)
                     sub = i - w == strlen(o->opt) && memcmp(s + w, o->opt, i - w) == 0;
-                if (!sub)
-                    return;
                 continue;
             }
             if (pg->flags & UNC_PASS) {

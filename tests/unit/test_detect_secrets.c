@@ -1021,6 +1021,7 @@ static void test_cmdline_passwords(void **state)
     one("xfreerdp3 /u:admin /p:Aq1Sw2De3Fr4 /v:host", "PASSWORD", "Aq1Sw2De3Fr4");
     one("rabbitmqctl add_user alice S3cretRabbit9", "PASSWORD", "S3cretRabbit9");
     one("sudo rabbitmqctl change_password admin N3wPassw0rd!", "PASSWORD", "N3wPassw0rd!");
+    one("rabbitmqctl -n rabbit@mq1 add_user svc Qw8eRt6yUi", "PASSWORD", "Qw8eRt6yUi");
     one("net user alice P@ssw0rd123 /add", "PASSWORD", "P@ssw0rd123");
     one("net use Z: \\\\fileserver\\share Summer2024! /user:CORP\\alice", "PASSWORD", "Summer2024!");
     one("net use \\\\fs01\\ipc$ Hx4jR8wQz2 /user:admin", "PASSWORD", "Hx4jR8wQz2");
