@@ -214,20 +214,13 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
                     sub = i - w == strlen(o->opt) && memcmp(s + w, o->opt, i - w) == 0;
                 continue;
             }
-            if (pg->flags & UNC_PASS) {
-                if (unc) {
-                    if (!(b - a == 1 && s[a] == '*')) /* '*': net asks for it */
-                        value(c, a, b, 0, pg->flags);
-                    return;
-                }
-                unc = b - a > 2 && s[a] == '\\' && s[a + 1] == '\\';
-                continue;
-            }
-            if (++pos == 2) {
-                if (!(b - a == 1 && s[a] == '*'))
-                    value(c, a, b, 0, pg->flags);
+            /* the word after the share, or the second after the sub-command ('*', net's prompt, has no
+             * password's shape, so value() refuses it) */
+            if ((pg->flags & UNC_PASS) ? unc : ++pos == 2) {
+                value(c, a, b, 0, pg->flags);
                 return;
             }
+            unc = b - a > 2 && s[a] == '\\' && s[a + 1] == '\\';
             continue;
         }
         if (pg->flags & (HTPASSWD | SQLPLUS)) {
