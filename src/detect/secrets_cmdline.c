@@ -8,8 +8,8 @@
  * Docker's port for `run`, Redis's port), so an option counts only inside its program's command: from the name,
  * which stands alone before (not `pymysql`, `libmysql`), to ; | & ` or a line end not continued by '\'.
  * The value is a shell word (quotes stripped); it is not a reference ($VAR, <password>, {{x}}, %X%, [x]) and
- * passes sec_value_ok at the strength of a URL's password. Program names shorter than four bytes (az, oc, cf,
- * 7z, zip) are not literals of their own: short literals slow every scan. The registry logins are found from the
+ * passes sec_value_ok at the strength of a URL's password. A program name shorter than four bytes is looked
+ * for with what follows it (`7z[ar ]`, `zip -`: a shorter literal slows every scan) or not at all (az, oc, cf). The registry logins are found from the
  * word `login` after a known program name; Windows' `net` from `net user` and `net use`. Positional passwords:
  * htpasswd's last word, sqlplus's user/password, `net user NAME PASSWORD`, `net use [X:] \\srv\share PASSWORD`,
  * `rabbitmqctl add_user|change_password|authenticate_user NAME PASSWORD`.
@@ -71,6 +71,8 @@ static const prog_t progs[] = {
     {"lftp", 0, {{"-u ", ','}}},
     {"mongo", RUN_LETTERS, {{"-p ", 0}, {"--password ", 0}}},
     {"unzip", 0, {{"-P ", 0}}},
+    {"zip", LOOSE, {{"-P ", 0}, {"--password ", 0}}},
+    {"7z", RUN_LETTERS | LOOSE, {{"-p", 0}}}, /* 7z, 7za, 7zr */
     {"evil-winrm", 0, {{"-p ", 0}}},
     {"crackmapexec", 0, {{"-p ", 0}}},
     {"netexec", 0, {{"-p ", 0}}},
@@ -80,6 +82,13 @@ static const prog_t progs[] = {
     {"net use", UNC_PASS, {{NULL, 0}}},
     {"net user", USER_PASS | NO_LITERAL, {{NULL, 0}}},
 };
+
+/* Names under four bytes: what their literal adds after the name (a short literal slows every scan; `7z[ar ]`
+ * measured a third of `7z`'s cost, `zip -` a seventh of `zip `'s: docs/internals/detect-secrets.md). */
+static const struct {
+    const char *name, *tail;
+    unsigned width; /* bytes the tail matches */
+} tails[] = {{"7z", "[ar ]", 1}, {"zip", " \\-", 2}};
 
 /* Programs whose `login` takes -p / --password: container registries, cluster and cloud logins. */
 static const char *const login_progs[] = {"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras",
@@ -178,17 +187,18 @@ static int login_program(const char *s, size_t at)
 
 static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
 {
+    (void)end; /* the name ends where the table says: a short name's literal holds what follows it */
     const prog_t *pg = &progs[arg];
     const char *s = c->s;
-    size_t len = c->len, p = end;
+    size_t len = c->len, p = start + strlen(pg->name); /* the literal's tail is read again below */
     if (arg + 1 < sizeof(progs) / sizeof(progs[0]) && (progs[arg + 1].flags & NO_LITERAL) && p < len &&
-        s[p] == progs[arg + 1].name[end - start]) { /* `net use` + 'r' */
+        s[p] == progs[arg + 1].name[p - start]) { /* `net use` + 'r' */
         pg = &progs[arg + 1];
         p++;
     }
     if (start > 0 && (SEC_ALNUM(s[start - 1]) || strchr("_-.", s[start - 1])))
         return;
-    while (p < len && p - end < 16 &&
+    while (p < len && p - start < 32 &&
            (((pg->flags & RUN_LETTERS) && lower(s[p])) || ((pg->flags & RUN_DASH) && s[p] == '-') ||
             ((pg->flags & RUN_DIGITS) && s[p] >= '0' && s[p] <= '9')))
         p++;
@@ -274,10 +284,17 @@ size_t sec_cmdline_patterns(sec_pat_t *out, size_t max)
     for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && n < max; i++) {
         if (progs[i].flags & NO_LITERAL)
             continue;
-        if (sec_escape(out[n].expr, sizeof(out[n].expr), progs[i].name) == 0)
+        const char *tail = "";
+        unsigned tail_width = 0;
+        for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++)
+            if (strcmp(tails[t].name, progs[i].name) == 0)
+                tail = tails[t].tail, tail_width = tails[t].width;
+        size_t k = sec_escape(out[n].expr, sizeof(out[n].expr), progs[i].name);
+        if (k == 0 || k + strlen(tail) >= sizeof(out[n].expr))
             break;
+        memcpy(out[n].expr + k, tail, strlen(tail) + 1);
         out[n].flags = 0;
-        out[n].width = (unsigned)strlen(progs[i].name);
+        out[n].width = (unsigned)strlen(progs[i].name) + tail_width;
         out[n].fn = on_program;
         out[n].arg = (unsigned)i;
         out[n++].types = (uint64_t)1 << T_PASSWORD;

@@ -1025,6 +1025,17 @@ static void test_cmdline_passwords(void **state)
     one("net user alice P@ssw0rd123 /add", "PASSWORD", "P@ssw0rd123");
     one("net use Z: \\\\fileserver\\share Summer2024! /user:CORP\\alice", "PASSWORD", "Summer2024!");
     one("net use \\\\fs01\\ipc$ Hx4jR8wQz2 /user:admin", "PASSWORD", "Hx4jR8wQz2");
+    one("7z a -t7z -mhe=on -pKx8vTq2LmZ backup.7z /srv/data", "PASSWORD", "Kx8vTq2LmZ");
+    one("7za x archive.7z -p'Rt5yU8iOp2' -o/tmp/out", "PASSWORD", "Rt5yU8iOp2");
+    one("7zr e notes.7z -pHq3wEr5tYu", "PASSWORD", "Hq3wEr5tYu");
+    one("zip -r -P Wd3Ef4Rg5Tj secret.zip docs/", "PASSWORD", "Wd3Ef4Rg5Tj");
+    one("zip --password Wd3Ef4Rg6Th out.zip report.pdf", "PASSWORD", "Wd3Ef4Rg6Th");
+    none("7z a -p backup.7z /srv/data");       /* -p alone: 7z asks for it */
+    none("7z x backup.7z -p$ARCHIVE_PASS");
+    none("cp out.7z -pKx8vTq2LmZ");            /* `.7z`: a file name, not the program */
+    none("gzip -P Wd3Ef4Rg5Tj file.txt");      /* not zip */
+    none("zip -P password out.zip notes.txt"); /* a placeholder word */
+    none("The zip code -P 94107 and 7z files.");
     none("rabbitmqctl add_user alice $RABBIT_PASS");
     none("rabbitmqctl list_users alice Zebra99x"); /* not a sub-command that takes one */
     none("net user alice * /add");                 /* '*': net asks for it */
