@@ -171,12 +171,13 @@ double rg_gib_bad_bits(const rg_gib_model_t *m) { return m->bad; }
 
 typedef struct {
     const uint8_t *t;
+    const char *s;        /* the text, to read a costly short word again (shorthand) */
     unsigned a, b;        /* the two previous symbols; 0 = word start */
     int letter;           /* the word has a letter */
     uint64_t w_cost, w_ev; /* the current word's cost and events */
     size_t w_letters;
     uint64_t cost, ev;
-    size_t letters, words;
+    size_t letters, words, shorthand;
 } acc_t;
 
 static inline void push(acc_t *z, unsigned c)
@@ -193,15 +194,36 @@ static inline void push(acc_t *z, unsigned c)
     }
 }
 
-static inline void end_word(acc_t *z)
+/* What a word of n symbols costs, end included, at RG_GIB_SHORTHAND_BITS a symbol (table units). */
+#define COSTLY(n) ((uint64_t)((n) + 1) * RG_GIB_SHORTHAND_BITS * UNITS)
+static const uint64_t costly[RG_GIB_SHORTHAND_MAX + 1] = {COSTLY(0), COSTLY(1), COSTLY(2), COSTLY(3),
+                                                           COSTLY(4), COSTLY(5), COSTLY(6)};
+
+/* Whether the costly short word of n symbols before s[end] is shorthand. Its last n bytes are read: when they are n
+ * ASCII letters, they are the word's n symbols (a digit or a folded character among them is a byte that is no
+ * letter; one before them would make the word more than n symbols; an invisible one before them leaves the word
+ * those n letters), so the loops need not track where a word starts. */
+static __attribute__((noinline)) int shorthand(const acc_t *z, size_t end)
+{
+    return end >= z->w_ev && z->w_letters == z->w_ev && rg_gib_shorthand(z->s + end - z->w_ev, z->w_ev);
+}
+
+/* The word ends before s[end]. A costly word of 2..6 letters alone is read again: shorthand is left out (the
+ * cost test comes first, so prose's short words, which are cheap, never reach the list). */
+static inline void end_word(acc_t *z, size_t end)
 {
     if (z->b == 0)
         return;
     if (z->letter) {
-        z->cost += z->w_cost + z->t[(z->a * RG_GIB_SYMBOLS + z->b) * RG_GIB_SYMBOLS];
-        z->ev += z->w_ev + 1;
-        z->letters += z->w_letters;
-        z->words++;
+        uint64_t cost = z->w_cost + z->t[(z->a * RG_GIB_SYMBOLS + z->b) * RG_GIB_SYMBOLS];
+        if (__builtin_expect(z->w_ev <= RG_GIB_SHORTHAND_MAX && cost >= costly[z->w_ev], 0) && shorthand(z, end)) {
+            z->shorthand++;
+        } else {
+            z->cost += cost;
+            z->ev += z->w_ev + 1;
+            z->letters += z->w_letters;
+            z->words++;
+        }
     }
     z->a = z->b = 0;
     z->letter = 0;
@@ -215,6 +237,7 @@ static void finish(const rg_gib_model_t *m, const acc_t *z, size_t other, rg_gib
     out->letters = z->letters;
     out->words = z->words;
     out->other_letters = other;
+    out->shorthand = z->shorthand;
     out->bits = z->ev ? (double)z->cost / ((double)UNITS * (double)z->ev) : 0.0;
     double sc = z->ev ? (out->bits - m->good) / (m->bad - m->good) : 0.0;
     out->score = sc < 0 ? 0 : sc > 1 ? 1 : sc;
@@ -230,19 +253,20 @@ static inline size_t other_char(acc_t *z, const char *s, size_t len, size_t i, i
             *prev_lower = 1;
         } else if ((unsigned)(c - 'A') < 26) {
             if (*prev_lower)
-                end_word(z);
+                end_word(z, i);
             push(z, c - 'A' + 1u);
             *prev_lower = 0;
         } else if ((unsigned)(c - '0') < 10) {
             push(z, DIGITS);
             *prev_lower = 0;
         } else {
-            end_word(z);
+            end_word(z, i);
             *prev_lower = 0;
         }
         return i + 1;
     }
     uint32_t u;
+    size_t at = i;
     i += rg_js_utf8_next(s, len, i, &u);
     rg_fold_t f;
     rg_fold(u, &f);
@@ -254,7 +278,7 @@ static inline size_t other_char(acc_t *z, const char *s, size_t len, size_t i, i
             push(z, f.cp[k] - 'a' + 1u);
         return i;
     }
-    end_word(z);
+    end_word(z, at);
     *other += f.kind == RG_FK_LETTER || f.kind == RG_FK_UNSPACED;
     return i;
 }
@@ -269,7 +293,7 @@ static inline size_t other_char(acc_t *z, const char *s, size_t len, size_t i, i
  */
 void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out)
 {
-    acc_t z = {.t = m->table};
+    acc_t z = {.t = m->table, .s = s};
     const uint8_t *t = m->table;
     size_t other = 0, i = 0;
     int prev_lower = 0;
@@ -299,7 +323,7 @@ void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_sco
         z.letter = 1;
         prev_lower = 1;
     }
-    end_word(&z);
+    end_word(&z, len);
     finish(m, &z, other, out);
 }
 
@@ -307,11 +331,11 @@ void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_sco
  * rg_gib_score is tested against. */
 void rg_gib_score_reference(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out)
 {
-    acc_t z = {.t = m->table};
+    acc_t z = {.t = m->table, .s = s};
     size_t other = 0;
     int prev_lower = 0;
     for (size_t i = 0; i < len;)
         i = other_char(&z, s, len, i, &prev_lower, &other);
-    end_word(&z);
+    end_word(&z, len);
     finish(m, &z, other, out);
 }

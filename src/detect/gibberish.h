@@ -51,12 +51,21 @@ typedef struct rg_gib_score {
     size_t letters;       /* Latin letters scored */
     size_t words;         /* words scored */
     size_t other_letters; /* letters of other scripts (not scored) */
+    size_t shorthand;     /* chat shorthand words left out (lol, idk, tbh; gibberish_shorthand.c) */
     double bits;          /* mean bits per event; 0 without words */
     double score;         /* 0..1 */
 } rg_gib_score_t;
 
+/* Chat shorthand ("lol", "idk", "tbh": common English abbreviations and interjections) is left out of the score
+ * when it costs at least RG_GIB_SHORTHAND_BITS a symbol: no letters, cost or word of it count, so a text of
+ * shorthand is too short, and shorthand beside mash leaves the mash's score. Cheaper words are scored as any. */
+#define RG_GIB_SHORTHAND_MAX 6
+#define RG_GIB_SHORTHAND_BITS 5
 void rg_gib_score(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out);
 /* The same, a character at a time: the plain definition (tests compare the two). */
 void rg_gib_score_reference(const rg_gib_model_t *m, const char *s, size_t len, rg_gib_score_t *out);
+/* Whether w[0, n) (ASCII letters, any case) is on the shorthand list; the list itself, for tests. */
+int rg_gib_shorthand(const char *w, size_t n);
+size_t rg_gib_shorthand_words(const char *const **out);
 
 #endif

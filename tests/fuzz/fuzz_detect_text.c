@@ -10,7 +10,8 @@
  *     points; strip's output is valid UTF-8 and scanning it again with the
  *     same mask finds nothing; a text without bytes >= 0x80 finds nothing.
  *   - gibberish (detect/gibberish.h): score in [0, 1], bits >= 0 and finite,
- *     letters at most the bytes; no words means bits 0.
+ *     letters at most the bytes; no words means bits 0; the fast loop gives
+ *     the reference loop's figures to the bit, shorthand words included.
  *   - topics (detect/topics.h), with a fixed list of words and phrases:
  *     every match lies within the text, and folding the matched original
  *     bytes gives exactly the term's folded text (the offset map is right).
@@ -149,6 +150,11 @@ static void fuzz_gibberish(const char *s, size_t len)
     CHECK(sc.letters <= len && sc.words <= len);
     if (sc.words == 0)
         CHECK(sc.bits == 0 && sc.score == 0);
+    rg_gib_score_t ref;
+    rg_gib_score_reference(m, s, len, &ref);
+    CHECK(ref.letters == sc.letters && ref.words == sc.words && ref.other_letters == sc.other_letters &&
+          ref.shorthand == sc.shorthand && memcmp(&ref.bits, &sc.bits, sizeof(sc.bits)) == 0);
+    CHECK(sc.shorthand <= len / 2);
 }
 
 static void fuzz_topics(const char *s, size_t len)

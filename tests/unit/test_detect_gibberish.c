@@ -146,6 +146,7 @@ static void test_fast_loop_matches_reference(void **state)
         "the", "quick", "brownfox", "xyzzy", "Q", "HTTP", "getElementById", "aB", "zZ", "2024", "7", "x86", "a1b2",
         " ", "  ", ".", ",", "-", "_", "\n", "\t", "'", "é", "É", "straße", "ﬁ", "ü", "日本", "кот", "\xcc\x81",
         "\xe2\x80\x8b", "\xff", "\xc3", "\xe2\x82", "a\xcc\x81" "b", "Œuvre", "0x1F", "AAAAAAAA", "qqqqqqqqqqqqq",
+        "lol", "IDK", "tbh", "brb", "ty", "wtf",
     };
     const size_t np = sizeof(pieces) / sizeof(pieces[0]);
     uint64_t r = 0x9e3779b97f4a7c15ull;
@@ -174,9 +175,64 @@ static void test_fast_loop_matches_reference(void **state)
         rg_gib_score(model(), buf, n, &a);
         rg_gib_score_reference(model(), buf, n, &b);
         if (a.letters != b.letters || a.words != b.words || a.other_letters != b.other_letters ||
+            a.shorthand != b.shorthand ||
             memcmp(&a.bits, &b.bits, sizeof(a.bits)) != 0 || memcmp(&a.score, &b.score, sizeof(a.score)) != 0)
             fail_msg("round %zu: %zu/%zu letters, %zu/%zu words, bits %a/%a on \"%.*s\"", round, a.letters, b.letters,
                      a.words, b.words, a.bits, b.bits, (int)n, buf);
+    }
+}
+
+/* Chat shorthand is left out: a word's cost depends on its letters alone (the model restarts at every word), so a
+ * text with costly shorthand words added scores exactly as the text without them. */
+static void test_shorthand(void **state)
+{
+    (void)state;
+    const char *const *list;
+    size_t n = rg_gib_shorthand_words(&list);
+    assert_true(n > 50);
+    for (size_t i = 0; i < n; i++) {
+        char up[8];
+        size_t l = strlen(list[i]);
+        assert_true(l >= 2 && l <= RG_GIB_SHORTHAND_MAX);
+        for (size_t k = 0; k <= l; k++)
+            up[k] = (char)(list[i][k] >= 'a' && list[i][k] <= 'z' ? list[i][k] - 32 : list[i][k]);
+        if (!rg_gib_shorthand(list[i], l) || !rg_gib_shorthand(up, l))
+            fail_msg("%s is on the list but not found", list[i]);
+    }
+    static const char *const not_words[] = {"lolx", "l0l", "i", "", "idkk", "hmmmmmm", "lo", "the", "omgomg", "lo l"};
+    for (size_t i = 0; i < sizeof(not_words) / sizeof(not_words[0]); i++)
+        assert_false(rg_gib_shorthand(not_words[i], strlen(not_words[i])));
+
+    rg_gib_score_t a, b;
+    for (size_t i = 0; i < sizeof(gibberish) / sizeof(gibberish[0]); i++) {
+        char buf[256];
+        snprintf(buf, sizeof(buf), "lol %s idk, tbh brb", gibberish[i]);
+        rg_gib_score(model(), gibberish[i], strlen(gibberish[i]), &a);
+        rg_gib_score(model(), buf, strlen(buf), &b);
+        assert_int_equal(b.shorthand, 4);
+        assert_int_equal(a.letters, b.letters);
+        assert_memory_equal(&a.bits, &b.bits, sizeof(a.bits)); /* mash keeps its own score, not a lower one */
+    }
+    rg_gib_score(model(), "lol idk tbh, brb in 5", 21, &a);
+    assert_int_equal(a.shorthand, 4);
+    assert_int_equal(a.letters, 2); /* "in": too short to judge */
+    /* a cheap list word is scored as any word ("ty" costs under RG_GIB_SHORTHAND_BITS a symbol) */
+    rg_gib_score(model(), "ty", 2, &a);
+    assert_int_equal(a.shorthand, 0);
+    assert_int_equal(a.words, 1);
+    /* the word must be the list word alone: a digit, a folded letter or more letters make another word */
+    static const char *const other[] = {"2idk", "idké", "x86idk", "idk2", "idkk", "éidk"};
+    for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+        rg_gib_score(model(), other[i], strlen(other[i]), &a);
+        if (a.shorthand != 0 || a.words != 1)
+            fail_msg("\"%s\": %zu shorthand, %zu words", other[i], a.shorthand, a.words);
+    }
+    /* an invisible character before it, camelCase before it, punctuation around it: still the word */
+    static const char *const same[] = {"\xe2\x80\x8bidk", "myIdk", "(idk)", "IDK!!"};
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        rg_gib_score(model(), same[i], strlen(same[i]), &a);
+        if (a.shorthand != 1)
+            fail_msg("\"%s\": %zu shorthand", same[i], a.shorthand);
     }
 }
 
@@ -283,6 +339,13 @@ static void test_check(void **state)
     assert_int_equal(r.res.verdict, 1);
     tc_done(&r);
 
+    /* chat shorthand is left out: a text of it is too short to judge (it scored 0.70 before) */
+    tc_run(&r, &rg_check_rg_gibberish, "{}", "lol idk tbh, brb in 5");
+    assert_int_equal(r.res.verdict, 1);
+    assert_int_equal(tc_int(r.res.data, "shorthandWords"), 4);
+    assert_true(json_is_true(json_object_get(r.res.data, "tooShort")));
+    tc_done(&r);
+
     /* short texts pass unscored */
     tc_run(&r, &rg_check_rg_gibberish, "{}", "asdf jkl");
     assert_int_equal(r.res.verdict, 1);
@@ -328,7 +391,7 @@ int main(void)
         cmocka_unit_test(test_prose_passes),
         cmocka_unit_test(test_gibberish_flagged),
         cmocka_unit_test(test_folding),
-        cmocka_unit_test(test_fast_loop_matches_reference),
+        cmocka_unit_test(test_fast_loop_matches_reference), cmocka_unit_test(test_shorthand),
         cmocka_unit_test(test_load_valid_copy),
         cmocka_unit_test(test_load_corrupt),
         cmocka_unit_test(test_load_file),

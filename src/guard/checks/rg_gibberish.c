@@ -13,8 +13,9 @@
  *               instead of the embedded one; read when the check compiles.
  *   scope       "all": every message (read by the hook compiler).
  *
- * The whole text (the parts joined) is scored at once. data: {"score",
- * "bitsPerChar", "threshold", "letters", "words", "otherScriptLetters"?,
+ * The whole text (the parts joined) is scored at once; chat shorthand (lol,
+ * idk, tbh) is left out of it. data: {"score", "bitsPerChar", "threshold",
+ * "letters", "words", "otherScriptLetters"?, "shorthandWords"?,
  * "tooShort"?: true}.
  */
 #include "detect/gibberish.h"
@@ -125,6 +126,10 @@ static void run(const void *compiled, const rg_check_env_t *env, rg_check_result
     if (sc.other_letters) {
         RG_JW_LIT(&w, ",\"otherScriptLetters\":");
         rg_jw_int(&w, (long long)sc.other_letters);
+    }
+    if (sc.shorthand) {
+        RG_JW_LIT(&w, ",\"shorthandWords\":");
+        rg_jw_int(&w, (long long)sc.shorthand);
     }
     if (too_short)
         RG_JW_LIT(&w, ",\"tooShort\":true");
