@@ -136,7 +136,8 @@ static void twins_init(void)
 
 typedef struct {
     int on;
-    size_t start, cp_start; /* byte and code point offsets of the word */
+    size_t start;            /* byte offset of the word, with the invisible characters before its first letter */
+    size_t cp_first, cp_end; /* code points: its first letter, after its last letter or mark (the hit's span) */
     size_t out_start;       /* strip: where the word begins in out */
     size_t lat, cyr, grk;
     size_t cyr_twins, grk_twins; /* Cyrillic / Greek letters with a Latin twin */
@@ -299,7 +300,7 @@ static int greek_spoof(const char *s, size_t from, size_t to)
     return spoof && letters >= 3;
 }
 
-static void word_end(scan_t *st, word_t *w, size_t i, size_t cp)
+static void word_end(scan_t *st, word_t *w, size_t i)
 {
     if (!w->on)
         return;
@@ -309,7 +310,7 @@ static void word_end(scan_t *st, word_t *w, size_t i, size_t cp)
         return;
     if (v == SC_LATIN && w->cyr == 0 && !greek_spoof(st->s, w->start, i))
         return;
-    hit(st, RG_INV_HOMOGLYPH, w->cp_start, cp, 1);
+    hit(st, RG_INV_HOMOGLYPH, w->cp_first, w->cp_end, 1);
     if (st->out != NULL) {
         emit_upto(st, i);
         word_rewrite(st, w, v);
@@ -317,12 +318,14 @@ static void word_end(scan_t *st, word_t *w, size_t i, size_t cp)
 }
 
 /* A word holding a non-ASCII letter begins at or before i: steps back over ASCII letters and dropped
- * characters down to floor. */
+ * characters down to floor. The hit's span starts at the first letter: invisible characters before it are hits of
+ * their own, not part of the word. */
 static void word_begin(scan_t *st, word_t *w, size_t i, size_t cp, size_t floor)
 {
     memset(w, 0, sizeof(*w));
     w->on = 1;
     size_t k = i, kcp = cp;
+    w->cp_first = cp;
     while (k > floor) {
         unsigned char c = (unsigned char)st->s[k - 1];
         if (c < 0x80) {
@@ -331,6 +334,7 @@ static void word_begin(scan_t *st, word_t *w, size_t i, size_t cp, size_t floor)
             word_letter(w, c, RG_FK_LATIN);
             k--;
             kcp--;
+            w->cp_first = kcp;
             continue;
         }
         size_t b = rg_utf8_prev(st->s, k);
@@ -345,7 +349,6 @@ static void word_begin(scan_t *st, word_t *w, size_t i, size_t cp, size_t floor)
         kcp--;
     }
     w->start = k;
-    w->cp_start = kcp;
     w->out_start = st->out ? st->out->len + (k - st->last) : 0;
 }
 
@@ -515,12 +518,13 @@ static void scan(scan_t *st)
             if (w.on) { /* a word with a Cyrillic/Greek/Latin-1 letter goes on through ASCII letters */
                 if (is_ascii_alpha(c)) {
                     word_letter(&w, c, RG_FK_LATIN);
+                    w.cp_end = cp + 1;
                     prev = c;
                     i++;
                     cp++;
                     continue;
                 }
-                word_end(st, &w, i, cp);
+                word_end(st, &w, i);
                 floor = i;
             }
             size_t j = rg_ascii_run(s, len, i);
@@ -554,8 +558,12 @@ static void scan(scan_t *st)
                 if (!w.on)
                     word_begin(st, &w, i, cp, floor);
                 word_letter(&w, u, f.kind);
-            } else if (f.kind != RG_FK_MARK) {
-                word_end(st, &w, i, cp);
+                w.cp_end = cp + 1;
+            } else if (f.kind == RG_FK_MARK) {
+                if (w.on)
+                    w.cp_end = cp + 1; /* a mark belongs to the letter before it */
+            } else {
+                word_end(st, &w, i);
             }
         }
         prev = u;
@@ -564,7 +572,7 @@ static void scan(scan_t *st)
         if (!w.on)
             floor = i;
     }
-    word_end(st, &w, len, cp);
+    word_end(st, &w, len);
     emit_upto(st, len);
 }
 

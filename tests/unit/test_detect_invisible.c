@@ -193,6 +193,19 @@ static void test_homoglyphs(void **state)
     assert_int_equal(r.counts[RG_INV_HOMOGLYPH], 1);
     assert_int_equal(r.counts[RG_INV_ZERO_WIDTH], 1);
     assert_int_equal(r.first[0].start, 0);
+    /* invisible characters before and after the word are hits of their own, not part of the word's span */
+    r = scan_all("x ​pаypal​‌ y");
+    assert_int_equal(r.counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(r.counts[RG_INV_ZERO_WIDTH], 3);
+    assert_int_equal(r.n_first, 4);
+    assert_int_equal(r.first[1].cat, RG_INV_HOMOGLYPH);
+    assert_int_equal(r.first[1].start, 3); /* "x ", the zero-width space, then the word's 6 letters */
+    assert_int_equal(r.first[1].end, 9);
+    /* ... the same when the word begins with ASCII letters before its look-alike, and a mark stays with its letter */
+    r = scan_all("​paуpál​");
+    assert_int_equal(r.first[1].cat, RG_INV_HOMOGLYPH);
+    assert_int_equal(r.first[1].start, 1);
+    assert_int_equal(r.first[1].end, 8);
 }
 
 static void test_homoglyphs_legitimate(void **state)
