@@ -551,6 +551,7 @@ static void scan(scan_t *st)
         }
         if (st->rep != NULL && !st->rep->rtl && is_rtl(u))
             st->rep->rtl = 1;
+        int mark = 0;
         if (words) {
             rg_fold_t f;
             rg_fold(u, &f);
@@ -560,6 +561,7 @@ static void scan(scan_t *st)
                 word_letter(&w, u, f.kind);
                 w.cp_end = cp + 1;
             } else if (f.kind == RG_FK_MARK) {
+                mark = 1;
                 if (w.on)
                     w.cp_end = cp + 1; /* a mark belongs to the letter before it */
             } else {
@@ -569,7 +571,7 @@ static void scan(scan_t *st)
         prev = u;
         i += cw;
         cp++;
-        if (!w.on)
+        if (!w.on && !mark) /* a mark after ASCII letters ("pa\u0301") is inside the word a later letter begins */
             floor = i;
     }
     word_end(st, &w, len);

@@ -9,14 +9,16 @@
  * which stands alone before (not `pymysql`, `libmysql`), to ; | & ` or a line end not continued by '\'.
  * The value is a shell word (quotes stripped); it is not a reference ($VAR, <password>, {{x}}, %X%, [x]) and
  * passes sec_value_ok at the strength of a URL's password. A program name shorter than four bytes is looked
- * for with what follows it (`7z[ar ]`, `zip -`: a shorter literal slows every scan) or not at all (az, oc, cf). The registry logins are found from the
- * word `login` after a known program name; Windows' `net` from `net user` and `net use`. Positional passwords:
- * htpasswd's last word, sqlplus's user/password, `net user NAME PASSWORD`, `net use [X:] \\srv\share PASSWORD`,
- * `rabbitmqctl add_user|change_password|authenticate_user NAME PASSWORD`.
+ * for with what follows it (`7z[arz \t.]`, `zip[ \t]-`: a shorter literal slows every scan) or not at all (az, oc,
+ * cf); a name may end in `.exe`. The registry logins are found from the word `login` after a known program name;
+ * Windows' `net` from `net user` and `net use`. Positional passwords: htpasswd's last word, sqlplus's
+ * user/password, `net user NAME PASSWORD`, `net use [X:] \\srv\share PASSWORD`, `rabbitmqctl
+ * add_user|change_password|authenticate_user NAME PASSWORD`.
  */
 #include "detect/secrets_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define CMD_MAX 4096 /* bytes of one command looked at */
 
@@ -71,8 +73,8 @@ static const prog_t progs[] = {
     {"lftp", 0, {{"-u ", ','}}},
     {"mongo", RUN_LETTERS, {{"-p ", 0}, {"--password ", 0}}},
     {"unzip", 0, {{"-P ", 0}}},
-    {"zip", LOOSE, {{"-P ", 0}, {"--password ", 0}}},
-    {"7z", RUN_LETTERS | LOOSE, {{"-p", 0}}}, /* 7z, 7za, 7zr */
+    {"zip", 0, {{"-P ", 0}, {"--password ", 0}}},
+    {"7z", RUN_LETTERS, {{"-p", 0}}}, /* 7z, 7za, 7zr, 7zz, 7z.exe */
     {"evil-winrm", 0, {{"-p ", 0}}},
     {"crackmapexec", 0, {{"-p ", 0}}},
     {"netexec", 0, {{"-p ", 0}}},
@@ -83,12 +85,12 @@ static const prog_t progs[] = {
     {"net user", USER_PASS | NO_LITERAL, {{NULL, 0}}},
 };
 
-/* Names under four bytes: what their literal adds after the name (a short literal slows every scan; `7z[ar ]`
- * measured a third of `7z`'s cost, `zip -` a seventh of `zip `'s: docs/internals/detect-secrets.md). */
+/* Names under four bytes: what their literal adds after the name (a short literal slows every scan; `7z[arz \t.]`
+ * measured a third of `7z`'s cost, `zip[ \t]-` a seventh of `zip `'s: docs/internals/detect-secrets.md). */
 static const struct {
     const char *name, *tail;
     unsigned width; /* bytes the tail matches */
-} tails[] = {{"7z", "[ar ]", 1}, {"zip", " \\-", 2}};
+} tails[] = {{"7z", "[arz \\t.]", 1}, {"zip", "[ \\t]\\-", 2}};
 
 /* Programs whose `login` takes -p / --password: container registries, cluster and cloud logins. */
 static const char *const login_progs[] = {"docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras",
@@ -198,10 +200,13 @@ static void on_program(sec_ctx_t *c, size_t start, size_t end, unsigned arg)
     }
     if (start > 0 && (SEC_ALNUM(s[start - 1]) || strchr("_-.", s[start - 1])))
         return;
-    while (p < len && p - start < 32 &&
+    size_t name_end = p;
+    while (p < len && p - name_end < 16 &&
            (((pg->flags & RUN_LETTERS) && lower(s[p])) || ((pg->flags & RUN_DASH) && s[p] == '-') ||
             ((pg->flags & RUN_DIGITS) && s[p] >= '0' && s[p] <= '9')))
         p++;
+    if (len - p > 4 && s[p] == '.' && strncasecmp(s + p + 1, "exe", 3) == 0) /* plink.exe, "C:\...\7z.exe" */
+        p += 4 + (s[p + 4] == '"' || s[p + 4] == '\'');
     if (p >= len || !blank(s[p]) || ((pg->flags & LOGIN) && !login_program(s, start)))
         return;
     size_t e = command_end(s, len, p);

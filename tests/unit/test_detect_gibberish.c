@@ -198,6 +198,10 @@ static void test_shorthand(void **state)
             up[k] = (char)(list[i][k] >= 'a' && list[i][k] <= 'z' ? list[i][k] - 32 : list[i][k]);
         if (!rg_gib_shorthand(list[i], l) || !rg_gib_shorthand(up, l))
             fail_msg("%s is on the list but not found", list[i]);
+        rg_gib_score_t one;
+        rg_gib_score(model(), list[i], l, &one); /* and it costs enough to be left out: no word on the list is dead */
+        if (one.shorthand != 1 || one.words != 0)
+            fail_msg("%s alone: %zu shorthand, %zu words", list[i], one.shorthand, one.words);
     }
     static const char *const not_words[] = {"lolx", "l0l", "i", "", "idkk", "hmmmmmm", "lo", "the", "omgomg", "lo l"};
     for (size_t i = 0; i < sizeof(not_words) / sizeof(not_words[0]); i++)
@@ -216,7 +220,7 @@ static void test_shorthand(void **state)
     rg_gib_score(model(), "lol idk tbh, brb in 5", 21, &a);
     assert_int_equal(a.shorthand, 4);
     assert_int_equal(a.letters, 2); /* "in": too short to judge */
-    /* a cheap list word is scored as any word ("ty" costs under RG_GIB_SHORTHAND_BITS a symbol) */
+    /* a cheap word is scored as any word, even where chat uses it ("ty" costs under RG_GIB_SHORTHAND_BITS a symbol) */
     rg_gib_score(model(), "ty", 2, &a);
     assert_int_equal(a.shorthand, 0);
     assert_int_equal(a.words, 1);
@@ -228,7 +232,7 @@ static void test_shorthand(void **state)
             fail_msg("\"%s\": %zu shorthand, %zu words", other[i], a.shorthand, a.words);
     }
     /* an invisible character before it, camelCase before it, punctuation around it: still the word */
-    static const char *const same[] = {"\xe2\x80\x8bidk", "myIdk", "(idk)", "IDK!!"};
+    static const char *const same[] = {"\xe2\x80\x8bidk", "myIdk", "(idk)", "IDK!!", "idk\xe2\x80\xa6", "idk\xe2\x80\x94"};
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
         rg_gib_score(model(), same[i], strlen(same[i]), &a);
         if (a.shorthand != 1)

@@ -194,7 +194,7 @@ static void test_homoglyphs(void **state)
     assert_int_equal(r.counts[RG_INV_ZERO_WIDTH], 1);
     assert_int_equal(r.first[0].start, 0);
     /* invisible characters before and after the word are hits of their own, not part of the word's span */
-    r = scan_all("x ​pаypal​‌ y");
+    r = scan_all("x \u200Bp\u0430ypal\u200B\u200C y");
     assert_int_equal(r.counts[RG_INV_HOMOGLYPH], 1);
     assert_int_equal(r.counts[RG_INV_ZERO_WIDTH], 3);
     assert_int_equal(r.n_first, 4);
@@ -202,10 +202,19 @@ static void test_homoglyphs(void **state)
     assert_int_equal(r.first[1].start, 3); /* "x ", the zero-width space, then the word's 6 letters */
     assert_int_equal(r.first[1].end, 9);
     /* ... the same when the word begins with ASCII letters before its look-alike, and a mark stays with its letter */
-    r = scan_all("​paуpál​");
+    r = scan_all("\u200Bpa\u0443pa\u0301l\u200B");
     assert_int_equal(r.first[1].cat, RG_INV_HOMOGLYPH);
     assert_int_equal(r.first[1].start, 1);
     assert_int_equal(r.first[1].end, 8);
+    r = scan_all("p\u0430ypa\u0301 x"); /* a word that ends in a mark */
+    assert_int_equal(r.first[0].start, 0);
+    assert_int_equal(r.first[0].end, 6);
+    /* a mark on the ASCII letters before the first look-alike does not cut the word ("pa" + mark + Cyrillic u + "pal") */
+    r = scan_all("pa\u0301\u0443pal");
+    assert_int_equal(r.counts[RG_INV_HOMOGLYPH], 1);
+    assert_int_equal(r.first[0].start, 0);
+    assert_int_equal(r.first[0].end, 7);
+    assert_string_equal(strip_all("pa\u0301\u0443pal"), "pa\u0301ypal");
 }
 
 static void test_homoglyphs_legitimate(void **state)

@@ -1030,6 +1030,13 @@ static void test_cmdline_passwords(void **state)
     one("7zr e notes.7z -pHq3wEr5tYu", "PASSWORD", "Hq3wEr5tYu");
     one("zip -r -P Wd3Ef4Rg5Tj secret.zip docs/", "PASSWORD", "Wd3Ef4Rg5Tj");
     one("zip --password Wd3Ef4Rg6Th out.zip report.pdf", "PASSWORD", "Wd3Ef4Rg6Th");
+    one("7zz a -pKx8vTq2LmZ backup.7z /srv/data", "PASSWORD", "Kx8vTq2LmZ");
+    one("7z\ta -pKx8vTq2LmY b.7z dir", "PASSWORD", "Kx8vTq2LmY");
+    one("\"C:\\Program Files\\7-Zip\\7z.exe\" a -pKx8vTq2LmX b.7z dir", "PASSWORD", "Kx8vTq2LmX");
+    one("plink.exe -ssh -l root -pw Qa2Ws3Ed4Rg 192.168.1.10", "PASSWORD", "Qa2Ws3Ed4Rg");
+    one("zip\t-P Wd3Ef4Rg5Tk secret.zip docs/", "PASSWORD", "Wd3Ef4Rg5Tk");
+    none("Use zip -P only when you must; with zip --password anything goes."); /* words, not passwords */
+    none("Grab the 7z archive -pretty big and unpack it.");
     none("7z a -p backup.7z /srv/data");       /* -p alone: 7z asks for it */
     none("7z x backup.7z -p$ARCHIVE_PASS");
     none("cp out.7z -pKx8vTq2LmZ");            /* `.7z`: a file name, not the program */
