@@ -72,11 +72,12 @@ EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-
 BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
 BENIGN_NUMBERS = True   # benign_number_rows() below (--no-benign-numbers: without)
 BENIGN_CREATIVE = True  # benign_creative_rows() below (--no-benign-creative: without)
+FABRIC = "all"          # fabric's pattern system prompts: all, even (every second one: experiments), none
 # The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
 # benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
 # that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
 # exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
-OPERATING_THRESHOLD = 0.55
+OPERATING_THRESHOLD = 0.50
 CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
@@ -86,6 +87,7 @@ SOURCES = {
     "fastchat": ("lm-sys/FastChat", "0e6d3e4beaab66f4d3f93db72541a4abab8af28d", "Apache-2.0"),
     "gsm8k": ("openai/grade-school-math", "3101c7d5072418e28b9008a6636bde82a006892c", "MIT"),
     "selfinstruct": ("yizhongw/self-instruct", "0b26ccaa415992100fa32df62d41b994cf928e23", "Apache-2.0"),
+    "fabric": ("danielmiessler/fabric", "272f04dd3278f99bee49e94a7747b54708745a5d", "MIT"),
 }
 # Read only to drop training rows that repeat them (load_all) and to measure on (pi_outside.py); never trained on.
 # awesome-chatgpt-prompts' newest commits keep prompts.csv out of the clone, hence the older one.
@@ -405,10 +407,11 @@ def tensor_trust_attacks(mirror):
     return out
 
 
-def git_ls(mirror, key, path):
+def git_ls(mirror, key, path, recursive=False):
     repo, commit, _ = SOURCES[key]
     gd = os.path.join(mirror, repo.replace("/", "+"), "repo")
-    r = subprocess.run(["git", "--git-dir=" + gd, "ls-tree", "--name-only", commit, path + "/"], capture_output=True)
+    r = subprocess.run(["git", "--git-dir=" + gd, "ls-tree"] + (["-r"] if recursive else []) +
+                       ["--name-only", commit, path + "/"], capture_output=True)
     if r.returncode != 0:
         raise SystemExit("cannot list %s:%s" % (repo, path))
     return sorted(r.stdout.decode().split())
@@ -480,6 +483,14 @@ def ext_rows(mirror):
     for f in git_ls(mirror, "selfinstruct", d):
         for line in git_show(mirror, "selfinstruct", f).splitlines()[:2]:
             add(json.loads(line)["prompt"][:3000], 0, "selfinstruct:t0")
+
+    # fabric (MIT): the system prompts of its patterns, benign ("# IDENTITY and PURPOSE", "You are an expert …",
+    # steps, "# OUTPUT INSTRUCTIONS - Do not give warnings …"): today's system-prompt genre, written by people.
+    prompts = [f for f in git_ls(mirror, "fabric", "data/patterns", True) if f.endswith("/system.md")]
+    for i, f in enumerate(prompts):
+        if FABRIC == "all" or (FABRIC == "even" and i % 2 == 0):
+            add(git_show(mirror, "fabric", f), 0, "fabric:patterns")
+
     return rows
 
 
@@ -1016,7 +1027,7 @@ def write_fixture(model, path):
 
 def main():
     global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, BENIGN_NUMBERS
-    global BENIGN_CREATIVE
+    global BENIGN_CREATIVE, FABRIC
     global VERSION, LEN_EXP, LEN_KNEE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=os.path.join(ROOT, "..", "shared", "eval", "pi_dev.jsonl"))
@@ -1042,6 +1053,8 @@ def main():
                     help="experiments only: without benign_number_rows()")
     ap.add_argument("--no-benign-creative", dest="benign_creative", action="store_false",
                     help="experiments only: without benign_creative_rows()")
+    ap.add_argument("--fabric", choices=("all", "even", "none"), default=FABRIC,
+                    help="experiments only: which of fabric's system prompts to train on (default %(default)s)")
     ap.add_argument("--no-extra-synthetic", dest="extra_synthetic", action="store_false",
                     help="experiments only: without the no-cue synthetic rows")
     ap.add_argument("--version", type=int, default=VERSION, help="experiments only: model format (1: sqrt)")
@@ -1055,6 +1068,7 @@ def main():
     BENIGN_SYSTEM = args.benign_system
     BENIGN_NUMBERS = args.benign_numbers
     BENIGN_CREATIVE = args.benign_creative
+    FABRIC = args.fabric
     if args.patterns:
         FAMILIES, PATTERNS = load_patterns(args.patterns)
     CHAR_MIN = args.char_min
