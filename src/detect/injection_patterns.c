@@ -134,9 +134,10 @@ const rg_pi_pattern_def_t rg_pi_patterns[] = {
     P("prompt_extraction", "\\b(?:repeat|print|reveal|show|display|output|tell|give|write|list|leak|dump|spell|share|return|recite|disclose|copy)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){1,4}(?:system\\s+prompt|system\\s+message|initial\\s+(?:prompt|instructions)|original\\s+(?:prompt|instructions)|hidden\\s+(?:prompt|instructions)|secret\\s+(?:prompt|instructions|password|key)|your\\s+(?:prompt|instructions|rules|guidelines|programming|directives|configuration)|pre-?prompt|prompt\\s+text)\\b"),
     P("prompt_extraction", "\\b(?:repeat|print|output|show|reveal|display|write|return|spell[\\s-]+check|translate|summarize|list)\\W+(?:(?:me|us|all|of|the|your|this|that|these|entire|whole|full|exact|complete|back|again|out|verbatim|word\\s+for\\s+word)\\W+){0,4}(?:text|everything|words|instructions|prompt|content|lines|sentences?|messages?)\\s+(?:above|before\\s+this|preceding|prior)\\b"),
     P("prompt_extraction", "\\bwhat\\s+(?:was|is|were)\\s+(?:written|said|typed)\\s+(?:above|before)\\b"),
-    /* a system prompt named as the model's own ("your system prompt", "what's in the system prompt"), not any
-     * mention: "What is a system prompt?" and "How do I set the system prompt in the SDK?" are questions */
-    P("prompt_extraction", "\\byour\\s+(?:\\w+\\s+)?system\\s*prompt\\b"),
+    /* a system prompt named as the model's own ("your system prompt", "your system message", "what's in the
+     * system prompt"), not any mention: "What is a system prompt?" and "How do I set the system prompt in the
+     * SDK?" are questions */
+    P("prompt_extraction", "\\byour\\s+(?:\\w+\\s+)?system\\s*(?:prompt|message|instructions?)\\b"),
     P("prompt_extraction", "\\bwhat(?:'?s|\\s+is|\\s+was|\\s+are|\\s+were)?\\s+(?:\\w+\\s+){0,2}(?:in|inside)\\s+(?:the|your)\\s+system\\s*prompt\\b"),
     P("prompt_extraction", "\\b(?:what|which)\\s+(?:are|were)\\s+your\\s+(?:\\w+\\s+){0,2}(?:instructions|rules|directives)\\b"),
     P("prompt_extraction", "\\b(?:zeige?|gib|drucke?|wiederhole|verrate|nenne|schreibe?)\\b\\W+(?:\\w+\\W+){0,4}(?:deine?n?|ihre?n?|die|alle)\\s+(?:\\w+\\s+){0,1}(?:anweisungen|instruktionen|systemprompt|system-prompt|eingabeaufforderung|vorgaben)\\b"),
