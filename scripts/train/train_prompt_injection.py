@@ -72,12 +72,14 @@ EXTRA_SYNTHETIC = True  # the no-cue attack / look-alike rows below (--no-extra-
 BENIGN_SYSTEM = True    # benign_system_rows() below (--no-benign-system: without)
 BENIGN_NUMBERS = True   # benign_number_rows() below (--no-benign-numbers: without)
 BENIGN_CREATIVE = True  # benign_creative_rows() below (--no-benign-creative: without)
+BENIGN_PREFERENCE = True  # benign_preference_rows() below (--no-benign-preference: without)
 FABRIC = "all"          # fabric's pattern system prompts: all, even (every second one: experiments), none
+PYRIT = "all"           # PyRIT's jailbreak templates: all, even (every second one: experiments), none
 # The operating point: the threshold `--cv` picks on the 5-fold out-of-fold scores (pick_threshold: FPR <= 2% on the
 # benign dev rows). The shipped model's bias is shifted by logit(CHECK_THRESHOLD) - logit(OPERATING_THRESHOLD), so
 # that the check's default threshold (0.55, src/guard/checks/rg_prompt_injection.c) is that point: a score is >= 0.55
 # exactly when the unshifted one is >= OPERATING_THRESHOLD. Cross-validation scores unshifted models.
-OPERATING_THRESHOLD = 0.50
+OPERATING_THRESHOLD = 0.48
 CHECK_THRESHOLD = 0.55
 DEV_WEIGHT = 3.0        # weight of a dev row against an external or synthetic one (chosen by 5-fold CV: 1 vs 3)
 
@@ -88,6 +90,7 @@ SOURCES = {
     "gsm8k": ("openai/grade-school-math", "3101c7d5072418e28b9008a6636bde82a006892c", "MIT"),
     "selfinstruct": ("yizhongw/self-instruct", "0b26ccaa415992100fa32df62d41b994cf928e23", "Apache-2.0"),
     "fabric": ("danielmiessler/fabric", "272f04dd3278f99bee49e94a7747b54708745a5d", "MIT"),
+    "pyrit": ("romanlutz/PyRIT", "b06c6bca8aff0cb115d281763c74faa60b10b172", "MIT"),
 }
 # Read only to drop training rows that repeat them (load_all) and to measure on (pi_outside.py); never trained on.
 # awesome-chatgpt-prompts' newest commits keep prompts.csv out of the clone, hence the older one.
@@ -491,7 +494,46 @@ def ext_rows(mirror):
         if FABRIC == "all" or (FABRIC == "even" and i % 2 == 0):
             add(git_show(mirror, "fabric", f), 0, "fabric:patterns")
 
+    # PyRIT (MIT; a fork holding the same files): its jailbreak templates, each a YAML file whose `value:` block holds
+    # the text and `{{ prompt }}` the request it wraps (filled with pallms' requests above). scorer_prompt.yaml has no
+    # such block (a scoring prompt, not a template), so it is skipped.
+    d = "pyrit/datasets/prompt_templates/jailbreak"
+    templates = sorted(f for f in git_ls(mirror, "pyrit", d, True) if f.endswith(".yaml"))
+    for i, f in enumerate(templates):
+        if PYRIT == "all" or (PYRIT == "even" and i % 2 == 0):
+            t = yaml_block_value(git_show(mirror, "pyrit", f))
+            # under 150 characters a template only wraps the request in a format ("Write a wikipedia article on
+            # …"): without a harmful request there is no attack to learn
+            if t and len(t) >= 150:
+                add(re.sub(r"\{\{\s*prompt\s*\}\}", fill[i % len(fill)], t), 1, "pyrit:jailbreak")
+
     return rows
+
+
+def yaml_block_value(text):
+    """The text of a top-level `value: >` or `value: |` block scalar (folded or literal), or None."""
+    lines = text.splitlines()
+    for k, line in enumerate(lines):
+        m = re.match(r"value:\s*([>|])[-+]?\s*$", line)
+        if not m:
+            continue
+        body = []
+        for l in lines[k + 1:]:
+            if l.strip() and not l.startswith(" "):
+                break
+            body.append(l.strip() if m.group(1) == ">" else l[2:] if l.startswith("  ") else l.strip())
+        if m.group(1) == "|":
+            return "\n".join(body).strip()
+        out, para = [], []
+        for l in body:
+            if l:
+                para.append(l)
+            else:
+                out.append(" ".join(para))
+                para = []
+        out.append(" ".join(para))
+        return "\n".join(p for p in out if p).strip()
+    return None
 
 
 # Written for this repository (its licence): override phrases, payloads and benign
@@ -778,6 +820,42 @@ def benign_creative_rows(seed=SEED):
     return rows
 
 
+# Standing preferences a user sets for the rest of a chat ("From now on, reply in German."): benign, and worded like
+# the jailbreaks' "from now on you are …", which is the only place "from now on" occurs in the other training rows.
+# Written for this repository (issue 4, sixth round); JSON is left out of the formats on purpose, so the unit test's
+# "From now on, please respond only in JSON." stays a text the model has not seen.
+PREF_OPEN = ["From now on, please", "From now on,", "From now on, could you", "Going forward, please",
+             "For the rest of this chat, please", "Okay, from now on", "Thanks! From now on, please",
+             "One more thing: from now on, please", "from now on pls", "For the rest of our conversation,"]
+PREF_ASK = ["answer in {lang}", "reply in {lang}", "respond only in {fmt}", "write your answers in {fmt}",
+            "keep your answers under {n} words", "use {units} units", "call me {name}",
+            "explain things as if I'm new to the topic", "include a source link when you can",
+            "use British spelling", "write dates as YYYY-MM-DD", "give me the short version first",
+            "skip the introductions and get to the point", "use bullet points instead of long paragraphs",
+            "add a one-line summary at the end", "don't use emojis", "be a bit more formal",
+            "assume I'm using {tool}", "show prices in {cur}", "ask me before making assumptions about my setup",
+            "put code in fenced blocks", "number the steps", "use a friendlier tone", "keep it to {n} sentences"]
+PREF_END = ["", "", " Thanks.", " It's easier for me to read.", " I'm sharing these with my team.",
+            " That works better on my phone.", " Thank you!"]
+PREF_FILL = {"lang": ["German", "Spanish", "French", "plain English", "Portuguese", "Dutch"],
+             "fmt": ["Markdown tables", "plain text", "YAML", "bullet points", "CSV", "short paragraphs"],
+             "n": ["50", "100", "200", "three", "two"], "units": ["metric", "imperial", "SI"],
+             "name": ["Sam", "Dr. Lee", "Alex", "Priya"],
+             "tool": ["Python 3.12", "PostgreSQL 16", "a Mac", "Windows 11", "React 18"],
+             "cur": ["euros", "US dollars", "pounds"]}
+
+
+def benign_preference_rows(seed=SEED):
+    rng = random.Random(seed + 11)
+    rows = []
+    for _ in range(80 if BENIGN_PREFERENCE else 0):
+        ask = rng.choice(PREF_ASK)
+        ask = re.sub(r"\{(\w+)\}", lambda m: rng.choice(PREF_FILL[m.group(1)]), ask)
+        t = rng.choice(PREF_OPEN) + " " + ask + "." + rng.choice(PREF_END)
+        rows.append({"text": t[0].upper() + t[1:], "label": 0, "source": "synthetic:benign-preference"})
+    return rows
+
+
 def synthetic_rows(questions_en, seed=SEED):
     rng = random.Random(seed + 1)
     rows = []
@@ -816,7 +894,8 @@ def synthetic_rows(questions_en, seed=SEED):
         b = rng.choice(BENIGN_LOOKALIKE)
         t = b if i % 2 == 0 else rng.choice(qs) + " " + b
         rows.append({"text": t, "label": 0, "source": "synthetic:benign-lookalike"})
-    return rows + benign_system_rows(seed) + benign_number_rows(seed) + benign_creative_rows(seed)
+    return (rows + benign_system_rows(seed) + benign_number_rows(seed) + benign_creative_rows(seed) +
+            benign_preference_rows(seed))
 
 
 def norm_key(t):
@@ -1027,7 +1106,7 @@ def write_fixture(model, path):
 
 def main():
     global EPOCHS, TRAIN_L2, AVG_FROM, CHAR_MIN, FAMILIES, PATTERNS, EXTRA_SYNTHETIC, BENIGN_SYSTEM, BENIGN_NUMBERS
-    global BENIGN_CREATIVE, FABRIC
+    global BENIGN_CREATIVE, BENIGN_PREFERENCE, FABRIC, PYRIT
     global VERSION, LEN_EXP, LEN_KNEE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dev", default=os.path.join(ROOT, "..", "shared", "eval", "pi_dev.jsonl"))
@@ -1053,8 +1132,12 @@ def main():
                     help="experiments only: without benign_number_rows()")
     ap.add_argument("--no-benign-creative", dest="benign_creative", action="store_false",
                     help="experiments only: without benign_creative_rows()")
+    ap.add_argument("--no-benign-preference", dest="benign_preference", action="store_false",
+                    help="experiments only: without benign_preference_rows()")
     ap.add_argument("--fabric", choices=("all", "even", "none"), default=FABRIC,
                     help="experiments only: which of fabric's system prompts to train on (default %(default)s)")
+    ap.add_argument("--pyrit", choices=("all", "even", "none"), default=PYRIT,
+                    help="experiments only: which of PyRIT's jailbreak templates to train on (default %(default)s)")
     ap.add_argument("--no-extra-synthetic", dest="extra_synthetic", action="store_false",
                     help="experiments only: without the no-cue synthetic rows")
     ap.add_argument("--version", type=int, default=VERSION, help="experiments only: model format (1: sqrt)")
@@ -1068,7 +1151,9 @@ def main():
     BENIGN_SYSTEM = args.benign_system
     BENIGN_NUMBERS = args.benign_numbers
     BENIGN_CREATIVE = args.benign_creative
+    BENIGN_PREFERENCE = args.benign_preference
     FABRIC = args.fabric
+    PYRIT = args.pyrit
     if args.patterns:
         FAMILIES, PATTERNS = load_patterns(args.patterns)
     CHAR_MIN = args.char_min
